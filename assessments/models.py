@@ -1,0 +1,1 @@
+# Assessment schemes, score sheets and aggregation live here (see DESIGN §7).

@@ -1,0 +1,1 @@
+# Award rounds, nominations, recommendations and certificates live here (see DESIGN §7).

@@ -1,0 +1,287 @@
+"""Every write to the campaign's organisation goes through here: one transaction, validation,
+an audit entry. Callers pass an explicit `actor`; scope checks are the callers' (access helpers
+and forms) except where a service takes a `scope` to re-check what a form could not."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from campaigns.models import Authority, Membership, Person, Port, Unit
+from campaigns.scope import MANAGE_AUTHORITY, MANAGE_UNIT, forget_scope
+from civport.audit import audit_record, diff, snapshot
+
+AUTHORITY_FIELDS = ("code", "name", "name_en", "short_name", "level", "parent", "is_active")
+PORT_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "port_type",
+    "subtype",
+    "port_class",
+    "status",
+    "seasonal_months",
+    "opened_on",
+    "authority",
+)
+UNIT_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "category",
+    "agency",
+    "port",
+    "authority",
+    "parent",
+    "is_active",
+)
+PERSON_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "gender",
+    "birth_on",
+    "ethnicity",
+    "political_status",
+    "position",
+    "joined_work_on",
+    "unit",
+    "is_active",
+)
+
+# Which level an authority may have below a parent of a given level.
+CHILD_LEVELS = {
+    Authority.Level.NATIONAL: (Authority.Level.PROVINCIAL,),
+    Authority.Level.PROVINCIAL: (Authority.Level.PORT,),
+    Authority.Level.PORT: (Authority.Level.COUNTY,),
+    Authority.Level.COUNTY: (),
+}
+PORT_OWNER_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY, Authority.Level.PROVINCIAL)
+
+
+def _create(*, actor, instance, fields, action):
+    instance.full_clean()
+    instance.save()
+    audit_record(actor=actor, action=action, obj=instance, changes=snapshot(instance, fields))
+    return instance
+
+
+def _update(*, actor, instance, data, fields, action, check=None):
+    before = snapshot(instance, fields)
+    for name, value in data.items():
+        if name not in fields:
+            raise ValueError(f"{name} cannot be changed here")
+        setattr(instance, name, value)
+    if check is not None:
+        check(instance)
+    changes = diff(before, instance, fields)
+    if not changes:
+        return instance
+    instance.full_clean()
+    changed = [name for name in fields if name in changes]
+    instance.save(update_fields=[*changed, "updated_at"])
+    audit_record(actor=actor, action=action, obj=instance, changes=changes)
+    return instance
+
+
+# --- authorities -------------------------------------------------------------------------
+
+
+def check_authority_parent(level, parent):
+    if parent is None:
+        if level != Authority.Level.NATIONAL:
+            raise ValidationError(
+                {"parent": _("Every authority but the national office needs a parent.")}
+            )
+        return
+    if level not in CHILD_LEVELS[parent.level]:
+        raise ValidationError(
+            {
+                "level": _("A %(parent)s cannot have a %(child)s below it.")
+                % {
+                    "parent": Authority.Level(parent.level).label,
+                    "child": Authority.Level(level).label,
+                }
+            }
+        )
+
+
+@transaction.atomic
+def authority_create(
+    *, actor, code, name, level, parent, name_en="", short_name="", is_active=True
+):
+    check_authority_parent(level, parent)
+    authority = Authority(
+        code=code,
+        name=name,
+        name_en=name_en,
+        short_name=short_name,
+        level=level,
+        parent=parent,
+        is_active=is_active,
+        path=(parent.child_path(code) if parent else f"{code}/"),
+    )
+    return _create(
+        actor=actor,
+        instance=authority,
+        fields=AUTHORITY_FIELDS,
+        action="campaigns.authority.created",
+    )
+
+
+@transaction.atomic
+def authority_update(*, actor, authority, **data):
+    """Change an authority's names or activity. Its code, level and parent make up the paths
+    below it and are fixed once created."""
+    fixed = {"code", "level", "parent"} & data.keys()
+    for name in fixed:
+        if data[name] != getattr(authority, name):
+            raise ValidationError({name: _("This field cannot be changed after creation.")})
+        data.pop(name)
+    return _update(
+        actor=actor,
+        instance=authority,
+        data=data,
+        fields=AUTHORITY_FIELDS,
+        action="campaigns.authority.updated",
+    )
+
+
+# --- ports ----------------------------------------------------------------------------------
+
+
+def check_port_authority(authority):
+    if authority.level not in PORT_OWNER_LEVELS:
+        raise ValidationError(
+            {"authority": _("A port belongs to a provincial, port or county authority.")}
+        )
+
+
+@transaction.atomic
+def port_create(*, actor, **data):
+    port = Port(**data)
+    check_port_authority(port.authority)
+    return _create(actor=actor, instance=port, fields=PORT_FIELDS, action="campaigns.port.created")
+
+
+@transaction.atomic
+def port_update(*, actor, port, **data):
+    return _update(
+        actor=actor,
+        instance=port,
+        data=data,
+        fields=PORT_FIELDS,
+        action="campaigns.port.updated",
+        check=lambda p: check_port_authority(p.authority),
+    )
+
+
+# --- units ----------------------------------------------------------------------------------
+
+
+def check_unit_links(unit):
+    errors = {}
+    if unit.authority.level == Authority.Level.NATIONAL:
+        errors["authority"] = _("A participating unit belongs to a local authority.")
+    if unit.port_id and not unit.port.authority.path.startswith(unit.authority.path):
+        if not unit.authority.path.startswith(unit.port.authority.path):
+            errors["port"] = _("The port is not in the owning authority's area.")
+    if unit.parent_id:
+        if unit.pk and unit.parent_id == unit.pk:
+            errors["parent"] = _("A unit cannot be its own parent.")
+        elif unit.parent.parent_id and unit.pk and unit.parent.parent_id == unit.pk:
+            errors["parent"] = _("Units cannot be each other's parent.")
+        elif unit.parent.authority_id != unit.authority_id:
+            errors["parent"] = _("A sub-unit belongs to the same authority as its parent unit.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def unit_create(*, actor, **data):
+    unit = Unit(**data)
+    check_unit_links(unit)
+    return _create(actor=actor, instance=unit, fields=UNIT_FIELDS, action="campaigns.unit.created")
+
+
+@transaction.atomic
+def unit_update(*, actor, unit, **data):
+    return _update(
+        actor=actor,
+        instance=unit,
+        data=data,
+        fields=UNIT_FIELDS,
+        action="campaigns.unit.updated",
+        check=check_unit_links,
+    )
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_create(*, actor, **data):
+    person = Person(**data)
+    return _create(
+        actor=actor, instance=person, fields=PERSON_FIELDS, action="campaigns.person.created"
+    )
+
+
+@transaction.atomic
+def person_update(*, actor, person, **data):
+    return _update(
+        actor=actor,
+        instance=person,
+        data=data,
+        fields=PERSON_FIELDS,
+        action="campaigns.person.updated",
+    )
+
+
+# --- memberships ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_grant(*, actor, user, role, authority=None, unit=None):
+    """Give `user` a role; the guardian permission behind it is granted in the same transaction."""
+    levels = Membership.AUTHORITY_LEVEL_FOR_ROLE.get(role)
+    if levels is not None and (authority is None or authority.level not in levels):
+        raise ValidationError(
+            {"authority": _("This role is granted at an authority of another level.")}
+        )
+    membership, created = Membership.objects.get_or_create(
+        user=user, role=role, authority=authority, unit=unit
+    )
+    if authority is not None:
+        assign_perm(f"campaigns.{MANAGE_AUTHORITY}", user, authority)
+    else:
+        assign_perm(f"campaigns.{MANAGE_UNIT}", user, unit)
+    forget_scope(user)
+    if created:
+        audit_record(
+            actor=actor,
+            action="campaigns.membership.granted",
+            obj=membership,
+            changes={"user": user.pk, "role": role, "authority": authority, "unit": unit},
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor, membership):
+    user = membership.user
+    target = membership.authority or membership.unit
+    others = Membership.objects.filter(
+        user=user, authority=membership.authority, unit=membership.unit
+    )
+    if not others.exclude(pk=membership.pk).exists():
+        perm = MANAGE_AUTHORITY if membership.authority_id else MANAGE_UNIT
+        remove_perm(f"campaigns.{perm}", user, target)
+    audit_record(
+        actor=actor,
+        action="campaigns.membership.revoked",
+        obj=membership,
+        changes={"user": user.pk, "role": membership.role},
+    )
+    membership.delete()
+    forget_scope(user)

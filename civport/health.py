@@ -1,0 +1,64 @@
+"""GET /healthz: the state of the database, the cache and the broker, as JSON."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _timed(check):
+    started = time.monotonic()
+    try:
+        detail = check()
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"; the type is reported
+        return {"ok": False, "error": type(exc).__name__, "ms": _ms(started)}
+    return {"ok": True, "ms": _ms(started), **(detail or {})}
+
+
+def _ms(started):
+    return round((time.monotonic() - started) * 1000, 1)
+
+
+def check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"vendor": connection.vendor}
+
+
+def check_cache():
+    key = "civport:healthz"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return the value it was given")
+    return {"backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
+
+
+def check_broker():
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"mode": "eager"}
+    from civport.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return {"mode": "worker"}
+
+
+@never_cache
+@login_not_required
+@require_GET
+def healthz(request):
+    checks = {
+        "database": _timed(check_database),
+        "cache": _timed(check_cache),
+        "broker": _timed(check_broker),
+    }
+    healthy = all(c["ok"] for c in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
