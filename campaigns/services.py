@@ -183,9 +183,12 @@ def check_unit_links(unit):
     errors = {}
     if unit.authority.level == Authority.Level.NATIONAL:
         errors["authority"] = _("A participating unit belongs to a local authority.")
-    if unit.port_id and not unit.port.authority.path.startswith(unit.authority.path):
-        if not unit.authority.path.startswith(unit.port.authority.path):
-            errors["port"] = _("The port is not in the owning authority's area.")
+    # The port lies in the unit's area, or the unit sits above the port's own authority.
+    if unit.port_id and not (
+        unit.port.authority.path.startswith(unit.authority.path)
+        or unit.authority.path.startswith(unit.port.authority.path)
+    ):
+        errors["port"] = _("The port is not in the owning authority's area.")
     if unit.parent_id:
         if unit.pk and unit.parent_id == unit.pk:
             errors["parent"] = _("A unit cannot be its own parent.")
