@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from campaigns import services
 from campaigns.models import Agency, Authority, Membership, Port, Unit
 
+pytest_plugins = ["tests.worker"]
+
 REQUIRE_SERVICES = os.environ.get("CIVPORT_REQUIRE_SERVICES") == "1"
 
 

@@ -1,3 +1,5 @@
+"""Screens of the hierarchy: authorities, ports, units, people."""
+
 from django.shortcuts import render
 
 from campaigns.scope import scope_for
