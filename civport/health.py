@@ -40,13 +40,15 @@ def check_cache():
 
 
 def check_broker():
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return {"mode": "eager"}
     from civport.celery import app
 
+    # The Celery app's own configuration decides whether tasks leave the process.
+    if app.conf.task_always_eager:
+        return {"mode": "eager"}
     with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
-    return {"mode": "worker"}
+        # One attempt, no back-off: a dead broker must turn into a 503 at once, not a hung probe.
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+    return {"mode": "worker", "transport": conn.transport_cls}
 
 
 @never_cache

@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,18 +18,50 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
-def _positive_int(name, default):
-    value = env.int(name, default=default)
-    if value <= 0:
-        raise ImproperlyConfigured(f"{name} must be a positive integer, got {value}")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _int(name, default, *, minimum=None):
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
     return value
 
 
-CIVPORT_ENV = env.str("CIVPORT_ENV", default="development")
-if CIVPORT_ENV not in ("development", "production"):
-    raise ImproperlyConfigured("CIVPORT_ENV must be 'development' or 'production'")
+def _positive_int(name, default):
+    return _int(name, default, minimum=1)
+
+
+def _bool(name, default):
+    # environ's own bool() reads any unknown word as False; a typo must not silently disable
+    # a security setting.
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    if raw.strip().lower() in _TRUE:
+        return True
+    if raw.strip().lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of {_TRUE + _FALSE}, got {raw!r}")
+
+
+def _choice(name, default, choices):
+    value = env.str(name, default=default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {choices}, got {value!r}")
+    return value
+
+
+CIVPORT_ENV = _choice("CIVPORT_ENV", "development", ("development", "production"))
 PRODUCTION = CIVPORT_ENV == "production"
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
+DEBUG = _bool("DJANGO_DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off when CIVPORT_ENV=production")
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -99,14 +132,20 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
-if DATABASES["default"]["ENGINE"] not in (
+try:
+    _database = env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+except (ImproperlyConfigured, ValueError) as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+if _database.get("ENGINE") not in (
     "django.db.backends.postgresql",
     "django.db.backends.sqlite3",
 ):
-    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL or SQLite")
+    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://) or SQLite")
+if PRODUCTION and _database["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL when CIVPORT_ENV=production")
+DATABASES = {"default": _database}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------
@@ -129,17 +168,32 @@ else:
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = _bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
-# Longer than the longest task so a late-acknowledged task is not redelivered while running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than the longest task so a late-acknowledged task is not redelivered while running.
+    "visibility_timeout": 3600,
+    # A dead broker must be reported (and /healthz answer) within seconds, not hang a request.
+    "socket_connect_timeout": 2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# default: everything else; imports: spreadsheet imports; pdf: certificates and decisions, so a
+# big batch of PDFs never delays an import or a reminder. Tasks are routed by name.
+CIVPORT_CELERY_QUEUES = ("default", "imports", "pdf")
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in CIVPORT_CELERY_QUEUES]
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "*import*": {"queue": "imports"},
+    "*certificate*": {"queue": "pdf"},
+    "*pdf*": {"queue": "pdf"},
+}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -168,7 +222,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_ENABLED = env.bool("CIVPORT_LOGIN_LOCKOUT", default=True)
+AXES_ENABLED = _bool("CIVPORT_LOGIN_LOCKOUT", True)
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
@@ -204,32 +258,47 @@ CIVPORT_IMPORT_MAX_ROWS = _positive_int("CIVPORT_IMPORT_MAX_ROWS", 20000)
 CIVPORT_DEMO_PASSWORD = env.str("CIVPORT_DEMO_PASSWORD", default="civport-demo")
 
 # --- E-mail ---------------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+try:
+    _email = env.email_url("EMAIL_URL", default="consolemail://")
+except (ImproperlyConfigured, ValueError) as exc:
+    raise ImproperlyConfigured(f"EMAIL_URL is not a valid e-mail URL: {exc}") from None
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+if "EMAIL_FILE_PATH" in _email:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="civport <noreply@civport.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------
-SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
+SECURE_HSTS_SECONDS = _int("DJANGO_SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=PRODUCTION)
+SECURE_SSL_REDIRECT = _bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = _bool("DJANGO_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("CIVPORT_SESSION_SECONDS", default=8 * 3600)
+SESSION_COOKIE_AGE = _positive_int("CIVPORT_SESSION_SECONDS", 8 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+if _bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging --------------------------------------------------------------------------------
+CIVPORT_LOG_LEVEL = _choice(
+    "CIVPORT_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("CIVPORT_LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": CIVPORT_LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 

@@ -1,5 +1,7 @@
 """The test run's small override of civport.settings."""
 
+import os
+
 from civport.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -8,3 +10,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Tasks run in-process in every test, even with REDIS_URL set; only the tests that ask for the
+# real worker (tests/worker.py) send them through Redis. The worker itself runs this module with
+# CIVPORT_TEST_WORKER=1.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CIVPORT_TEST_WORKER") != "1"
+
+# The test run and the worker it starts share a key prefix in the broker, so two test runs (or
+# pytest-xdist processes) on one Redis never take each other's messages. The prefix is put in the
+# environment here so the worker subprocess inherits the same one.
+_broker_prefix = os.environ.setdefault("CIVPORT_TEST_BROKER_PREFIX", f"civport-test-{os.getpid()}:")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+    "global_keyprefix": _broker_prefix,
+}
+CACHES["default"].setdefault("KEY_PREFIX", "")  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = f"{_broker_prefix}{CACHES['default']['KEY_PREFIX']}"  # noqa: F405
+
+# SQLite's default test database lives in memory, where a worker process cannot see it; with a
+# broker configured the test database is a file the worker can open.
+if REDIS_URL and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
