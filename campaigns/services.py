@@ -288,3 +288,58 @@ def membership_revoke(*, actor, membership):
     )
     membership.delete()
     forget_scope(user)
+
+
+# --- imports ---------------------------------------------------------------------------------
+# The import engine (campaigns.imports) validates a whole file first; this writes its plan.
+
+IMPORT_ACTIONS = {
+    Authority: "campaigns.authority.imported",
+    Port: "campaigns.port.imported",
+    Unit: "campaigns.unit.imported",
+    Person: "campaigns.person.imported",
+}
+
+
+@transaction.atomic
+def records_import_apply(*, actor, model, creates, updates, fields):
+    """Insert and update the rows of a validated import, with one audit entry per row.
+
+    `creates` is a list of batches of new instances, parents before children (a batch's foreign
+    keys may point at instances of an earlier batch); `updates` is [(instance, changes)] with
+    the changes already computed. Everything happens in this one transaction."""
+    # Imported here so that this appended section leaves the module's header alone.
+    from django.utils import timezone
+
+    from civport.audit import audit_record_many
+
+    created = []
+    for batch in creates:
+        created += model.objects.bulk_create(batch, batch_size=1000)
+    if updates:
+        now = timezone.now()
+        changed = set()
+        for instance, changes in updates:
+            instance.updated_at = now
+            changed.update(changes)
+        update_fields = [name for name in fields if name in changed] + ["updated_at"]
+        model.objects.bulk_update(
+            [instance for instance, _changes in updates], update_fields, batch_size=500
+        )
+    action = IMPORT_ACTIONS[model]
+    if created:
+        audit_record_many(
+            actor=actor,
+            action=action,
+            objects=created,
+            changes_for=lambda obj: {"created": snapshot(obj, fields)},
+        )
+    if updates:
+        changes_by_id = {id(instance): changes for instance, changes in updates}
+        audit_record_many(
+            actor=actor,
+            action=action,
+            objects=[instance for instance, _changes in updates],
+            changes_for=lambda obj: changes_by_id[id(obj)],
+        )
+    return len(created), len(updates)
