@@ -1,0 +1,239 @@
+"""Forms of the hierarchy screens. They check the shape of the input and receive their scope:
+every choice of authority, port, unit or parent is a queryset the view computed from the user's
+scope. The object itself is built, validated and saved by a service, so the forms leave their
+instance untouched."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Authority, Person, Port, Unit
+from campaigns.services import CHILD_LEVELS
+
+MONTH_CHOICES = [
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
+    (12, _("December")),
+]
+
+
+def style_widgets(form):
+    """Give every widget its Bootstrap class and mark invalid fields for assistive technology."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        if form.is_bound and name in form.errors:
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["aria-describedby"] = f"{form[name].auto_id}-errors"
+    return form
+
+
+def apply_service_errors(form, error, *, field_map=None):
+    """Put a service's ValidationError onto the form fields it names."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        target = field_map.get(name, name)
+        if target == NON_FIELD_ERRORS or target not in form.fields:
+            target = None
+        form.add_error(target, ValidationError(errors))
+
+
+class ServiceForm(forms.ModelForm):
+    """A ModelForm used for its shape only: the service validates and saves."""
+
+    def _post_clean(self):
+        # Model validation runs in the service; constructing the instance here would change the
+        # object the service compares against for its audit diff.
+        pass
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    def full_clean(self):
+        super().full_clean()
+        style_widgets(self)
+
+    def service_data(self):
+        return dict(self.cleaned_data)
+
+    def freeze_choices(self):
+        """Read every model choice list now (one query each), so rendering runs none."""
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                choices = [] if field.empty_label is None else [("", field.empty_label)]
+                choices += [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
+                field.choices = choices
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+# --- authorities ----------------------------------------------------------------------------
+
+
+class AuthorityCreateForm(ServiceForm):
+    class Meta:
+        model = Authority
+        fields = ["code", "name", "name_en", "short_name", "level", "is_active"]
+
+    def __init__(self, *args, parent, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = CHILD_LEVELS[parent.level]
+        self.fields["level"].choices = [
+            (value, label) for value, label in Authority.Level.choices if value in allowed
+        ]
+        if len(allowed) == 1:
+            self.fields["level"].initial = allowed[0]
+
+
+class AuthorityEditForm(ServiceForm):
+    class Meta:
+        model = Authority
+        fields = ["name", "name_en", "short_name", "is_active"]
+
+
+# --- ports ----------------------------------------------------------------------------------
+
+
+class PortForm(ServiceForm):
+    months = forms.TypedMultipleChoiceField(
+        label=_("seasonal months"),
+        choices=MONTH_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only for seasonal ports: the months the port is open."),
+    )
+
+    class Meta:
+        model = Port
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "port_type",
+            "subtype",
+            "port_class",
+            "status",
+            "months",
+            "opened_on",
+            "authority",
+        ]
+        widgets = {"opened_on": DateInput()}
+
+    def __init__(self, *args, authorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = authorities
+        if self.instance.pk:
+            self.initial.setdefault("months", self.instance.months)
+        self.freeze_choices()
+
+    def clean(self):
+        data = super().clean()
+        port_type, subtype = data.get("port_type"), data.get("subtype")
+        if port_type and subtype and subtype not in Port.SUBTYPES_BY_TYPE[port_type]:
+            self.add_error(
+                "subtype",
+                _("A %(type)s port cannot have the subtype %(subtype)s.")
+                % {
+                    "type": Port.Type(port_type).label,
+                    "subtype": Port.Subtype(subtype).label,
+                },
+            )
+        if data.get("status") == Port.Status.SEASONAL and not data.get("months"):
+            self.add_error("months", _("A seasonal port needs the months it is open."))
+        return data
+
+    def service_data(self):
+        data = dict(self.cleaned_data)
+        months = data.pop("months", [])
+        data["seasonal_months"] = Port.months_to_mask(months)
+        return data
+
+
+# --- units ----------------------------------------------------------------------------------
+
+
+class UnitForm(ServiceForm):
+    class Meta:
+        model = Unit
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "category",
+            "agency",
+            "authority",
+            "port",
+            "parent",
+            "is_active",
+        ]
+
+    def __init__(self, *args, authorities, ports, parents, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = authorities
+        self.fields["port"].queryset = ports
+        self.fields["agency"].queryset = agencies
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.freeze_choices()
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+class PersonForm(ServiceForm):
+    class Meta:
+        model = Person
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "gender",
+            "birth_on",
+            "ethnicity",
+            "political_status",
+            "position",
+            "joined_work_on",
+            "unit",
+            "is_active",
+        ]
+        widgets = {"birth_on": DateInput(), "joined_work_on": DateInput()}
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.freeze_choices()
+
+    def clean(self):
+        data = super().clean()
+        birth, joined = data.get("birth_on"), data.get("joined_work_on")
+        if birth and joined and joined <= birth:
+            self.add_error(
+                "joined_work_on", _("The start of work must come after the date of birth.")
+            )
+        return data
