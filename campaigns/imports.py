@@ -95,9 +95,7 @@ class ImportResult:
 
     @property
     def counts(self):
-        return {
-            action: self.count(action) for action in ("create", "update", "unchanged", "error")
-        }
+        return {action: self.count(action) for action in ("create", "update", "unchanged", "error")}
 
     def summary(self):
         return self.counts | {"file_errors": len(self.file_errors), "applied": self.applied}
@@ -125,7 +123,7 @@ def _too_large():
 
 
 def file_format(data, filename):
-    """"xlsx" or "csv", decided by the content; the name only picks what we expect."""
+    """ "xlsx" or "csv", decided by the content; the name only picks what we expect."""
     ext = os.path.splitext(filename or "")[1].lower()
     if data[:4] == b"PK\x03\x04" and _is_ooxml(data):
         return "xlsx"
@@ -215,6 +213,8 @@ def _iter_csv(data):
 
 def read_table(data, filename):
     """Headers and the non-blank data rows, each with its spreadsheet row number."""
+    if len(data) > settings.CIVPORT_IMPORT_MAX_BYTES:
+        raise ImportFileError(_too_large())
     fmt = file_format(data, filename)
     source = _iter_xlsx(data) if fmt == "xlsx" else _iter_csv(data)
     limit = settings.CIVPORT_IMPORT_MAX_ROWS
@@ -643,9 +643,7 @@ class UnitPlanner(Planner):
         }
         self.ports = {
             p.code: p
-            for p in Port.objects.filter(code__in=_codes(rows, "port")).select_related(
-                "authority"
-            )
+            for p in Port.objects.filter(code__in=_codes(rows, "port")).select_related("authority")
         }
         self.agencies = {a.code: a for a in Agency.objects.filter(code__in=_codes(rows, "agency"))}
         parent_codes = _codes(rows, "parent") - set(self.current)
@@ -686,15 +684,17 @@ class UnitPlanner(Planner):
         port_code = self._value(row, "port", current)
         if port_code:
             port = self.ports.get(port_code) or (current.port if current else None)
-            if port is None or port.code != port_code or not self.scope.sees_path(port.authority.path):
+            if (
+                port is None
+                or port.code != port_code
+                or not self.scope.sees_path(port.authority.path)
+            ):
                 _unknown(row, self.kind, "port", port_code)
             elif not (
                 port.authority.path.startswith(authority.path)
                 or authority.path.startswith(port.authority.path)
             ):
-                _error(
-                    row, self.kind, "port", _("The port is not in the owning authority's area.")
-                )
+                _error(row, self.kind, "port", _("The port is not in the owning authority's area."))
         parent_code = self._value(row, "parent", current)
         if parent_code:
             self._check_parent(row, parent_code, authority_code)
@@ -867,7 +867,9 @@ def import_records(*, kind, data, filename, actor, scope=None, dry_run=False):
     except IntegrityError:
         # Another change landed between validation and the write; nothing was written.
         result.file_errors.append(
-            _("The records changed while the file was being imported; nothing was written. Try again.")
+            _(
+                "The records changed while the file was being imported; nothing was written. Try again."
+            )
         )
         return result
     result.applied = True

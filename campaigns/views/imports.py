@@ -1,1 +1,279 @@
-"""Import and export screens for provincial and port officers."""
+"""Import and export screens for provincial and port officers (and the national office).
+
+Upload → preview (a dry run: rows to create, to update, with errors) → confirm. The uploaded file
+waits under MEDIA_ROOT/imports/ with a random name; the preview hands the browser a signed,
+expiring token bound to the user and the kind, and the confirmation re-validates the file before
+anything is written. Small files are imported within the request; larger ones by the
+`campaigns.records_import` task, whose outcome the start page shows.
+"""
+
+import csv
+import datetime
+import io
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from campaigns.imports import (
+    KINDS,
+    ImportFileError,
+    delete_stored,
+    import_records,
+    load_stored,
+    read_upload,
+    store_upload,
+)
+from campaigns.resources import RESOURCES
+from campaigns.scope import scope_for
+from campaigns.selectors import (
+    authority_list_for,
+    person_list_for,
+    port_list_for,
+    unit_list_for,
+)
+from campaigns.tasks import (
+    import_job_register,
+    import_job_set,
+    import_jobs_for,
+    records_import_task,
+)
+
+TOKEN_SALT = "campaigns.imports.upload"
+TOKEN_MAX_AGE = 2 * 3600
+PREVIEW_ROWS = 200
+FORMATS = ("xlsx", "csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KIND_LABELS = {
+    "authorities": gettext_lazy("Authorities"),
+    "ports": gettext_lazy("Ports"),
+    "units": gettext_lazy("Participating units"),
+    "people": gettext_lazy("People"),
+}
+SELECTORS = {
+    "authorities": authority_list_for,
+    "ports": port_list_for,
+    "units": unit_list_for,
+    "people": person_list_for,
+}
+
+
+def _inline_rows():
+    """Files up to this many rows are imported within the request, larger ones by a task."""
+    return getattr(settings, "CIVPORT_IMPORT_INLINE_ROWS", 500)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".xlsx,.csv,text/csv," + XLSX_TYPE}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.data_bytes = read_upload(upload)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload
+
+
+def _check_access(request, kind=None):
+    """Officers who may change records somewhere; everyone else gets the same 404."""
+    if not scope_for(request.user).can_import:
+        raise Http404
+    if kind is not None and kind not in KINDS:
+        raise Http404
+
+
+def _kinds():
+    return [{"kind": kind, "label": KIND_LABELS[kind]} for kind in KINDS]
+
+
+def import_start(request):
+    _check_access(request)
+    return render(
+        request,
+        "campaigns/imports/start.html",
+        {
+            "kinds": _kinds(),
+            "jobs": import_jobs_for(request.user.pk),
+            "kind_labels": KIND_LABELS,
+            "max_size": filesizeformat(settings.CIVPORT_IMPORT_MAX_BYTES),
+            "max_rows": settings.CIVPORT_IMPORT_MAX_ROWS,
+        },
+    )
+
+
+def _preview(request, kind, result, *, token=None, status=200):
+    shown = result.errors + [row for row in result.rows if row.action != "error"]
+    return render(
+        request,
+        "campaigns/imports/preview.html",
+        {
+            "kind": kind,
+            "kind_label": KIND_LABELS[kind],
+            "result": result,
+            "counts": result.counts,
+            "rows": shown[:PREVIEW_ROWS],
+            "hidden_rows": max(0, len(shown) - PREVIEW_ROWS),
+            "token": token,
+        },
+        status=status,
+    )
+
+
+def import_upload(request, kind):
+    _check_access(request, kind)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = import_records(
+            kind=kind,
+            data=form.data_bytes,
+            filename=upload.name,
+            actor=request.user,
+            dry_run=True,
+        )
+        if result.file_errors:
+            for message in result.file_errors:
+                form.add_error("file", message)
+        else:
+            token = None
+            if result.ok:
+                stored = store_upload(form.data_bytes, upload.name)
+                token = signing.dumps(
+                    {"u": request.user.pk, "k": kind, "f": stored, "r": len(result.rows)},
+                    salt=TOKEN_SALT,
+                )
+            return _preview(request, kind, result, token=token)
+    return render(
+        request,
+        "campaigns/imports/upload.html",
+        {
+            "kind": kind,
+            "kind_label": KIND_LABELS[kind],
+            "form": form,
+            "headers": RESOURCES[kind].headers(),
+            "required": [
+                RESOURCES[kind]().fields[name].column_name
+                for name in RESOURCES[kind].required_columns
+            ],
+            "max_size": filesizeformat(settings.CIVPORT_IMPORT_MAX_BYTES),
+            "max_rows": settings.CIVPORT_IMPORT_MAX_ROWS,
+        },
+    )
+
+
+@require_POST
+def import_confirm(request, kind):
+    _check_access(request, kind)
+    try:
+        payload = signing.loads(
+            request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE
+        )
+    except signing.BadSignature:
+        messages.error(request, _("This preview has expired; upload the file again."))
+        return redirect("campaigns:import-upload", kind=kind)
+    if payload.get("u") != request.user.pk or payload.get("k") != kind:
+        raise Http404
+    stored = payload["f"]
+    if payload.get("r", 0) > _inline_rows():
+        job_id = secrets.token_urlsafe(12)
+        import_job_set(job_id, kind=kind, state="queued")
+        import_job_register(request.user.pk, job_id)
+        language = translation.get_language()
+        transaction.on_commit(
+            lambda: records_import_task.delay(job_id, kind, stored, request.user.pk, language)
+        )
+        messages.info(
+            request,
+            _("The import has started; its result will appear on this page."),
+        )
+        return redirect("campaigns:import-start")
+    try:
+        data = load_stored(stored)
+    except FileNotFoundError:
+        messages.error(request, _("This file has already been imported or has expired."))
+        return redirect("campaigns:import-start")
+    result = import_records(kind=kind, data=data, filename=stored, actor=request.user)
+    if not result.applied:
+        delete_stored(stored)
+        return _preview(request, kind, result)
+    delete_stored(stored)
+    counts = result.counts
+    messages.success(
+        request,
+        _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+        % {
+            "created": counts["create"],
+            "updated": counts["update"],
+            "unchanged": counts["unchanged"],
+        },
+    )
+    return redirect("campaigns:import-start")
+
+
+# --- templates and exports ----------------------------------------------------------------
+
+
+def _spreadsheet_response(kind, fmt, headers, rows, filename):
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=kind)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(headers)
+        writer.writerows(rows)
+        # With the BOM, Excel on Chinese Windows opens the file as UTF-8.
+        response = HttpResponse(
+            out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def import_template(request, kind, fmt):
+    _check_access(request, kind)
+    if fmt not in FORMATS:
+        raise Http404
+    resource = RESOURCES[kind]
+    example = [
+        res_field.widget.render(resource.example.get(name))
+        if name not in ("agency", "port", "authority", "parent", "unit")
+        else resource.example.get(name, "")
+        for name, res_field in resource.column_fields()
+    ]
+    return _spreadsheet_response(
+        kind, fmt, resource.headers(), [example], f"civport-{kind}-template"
+    )
+
+
+def export_records(request, kind, fmt):
+    _check_access(request, kind)
+    if fmt not in FORMATS:
+        raise Http404
+    dataset = RESOURCES[kind]().export(SELECTORS[kind](request.user))
+    stamp = datetime.date.today().isoformat()
+    return _spreadsheet_response(kind, fmt, dataset.headers, dataset, f"civport-{kind}-{stamp}")
