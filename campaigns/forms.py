@@ -37,7 +37,8 @@ def style_widgets(form):
         else:
             css = "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-        if form.is_bound and name in form.errors:
+        # Only once the form has been cleaned: reading `errors` here would clean it early.
+        if form._errors is not None and name in form._errors:
             widget.attrs["aria-invalid"] = "true"
             widget.attrs["aria-describedby"] = f"{form[name].auto_id}-errors"
     return form
