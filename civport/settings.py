@@ -255,6 +255,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 CIVPORT_IMPORT_MAX_BYTES = _positive_int("CIVPORT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 CIVPORT_IMPORT_MAX_ROWS = _positive_int("CIVPORT_IMPORT_MAX_ROWS", 20000)
+# Files up to this many rows are imported within the request; larger ones by a Celery task.
+CIVPORT_IMPORT_INLINE_ROWS = _positive_int("CIVPORT_IMPORT_INLINE_ROWS", 500)
 CIVPORT_DEMO_PASSWORD = env.str("CIVPORT_DEMO_PASSWORD", default="civport-demo")
 
 # --- E-mail ---------------------------------------------------------------------------------

@@ -1,0 +1,110 @@
+# civport: `make run` serves the portal on the embedded defaults, `make test` runs the suite.
+# Every target creates .venv on first use; requirements are reinstalled only when
+# requirements.txt changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.requirements-installed
+ADDRESS ?= 127.0.0.1:8000
+MAKEMESSAGES_IGNORES := --ignore=.venv --ignore=node_modules --ignore=staticfiles \
+	--ignore=media --ignore=static/vendor --ignore=bench --ignore=test-results
+
+.PHONY: help venv run migrate compilemessages collectstatic demo test lint format \
+	migrations-check messages messages-check deploy-check bench worker beat clean
+
+help:
+	@echo "make run               set up .venv and the SQLite database, load the demo data, serve http://$(ADDRESS)"
+	@echo "make test              run the whole test suite (pytest)"
+	@echo "make lint              ruff check and ruff format --check"
+	@echo "make format            ruff format and ruff check --fix"
+	@echo "make migrations-check  fail when a model change has no migration"
+	@echo "make messages          update locale/*/LC_MESSAGES/*.po from the source (needs gettext)"
+	@echo "make messages-check    fail on an untranslated or fuzzy zh_Hans entry (needs gettext)"
+	@echo "make deploy-check      manage.py check --deploy with production-like settings"
+	@echo "make bench             run the benchmark suite, writes bench/results.json"
+	@echo "make worker / beat     a Celery worker on every queue / the Celery beat scheduler"
+
+$(PY):
+	@$(PYTHON) -m venv $(VENV) || { \
+		echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; \
+		rm -rf $(VENV); exit 1; }
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+# Babel's compiler is pure Python: no gettext needed to run the portal.
+compilemessages: venv
+	@if compgen -G "locale/*/LC_MESSAGES/django.po" > /dev/null; then \
+		$(BIN)/pybabel compile -d locale -D django; \
+	else echo "note: no translation catalogue in locale/ yet; pages show the English text"; fi
+	@if compgen -G "locale/*/LC_MESSAGES/djangojs.po" > /dev/null; then \
+		$(BIN)/pybabel compile -d locale -D djangojs; fi
+
+collectstatic: venv
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+demo: migrate
+	@if $(PY) manage.py help seed_demo > /dev/null 2>&1; then \
+		$(PY) manage.py seed_demo; \
+	else echo "note: manage.py seed_demo is not available; starting without demo data"; fi
+
+run: migrate compilemessages collectstatic demo
+	@echo "civport on http://$(ADDRESS)/  (demo password: \$$CIVPORT_DEMO_PASSWORD, default civport-demo)"
+	$(PY) manage.py runserver $(ADDRESS)
+
+# With nothing set: SQLite, tasks in-process, tests needing Redis, a worker or Chromium skip.
+# In CI (DATABASE_URL, REDIS_URL, CIVPORT_REQUIRE_SERVICES=1) a skip is a failure.
+test: venv compilemessages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: venv
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: venv
+	$(PY) manage.py makemessages -l zh_Hans -l en $(MAKEMESSAGES_IGNORES)
+	$(PY) manage.py makemessages -d djangojs -l zh_Hans -l en $(MAKEMESSAGES_IGNORES)
+
+messages-check: venv
+	$(PY) scripts/messages_check.py
+
+# Production-like settings; `check` does not connect to the database, so the URL needs no server.
+deploy-check: venv
+	env CIVPORT_ENV=production \
+		DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		DJANGO_ALLOWED_HOSTS=civport.example.gov.cn \
+		DATABASE_URL=postgres://civport@127.0.0.1:5432/civport \
+		REDIS_URL=redis://127.0.0.1:6379/0 \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: venv compilemessages
+	$(PY) bench/run.py
+
+worker: venv
+	$(BIN)/celery -A civport worker -Q default,imports,pdf -l info
+
+beat: venv
+	$(BIN)/celery -A civport beat -l info
+
+clean:
+	rm -rf staticfiles test-results
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

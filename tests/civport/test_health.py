@@ -1,0 +1,130 @@
+"""GET /healthz, and the promise that pages load nothing from outside the portal."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from civport.celery import app
+from tests.conftest import require_service
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def celery_conf():
+    """Change the Celery app's configuration for one test and put it back afterwards."""
+    keys = ("task_always_eager", "broker_url")
+    saved = {key: app.conf[key] for key in keys}
+    yield app.conf
+    for key, value in saved.items():
+        app.conf[key] = value
+
+
+def test_healthz_answers_anonymously_with_every_check_ok(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"]
+    body = response.json()
+    assert body["status"] == "ok"
+    assert {name: check["ok"] for name, check in body["checks"].items()} == {
+        "database": True,
+        "cache": True,
+        "broker": True,
+    }
+    assert body["checks"]["database"]["vendor"] == connection.vendor
+    assert body["checks"]["broker"]["mode"] == "eager"
+
+
+def test_healthz_is_503_when_the_broker_is_down(client, db, settings, celery_conf):
+    # Port 1 on the loopback refuses connections at once: a broker that is down.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    celery_conf.task_always_eager = False
+    celery_conf.broker_url = "redis://127.0.0.1:1/0"
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["checks"]["broker"]["ok"] is False
+    assert body["checks"]["broker"]["error"] == "OperationalError"
+    assert body["checks"]["database"]["ok"] is True
+
+
+def test_healthz_checks_the_real_redis_cache_and_broker(client, db, celery_conf):
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        require_service("REDIS_URL is not set: no Redis to check")
+    celery_conf.task_always_eager = False
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200, response.content
+    checks = response.json()["checks"]
+    assert checks["cache"] == {"ok": True, "backend": "RedisCache", "ms": checks["cache"]["ms"]}
+    assert checks["broker"]["mode"] == "worker"
+    assert checks["broker"]["transport"] == "redis"
+
+
+def test_healthz_refuses_post(client, db):
+    assert client.post("/healthz").status_code == 405
+
+
+# --- Nothing from outside the portal --------------------------------------------------------
+
+ASSET_ATTRIBUTE = re.compile(
+    r"""\b(?:src|href|action|srcset|poster)\s*=\s*["']([^"']*)["']""", re.I
+)
+CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])([^"')\s]+)""", re.I)
+
+
+def _off_site(reference):
+    return reference.startswith("//") or re.match(r"^[a-z][a-z0-9+.-]*://", reference, re.I)
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+def test_public_pages_reference_only_local_assets(client, db, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    references = ASSET_ATTRIBUTE.findall(html)
+    assert any(ref.startswith(django_settings.STATIC_URL) for ref in references)
+    assert [ref for ref in references if _off_site(ref)] == []
+    assert [ref for ref in CSS_URL.findall(html) if _off_site(ref)] == []
+
+
+def test_static_stylesheets_and_scripts_load_nothing_from_outside():
+    offenders = []
+    for path in (BASE_DIR / "static").rglob("*"):
+        if path.suffix not in (".css", ".js", ".html"):
+            continue
+        text = path.read_text(errors="replace")
+        # Source map comments are only read by developer tools; anything else would be fetched.
+        offenders += [
+            f"{path.relative_to(BASE_DIR)}: {ref}"
+            for ref in CSS_URL.findall(text)
+            if _off_site(ref) and not ref.startswith("http://www.w3.org/")
+        ]
+    assert offenders == []
+
+
+def test_login_page_is_simplified_chinese_by_default(client, db):
+    response = client.get("/accounts/login/")
+
+    assert response.status_code == 200
+    assert '<html lang="zh-CN">' in response.content.decode()
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_login_page_follows_an_english_browser(client, db):
+    response = client.get("/accounts/login/", headers={"accept-language": "en"})
+
+    assert '<html lang="en">' in response.content.decode()
