@@ -97,7 +97,7 @@ def test_units_xlsx_creates_and_updates_with_one_audit_entry_per_row(world):
     assert Unit.objects.get(code="GD-SZ-U1").name == "深圳改名单位"
     assert AuditEntry.objects.count() == before + 2
     entries = AuditEntry.objects.filter(action="campaigns.unit.imported")
-    assert entries.get(object_id=str(new.pk)).changes["created"]["name"] == "深圳新单位"
+    assert entries.get(object_id=str(new.pk)).changes["name"] == "深圳新单位"
     updated = entries.exclude(object_id=str(new.pk)).get()
     assert updated.changes == {"name": ["深圳市口岸办参与单位1", "深圳改名单位"]}
 
