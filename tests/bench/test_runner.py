@@ -133,3 +133,13 @@ def test_table_shows_budgets():
     assert lines[2].endswith("≤ 150 ok")
     assert lines[3].endswith("≤ 150 OVER")
     assert lines[-1] == "FAILED pages.z: GET /z answered 500"
+
+
+def test_unreachable_postgresql_falls_back_to_sqlite_with_a_note(monkeypatch):
+    monkeypatch.setattr(runner, "DEFAULT_DATABASE_URL", "postgres://postgres@127.0.0.1:1/nothing")
+
+    url, note = runner.choose_database({})
+
+    assert url == f"sqlite:///{runner.SQLITE_FALLBACK}"
+    assert "PostgreSQL not reachable" in note
+    assert "SQLite" in note
