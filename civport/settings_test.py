@@ -18,8 +18,11 @@ CELERY_TASK_ALWAYS_EAGER = os.environ.get("CIVPORT_TEST_WORKER") != "1"
 
 # The test run and the worker it starts share a key prefix in the broker, so two test runs (or
 # pytest-xdist processes) on one Redis never take each other's messages. The prefix is put in the
-# environment here so the worker subprocess inherits the same one.
-_broker_prefix = os.environ.setdefault("CIVPORT_TEST_BROKER_PREFIX", f"civport-test-{os.getpid()}:")
+# environment here so the worker subprocess inherits the same one; pytest-xdist processes inherit
+# it from the main process and add their own worker id.
+_broker_prefix = os.environ.setdefault(
+    "CIVPORT_TEST_BROKER_PREFIX", f"civport-test-{os.getpid()}:"
+) + os.environ.get("PYTEST_XDIST_WORKER", "")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
     "global_keyprefix": _broker_prefix,
