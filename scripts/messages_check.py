@@ -32,6 +32,8 @@ def catalogue_problems(path):
     with open(path, "rb") as handle:
         catalog = read_po(handle, abort_invalid=True)
     problems = []
+    if catalog.fuzzy:
+        problems.append(f"{path}: the header is marked fuzzy, so the catalogue is not compiled")
     for message in catalog:
         if not message.id:
             continue  # the header
