@@ -101,6 +101,20 @@ def test_public_pages_reference_only_local_assets(client, db, path):
     assert [ref for ref in CSS_URL.findall(html) if _off_site(ref)] == []
 
 
+def test_no_template_points_an_asset_or_link_off_site():
+    templates = [
+        path for path in BASE_DIR.glob("*/templates/**/*.html") if ".venv" not in path.parts
+    ] + list((BASE_DIR / "templates").rglob("*.html"))
+    assert templates
+    offenders = [
+        f"{path.relative_to(BASE_DIR)}: {ref}"
+        for path in templates
+        for ref in ASSET_ATTRIBUTE.findall(path.read_text()) + CSS_URL.findall(path.read_text())
+        if _off_site(ref)
+    ]
+    assert offenders == []
+
+
 def test_static_stylesheets_and_scripts_load_nothing_from_outside():
     offenders = []
     for path in (BASE_DIR / "static").rglob("*"):
