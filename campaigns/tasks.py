@@ -40,9 +40,9 @@ def import_jobs_for(user_id):
     return [found[JOB_KEY.format(j)] for j in ids if JOB_KEY.format(j) in found]
 
 
+# Routed to the "imports" queue by CELERY_TASK_ROUTES ("*import*").
 @shared_task(
     name="campaigns.records_import",
-    queue="imports",
     acks_late=True,
     soft_time_limit=900,
     time_limit=960,
