@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from campaigns.demo import ACCOUNTS, seed_demo
 
@@ -16,13 +17,24 @@ class Command(BaseCommand):
         "CIVPORT_DEMO_PASSWORD."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Report what would be created, then roll everything back.",
+        )
+
+    def handle(self, *args, dry_run=False, **options):
         started = time.monotonic()
-        stats = seed_demo(password=settings.CIVPORT_DEMO_PASSWORD)
+        with transaction.atomic():
+            stats = seed_demo(password=settings.CIVPORT_DEMO_PASSWORD)
+            if dry_run:
+                transaction.set_rollback(True)
         accounts = ", ".join(username for username, *_ in ACCOUNTS)
+        verb = "Dry run, nothing written" if dry_run else "Demo data ready"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready in {time.monotonic() - started:.1f}s: {stats.summary()}. "
+                f"{verb} in {time.monotonic() - started:.1f}s: {stats.summary()}. "
                 f"Accounts: {accounts}."
             )
         )
