@@ -479,6 +479,10 @@ class Planner:
             setattr(current, name, value)
         row.instance = current
         row.changes = diff(before, current, self.fields)
+        for name, value in values.items():
+            if isinstance(value, self.model) and value.pk is None:
+                # A link to a row this file creates: its id is known only once written.
+                row.changes[name] = [before[name], None]
         row.action = "update" if row.changes else "unchanged"
 
 

@@ -319,9 +319,15 @@ def records_import_apply(*, actor, model, creates, updates, fields):
     if updates:
         now = timezone.now()
         changed = set()
+        links = [f for f in model._meta.concrete_fields if f.is_relation]
         for instance, changes in updates:
             instance.updated_at = now
             changed.update(changes)
+            for link in links:
+                # A link to an instance created above: record the id it now has.
+                if link.name in changes and link.is_cached(instance):
+                    target = link.get_cached_value(instance)
+                    changes[link.name][1] = target.pk if target is not None else None
         update_fields = [name for name in fields if name in changed] + ["updated_at"]
         model.objects.bulk_update(
             [instance for instance, _changes in updates], update_fields, batch_size=500
@@ -359,4 +365,3 @@ def _import_snapshot(model, fields):
         return data
 
     return values
-

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone, translation
+from redis.exceptions import RedisError
 
 from campaigns.imports import delete_stored, import_records, load_stored
 
@@ -35,8 +36,12 @@ def import_job_register(user_id, job_id):
 
 def import_jobs_for(user_id):
     """The user's recent background imports, newest first, from one cache round trip."""
-    ids = cache.get(USER_JOBS_KEY.format(user_id), [])
-    found = cache.get_many([JOB_KEY.format(job_id) for job_id in ids])
+    try:
+        ids = cache.get(USER_JOBS_KEY.format(user_id), [])
+        found = cache.get_many([JOB_KEY.format(job_id) for job_id in ids])
+    except RedisError:
+        # The page keeps working while Redis is down; only the past jobs' summaries are missing.
+        return []
     return [found[JOB_KEY.format(j)] for j in ids if JOB_KEY.format(j) in found]
 
 

@@ -139,6 +139,23 @@ def test_export_then_import_round_trip_changes_nothing(world, fmt):
     assert state() == before
 
 
+def test_sub_units_with_parents_created_in_the_same_file(world):
+    rows = [
+        ["代码", "名称", "单位类别", "所属口岸管理机构代码", "上级单位代码"],
+        ["GD-SZ-U9-2", "二科", "检查检验", "GD-SZ", "GD-SZ-U9-1"],
+        ["GD-SZ-U9-1", "一科", "检查检验", "GD-SZ", "GD-SZ-U9"],
+        ["GD-SZ-U9", "新海关", "检查检验", "GD-SZ", ""],
+        ["GD-SZ-U2", "深圳市口岸办参与单位2", "运营服务", "GD-SZ", "GD-SZ-U9"],
+    ]
+    result = run("units", csv_bytes(rows), "units.csv")
+    assert result.applied, (result.file_errors, errors(result))
+    assert Unit.objects.get(code="GD-SZ-U9-2").parent.parent.code == "GD-SZ-U9"
+    moved = Unit.objects.get(code="GD-SZ-U2")
+    assert moved.parent.code == "GD-SZ-U9"
+    entry = AuditEntry.objects.get(action="campaigns.unit.imported", object_id=str(moved.pk))
+    assert entry.changes == {"parent": [None, moved.parent_id]}
+
+
 def test_ports_with_chinese_choices_and_seasonal_months(world):
     headers = RESOURCES["ports"].headers()
     rows = [
