@@ -60,8 +60,8 @@ class UnitFilter(_SearchFilterSet):
     search_fields = ("name", "name_en", "code")
 
     category = django_filters.ChoiceFilter(label=_("category"), choices=Unit.Category.choices)
-    agency = django_filters.TypedChoiceFilter(label=_("agency"), coerce=int, field_name="agency_id")
-    port = django_filters.TypedChoiceFilter(label=_("port"), coerce=int, field_name="port_id")
+    agency = django_filters.ChoiceFilter(label=_("agency"), field_name="agency_id")
+    port = django_filters.ChoiceFilter(label=_("port"), field_name="port_id")
 
     class Meta:
         model = Unit

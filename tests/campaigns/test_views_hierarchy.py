@@ -416,3 +416,15 @@ def test_password_change_pages(client, port_officer):
     )
     assert response["Location"] == reverse("password_change_done")
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_unit_filter_selects_start_empty(client, world, port_officer):
+    """An untouched filter form submitted as is keeps every row."""
+    client.force_login(port_officer)
+    form = client.get(reverse("campaigns:unit-list")).context["filterset"].form
+    for name in ("category", "agency", "port"):
+        assert form.fields[name].choices[0][0] == ""
+    response = client.get(
+        reverse("campaigns:unit-list"), {"q": "", "category": "", "agency": "", "port": ""}
+    )
+    assert response.context["page"].paginator.count == 2
