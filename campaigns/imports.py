@@ -43,7 +43,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection
 from django.db.models import Lookup, Q
 from django.template.defaultfilters import filesizeformat
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns import services
@@ -945,8 +945,28 @@ def import_records(*, kind, data, filename, actor, scope=None, dry_run=False):
 # --- stored uploads -----------------------------------------------------------------------
 
 
+STALE_UPLOAD_SECONDS = 24 * 3600
+
+
+def purge_stale_uploads():
+    """Delete previewed files nobody confirmed (their tokens expired long ago)."""
+    try:
+        _dirs, files = default_storage.listdir(UPLOAD_DIR)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - datetime.timedelta(seconds=STALE_UPLOAD_SECONDS)
+    for name in files:
+        path = f"{UPLOAD_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except FileNotFoundError:
+            continue  # removed meanwhile by a confirmation
+
+
 def store_upload(data, filename):
     """Keep an uploaded file under MEDIA_ROOT/imports/ with a random name; return that name."""
+    purge_stale_uploads()
     ext = os.path.splitext(filename or "")[1].lower()
     ext = ext if ext in (".xlsx", ".xlsm", ".csv", ".txt") else ".bin"
     name = f"{UPLOAD_DIR}/{secrets.token_urlsafe(24)}{ext}"

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaigns import services
+from campaigns.imports import STALE_UPLOAD_SECONDS
 from campaigns.models import Unit
 from campaigns.tasks import import_jobs_for
 from civport.models import AuditEntry
@@ -38,6 +40,7 @@ def media(request, settings, tmp_path):
     # A real worker is a separate process with the configured MEDIA_ROOT; keep that one there.
     if "real_worker" not in request.fixturenames:
         settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 def upload(client, rows, *, name="units.csv", url=UPLOAD, data=None):
@@ -319,3 +322,15 @@ def test_exported_file_imports_back_unchanged(client, gd_officer):
 
 def test_unit_rows_used_by_other_tests_still_match_headers():
     assert len(GOOD_UNIT) == len(UNIT_HEADERS)
+
+
+def test_unconfirmed_uploads_are_purged_after_a_day(client, gd_officer, media):
+    login(client, gd_officer)
+    upload(client, new_unit_rows(1))
+    [old] = list((media / "imports").iterdir())
+    stamp = time.time() - STALE_UPLOAD_SECONDS - 60
+    os.utime(old, (stamp, stamp))
+    upload(client, new_unit_rows(2))
+    remaining = list((media / "imports").iterdir())
+    assert len(remaining) == 1
+    assert old not in remaining
