@@ -158,7 +158,11 @@ def home(request):
         authority_cards = list(
             roots.select_related("parent")
             .annotate(
-                n_children=_count(Authority.objects.filter(parent=OuterRef("pk"))),
+                n_children=_count(
+                    Authority.objects.filter(path__startswith=OuterRef("path")).exclude(
+                        pk=OuterRef("pk")
+                    )
+                ),
                 n_ports=_count(Port.objects.filter(authority__path__startswith=OuterRef("path"))),
                 n_units=_count(Unit.objects.filter(authority__path__startswith=OuterRef("path"))),
                 n_people=_count(

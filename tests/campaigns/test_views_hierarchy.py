@@ -428,3 +428,11 @@ def test_unit_filter_selects_start_empty(client, world, port_officer):
         reverse("campaigns:unit-list"), {"q": "", "category": "", "agency": "", "port": ""}
     )
     assert response.context["page"].paginator.count == 2
+
+
+def test_500_page_renders_without_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert 'lang="zh-CN"' in html
+    assert 'href="/"' in html

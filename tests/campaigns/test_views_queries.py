@@ -122,6 +122,7 @@ def test_home_page(client, crowd, gd_officer, django_assert_num_queries):
         client, gd_officer, reverse("campaigns:home"), django_assert_num_queries, BASE + 1
     )
     (card,) = response.context["authority_cards"]
+    assert card.n_children == 2 + EXTRA  # Shenzhen, Guangzhou and the counties below Shenzhen
     assert card.n_ports == 2 + 2 * EXTRA
     assert card.n_units == 4 + EXTRA
 
