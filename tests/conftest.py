@@ -5,6 +5,7 @@ with Ningbo (ZJ-NB). Each port authority has a port, units and people; everythin
 through the services, as a user would.
 """
 
+import importlib
 import os
 from dataclasses import dataclass
 
@@ -32,6 +33,26 @@ def pytest_runtest_makereport(item, call):
 def require_service(reason):
     """Skip locally when a real service is missing; CI turns the skip into a failure."""
     pytest.skip(reason)
+
+
+def _is_transactional(request):
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """Transactional tests (live server, real worker) end with a flush that also empties the
+    tables the data migration filled; put the nine areas and the agencies back before each one
+    (the migration's function is idempotent)."""
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    importlib.import_module("campaigns.migrations.0002_reference_data").forwards(apps, None)
 
 
 @dataclass

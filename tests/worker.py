@@ -138,11 +138,11 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def real_worker(celery_worker_process, transactional_db, django_db_serialized_rollback, settings):
+def real_worker(celery_worker_process, transactional_db, settings):
     """Send tasks to the real worker for one test; eager execution is restored afterwards.
 
-    Serialized rollback restores the reference data seeded by migrations (construction areas,
-    agencies) that the transactional flush would otherwise remove for later tests.
+    The database is transactional so the worker sees committed rows (the reference data of the
+    migrations is put back by the autouse fixture in tests/conftest.py).
     """
     from civport.celery import app
 
