@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from campaigns.scope import scope_for
 
+MAX_GRANT_LINKS = 3
+
 
 def _navigation(request):
     user = request.user
@@ -13,20 +15,24 @@ def _navigation(request):
         return {"items": [], "grants": []}
     scope = scope_for(user)
     items = [{"url": reverse("campaigns:home"), "label": _("Home")}]
-    for grant in scope.authority_grants():
+    # A handful of grants get their own links; beyond that the home page lists them.
+    shown = scope.grants if len(scope.grants) <= MAX_GRANT_LINKS else ()
+    for grant in (g for g in shown if g.kind == "authority"):
         items.append(
             {
                 "url": reverse("campaigns:authority-detail", args=[grant.object_id]),
                 "label": grant.name,
             }
         )
-    for grant in scope.unit_grants():
+    for grant in (g for g in shown if g.kind == "unit"):
         items.append(
             {"url": reverse("campaigns:unit-detail", args=[grant.object_id]), "label": grant.name}
         )
+    if scope.is_superuser or scope.view_paths:
+        # A unit contact's scope holds no port.
+        items.append({"url": reverse("campaigns:port-list"), "label": _("Ports")})
     if not scope.is_empty:
         items += [
-            {"url": reverse("campaigns:port-list"), "label": _("Ports")},
             {"url": reverse("campaigns:unit-list"), "label": _("Participating units")},
             {"url": reverse("campaigns:person-list"), "label": _("People")},
         ]

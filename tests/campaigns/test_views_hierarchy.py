@@ -143,6 +143,11 @@ def test_navigation_is_role_aware(client, world, national_admin, port_officer, u
     client.force_login(unit_contact)
     page = client.get(reverse("campaigns:unit-list")).content
     assert import_url not in page
+    assert admin_url not in page
+    assert f'href="{reverse("campaigns:port-list")}"'.encode() not in page
+    assert (
+        f'href="{reverse("campaigns:unit-detail", args=[world.sz.units[0].pk])}"'.encode() in page
+    )
     assert reverse("campaigns:export", args=["units", "xlsx"]).encode() not in page
 
 
