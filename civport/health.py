@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 def _timed(check):
@@ -53,7 +53,7 @@ def check_broker():
 
 @never_cache
 @login_not_required
-@require_GET
+@require_safe
 def healthz(request):
     checks = {
         "database": _timed(check_database),

@@ -73,7 +73,8 @@ def test_healthz_checks_the_real_redis_cache_and_broker(client, db, celery_conf)
     assert checks["broker"]["transport"] == "redis"
 
 
-def test_healthz_refuses_post(client, db):
+def test_healthz_answers_head_for_load_balancers_and_refuses_post(client, db):
+    assert client.head("/healthz").status_code == 200
     assert client.post("/healthz").status_code == 405
 
 
