@@ -25,6 +25,8 @@ def test_port_officer_finds_and_edits_a_unit_and_cannot_open_another_province(
     unit = world.sz.units[1]
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(1)
+    # The filters stay in the address (htmx pushes it), so the result can be bookmarked.
+    expect(page).to_have_url(re.compile(r"/units/\?q=%E5%8F%82"))
     page.click(f"table a[href='/units/{unit.pk}/']")
     expect(page.locator("[data-testid=unit-name]")).to_contain_text(unit.name)
 
