@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 
 from campaigns import services
 from campaigns.access import access_authority, access_person, access_port, access_unit
@@ -126,6 +127,18 @@ def _units_for_people_edit(user):
     return Unit.objects.filter(q).order_by("code")
 
 
+DETAIL_URL_NAMES = {
+    Authority: "campaigns:authority-detail",
+    Port: "campaigns:port-detail",
+    Unit: "campaigns:unit-detail",
+    Person: "campaigns:person-detail",
+}
+
+
+def _detail_url(obj):
+    return reverse(DETAIL_URL_NAMES[type(obj)], args=[obj.pk])
+
+
 def _initial(request, *names):
     return {name: request.GET[name] for name in names if request.GET.get(name)}
 
@@ -142,61 +155,156 @@ def _save(request, form, write, *, field_map=None):
         return None
 
 
+# --- the scoping base -------------------------------------------------------------------------
+
+
+class ScopedView(View):
+    """Every screen inside the hierarchy: the user and their scope, resolved once per request."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.user = request.user
+        self.scope = scope_for(request.user)
+
+
+class ScopedListView(ScopedView):
+    """A filtered, searchable, paginated list of what the user's scope holds."""
+
+    template_name = ""
+    filter_class = None
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get_filter_kwargs(self):
+        return {}
+
+    def get(self, request):
+        filterset = _filtered(
+            self.filter_class, request, self.get_queryset(), **self.get_filter_kwargs()
+        )
+        context = {
+            "filterset": filterset,
+            **_paginate(request, filterset.qs),
+            "can_add": self.can_add(),
+            "can_import": self.scope.can_import,
+        }
+        return render(request, self.template_name, context)
+
+    def can_add(self):
+        return bool(self.scope.is_superuser or self.scope.edit_paths)
+
+
+class ScopedFormView(ScopedView):
+    """Access helper → form (given its scope) → service → message → redirect."""
+
+    form_class = None
+    field_map = None
+    instance = None
+
+    def get_instance(self):
+        """The object being changed (through its access helper), or None when creating."""
+        return None
+
+    def get_form_kwargs(self):
+        return {}
+
+    def write(self, data):
+        raise NotImplementedError
+
+    def success_message(self, obj):
+        raise NotImplementedError
+
+    def page_context(self):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        self.instance = self.get_instance()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self._respond(request)
+
+    def post(self, request, *args, **kwargs):
+        return self._respond(request)
+
+    def _respond(self, request):
+        kwargs = self.get_form_kwargs()
+        if self.instance is not None:
+            kwargs["instance"] = self.instance
+        form = self.form_class(request.POST or None, **kwargs)
+        saved = _save(request, form, self.write, field_map=self.field_map)
+        if saved:
+            messages.success(request, self.success_message(saved))
+            return redirect(_detail_url(saved))
+        if request.method == "POST" and self.instance is not None:
+            # A refused service call may have changed the object in memory; show it as stored.
+            self.instance = self.get_instance()
+        return render(request, "campaigns/form.html", {"form": form, **self.page_context()})
+
+
 # --- home -------------------------------------------------------------------------------------
 
 
-def home(request):
-    scope = scope_for(request.user)
-    authority_cards, unit_cards = [], []
-    authority_ids = [g.object_id for g in scope.authority_grants()]
-    if authority_ids or scope.is_superuser:
-        roots = (
-            Authority.objects.filter(level=Authority.Level.NATIONAL)
-            if scope.is_superuser
-            else Authority.objects.filter(pk__in=authority_ids)
-        )
-        authority_cards = list(
-            roots.select_related("parent")
-            .annotate(
-                n_children=_count(
-                    Authority.objects.filter(path__startswith=OuterRef("path")).exclude(
-                        pk=OuterRef("pk")
-                    )
-                ),
-                n_ports=_count(Port.objects.filter(authority__path__startswith=OuterRef("path"))),
-                n_units=_count(Unit.objects.filter(authority__path__startswith=OuterRef("path"))),
-                n_people=_count(
-                    Person.objects.filter(unit__authority__path__startswith=OuterRef("path"))
-                ),
+class HomeView(ScopedView):
+    """One card per grant of the user, with what lies below it."""
+
+    def get(self, request):
+        scope = self.scope
+        authority_cards, unit_cards = [], []
+        authority_ids = [g.object_id for g in scope.authority_grants()]
+        if authority_ids or scope.is_superuser:
+            roots = (
+                Authority.objects.filter(level=Authority.Level.NATIONAL)
+                if scope.is_superuser
+                else Authority.objects.filter(pk__in=authority_ids)
             )
-            .order_by("path")
-        )
-    unit_ids = [g.object_id for g in scope.unit_grants()]
-    if unit_ids:
-        unit_cards = list(
-            Unit.objects.filter(pk__in=unit_ids)
-            .select_related("authority", "port")
-            .annotate(
-                n_people=_count(
-                    Person.objects.filter(
-                        Q(unit_id=OuterRef("pk")) | Q(unit__parent_id=OuterRef("pk"))
-                    )
-                ),
-                n_sub_units=_count(Unit.objects.filter(parent_id=OuterRef("pk"))),
+            authority_cards = list(
+                roots.select_related("parent")
+                .annotate(
+                    n_children=_count(
+                        Authority.objects.filter(path__startswith=OuterRef("path")).exclude(
+                            pk=OuterRef("pk")
+                        )
+                    ),
+                    n_ports=_count(
+                        Port.objects.filter(authority__path__startswith=OuterRef("path"))
+                    ),
+                    n_units=_count(
+                        Unit.objects.filter(authority__path__startswith=OuterRef("path"))
+                    ),
+                    n_people=_count(
+                        Person.objects.filter(unit__authority__path__startswith=OuterRef("path"))
+                    ),
+                )
+                .order_by("path")
             )
-            .order_by("code")
+        unit_ids = [g.object_id for g in scope.unit_grants()]
+        if unit_ids:
+            unit_cards = list(
+                Unit.objects.filter(pk__in=unit_ids)
+                .select_related("authority", "port")
+                .annotate(
+                    n_people=_count(
+                        Person.objects.filter(
+                            Q(unit_id=OuterRef("pk")) | Q(unit__parent_id=OuterRef("pk"))
+                        )
+                    ),
+                    n_sub_units=_count(Unit.objects.filter(parent_id=OuterRef("pk"))),
+                )
+                .order_by("code")
+            )
+        for card in authority_cards:
+            card.can_edit = scope.edits_path(card.path)
+        return render(
+            request,
+            "campaigns/home.html",
+            {
+                "scope": scope,
+                "authority_cards": authority_cards,
+                "unit_cards": unit_cards,
+            },
         )
-    for card in authority_cards:
-        card.can_edit = scope.edits_path(card.path)
-    return render(
-        request,
-        "campaigns/home.html",
-        {
-            "scope": scope,
-            "authority_cards": authority_cards,
-            "unit_cards": unit_cards,
-        },
-    )
 
 
 # --- authorities ------------------------------------------------------------------------------
@@ -213,379 +321,339 @@ def _below_authority(user, authority):
     }
 
 
-def authority_detail(request, pk):
-    user = request.user
-    scope = scope_for(user)
-    authority = access_authority(user, pk)
-    tab = request.GET.get("tab")
-    if tab not in AUTHORITY_TABS:
-        tab = "children"
-    querysets = _below_authority(user, authority)
-    header = (
-        Authority.objects.filter(pk=authority.pk)
-        .values(
-            leading_group_name=F("leading_group__name"),
-            **{f"n_{name}": _count(qs) for name, qs in querysets.items()},
+class AuthorityDetailView(ScopedView):
+    """An authority with everything at or below it in the user's scope, one tab at a time."""
+
+    def get(self, request, pk):
+        authority = access_authority(self.user, pk)
+        tab = request.GET.get("tab")
+        if tab not in AUTHORITY_TABS:
+            tab = "children"
+        querysets = _below_authority(self.user, authority)
+        header = (
+            Authority.objects.filter(pk=authority.pk)
+            .values(
+                leading_group_name=F("leading_group__name"),
+                **{f"n_{name}": _count(qs) for name, qs in querysets.items()},
+            )
+            .get()
         )
-        .get()
-    )
-    if tab == "children":
-        filterset = _filtered(AuthorityFilter, request, querysets["children"])
-    elif tab == "ports":
-        filterset = _filtered(PortFilter, request, querysets["ports"])
-    elif tab == "units":
-        filterset = _filtered(
-            UnitFilter,
-            request,
-            querysets["units"],
-            **_unit_filter_choices(querysets["ports"]),
-        )
-    else:
-        filterset = _filtered(PersonFilter, request, querysets["people"])
-    listing = _paginate(request, filterset.qs)
-    edits_here = scope.edits_path(authority.path)
-    tabs = [
-        {"name": "children", "label": _("Authorities below"), "count": header["n_children"]},
-        {"name": "ports", "label": _("Ports"), "count": header["n_ports"]},
-        {"name": "units", "label": _("Participating units"), "count": header["n_units"]},
-        {"name": "people", "label": _("People"), "count": header["n_people"]},
-    ]
-    return render(
-        request,
-        "campaigns/authority_detail.html",
-        {
+        filter_class, filter_kwargs = {
+            "children": (AuthorityFilter, {}),
+            "ports": (PortFilter, {}),
+            "units": (UnitFilter, None),
+            "people": (PersonFilter, {}),
+        }[tab]
+        if filter_kwargs is None:
+            filter_kwargs = _unit_filter_choices(querysets["ports"])
+        filterset = _filtered(filter_class, request, querysets[tab], **filter_kwargs)
+        scope = self.scope
+        edits_here = scope.edits_path(authority.path)
+        tabs = [
+            {"name": "children", "label": _("Authorities below"), "count": header["n_children"]},
+            {"name": "ports", "label": _("Ports"), "count": header["n_ports"]},
+            {"name": "units", "label": _("Participating units"), "count": header["n_units"]},
+            {"name": "people", "label": _("People"), "count": header["n_people"]},
+        ]
+        context = {
             "authority": authority,
             "trail": _trail(scope, authority, include_self=False),
             "leading_group_name": header["leading_group_name"],
             "tabs": tabs,
             "tab": tab,
             "filterset": filterset,
-            **listing,
+            **_paginate(request, filterset.qs),
             "can_edit": scope.edits_below(authority.path),
             "can_add_child": edits_here and bool(services.CHILD_LEVELS[authority.level]),
             "can_add": edits_here,
             "can_add_port": edits_here and authority.level in services.PORT_OWNER_LEVELS,
             "can_add_unit": edits_here and authority.level != Authority.Level.NATIONAL,
             "can_import": scope.can_import,
-        },
-    )
+        }
+        return render(request, "campaigns/authority_detail.html", context)
 
 
-def authority_create(request, parent_pk):
-    user = request.user
-    scope = scope_for(user)
-    parent = access_authority(user, parent_pk)
-    if not scope.edits_path(parent.path) or not services.CHILD_LEVELS[parent.level]:
-        raise PermissionDenied
-    form = AuthorityCreateForm(request.POST or None, parent=parent)
-    created = _save(
-        request,
-        form,
-        lambda data: services.authority_create(actor=user, parent=parent, **data),
-    )
-    if created:
-        messages.success(request, _("The authority %(name)s was created.") % {"name": created})
-        return redirect("campaigns:authority-detail", pk=created.pk)
-    return render(
-        request,
-        "campaigns/form.html",
-        {
-            "form": form,
-            "title": _("New authority below %(parent)s") % {"parent": parent.name},
-            "trail": _trail(scope, parent),
-            "cancel_url": reverse("campaigns:authority-detail", args=[parent.pk]),
-        },
-    )
+class AuthorityCreateView(ScopedFormView):
+    form_class = AuthorityCreateForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.parent = access_authority(self.user, kwargs["parent_pk"])
+        # A new authority is created below the parent, so a grant at the parent suffices.
+        if (
+            not self.scope.edits_path(self.parent.path)
+            or not services.CHILD_LEVELS[self.parent.level]
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {"parent": self.parent}
+
+    def write(self, data):
+        return services.authority_create(actor=self.user, parent=self.parent, **data)
+
+    def success_message(self, obj):
+        return _("The authority %(name)s was created.") % {"name": obj}
+
+    def page_context(self):
+        return {
+            "title": _("New authority below %(parent)s") % {"parent": self.parent.name},
+            "trail": _trail(self.scope, self.parent),
+            "cancel_url": _detail_url(self.parent),
+        }
 
 
-def authority_edit(request, pk):
-    user = request.user
-    scope = scope_for(user)
-    authority = access_authority(user, pk, edit=True)
-    form = AuthorityEditForm(request.POST or None, instance=authority)
-    saved = _save(
-        request,
-        form,
-        lambda data: services.authority_update(actor=user, authority=authority, **data),
-    )
-    if saved:
-        messages.success(request, _("The authority %(name)s was saved.") % {"name": saved})
-        return redirect("campaigns:authority-detail", pk=saved.pk)
-    if request.method == "POST":
-        authority.refresh_from_db()
-    return render(
-        request,
-        "campaigns/form.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": authority.name},
-            "trail": _trail(scope, authority),
-            "cancel_url": reverse("campaigns:authority-detail", args=[authority.pk]),
-        },
-    )
+class AuthorityEditView(ScopedFormView):
+    form_class = AuthorityEditForm
+
+    def get_instance(self):
+        return access_authority(self.user, self.kwargs["pk"], edit=True)
+
+    def write(self, data):
+        return services.authority_update(actor=self.user, authority=self.instance, **data)
+
+    def success_message(self, obj):
+        return _("The authority %(name)s was saved.") % {"name": obj}
+
+    def page_context(self):
+        return {
+            "title": _("Edit %(name)s") % {"name": self.instance.name},
+            "trail": _trail(self.scope, self.instance),
+            "cancel_url": _detail_url(self.instance),
+        }
 
 
 # --- ports ------------------------------------------------------------------------------------
 
 
-def port_list(request):
-    scope = scope_for(request.user)
-    filterset = _filtered(PortFilter, request, port_list_for(request.user))
-    listing = _paginate(request, filterset.qs)
-    return render(
-        request,
-        "campaigns/port_list.html",
-        {
-            "filterset": filterset,
-            **listing,
-            "can_add": bool(scope.is_superuser or scope.edit_paths),
-            "can_import": scope.can_import,
-        },
-    )
+class PortListView(ScopedListView):
+    template_name = "campaigns/port_list.html"
+    filter_class = PortFilter
+
+    def get_queryset(self):
+        return port_list_for(self.user)
 
 
-def port_detail(request, pk):
-    scope = scope_for(request.user)
-    port = access_port(request.user, pk)
-    listing = _paginate(request, unit_list_for(request.user).filter(port=port))
-    return render(
-        request,
-        "campaigns/port_detail.html",
-        {
+class PortDetailView(ScopedView):
+    def get(self, request, pk):
+        port = access_port(self.user, pk)
+        context = {
             "port": port,
-            "trail": _trail(scope, port.authority),
-            **listing,
-            "can_edit": scope.edits_path(port.authority.path),
-        },
-    )
+            "trail": _trail(self.scope, port.authority),
+            **_paginate(request, unit_list_for(self.user).filter(port=port)),
+            "can_edit": self.scope.edits_path(port.authority.path),
+        }
+        return render(request, "campaigns/port_detail.html", context)
 
 
-def port_create(request):
-    user = request.user
-    scope = scope_for(user)
-    if not (scope.is_superuser or scope.edit_paths):
-        raise PermissionDenied
-    form = PortForm(
-        request.POST or None,
-        initial=_initial(request, "authority"),
-        authorities=_editable_port_owners(user),
-    )
-    created = _save(
-        request,
-        form,
-        lambda data: services.port_create(actor=user, **data),
-        field_map={"seasonal_months": "months"},
-    )
-    if created:
-        messages.success(request, _("The port %(name)s was created.") % {"name": created})
-        return redirect("campaigns:port-detail", pk=created.pk)
-    return render(
-        request,
-        "campaigns/form.html",
-        {"form": form, "title": _("New port"), "cancel_url": reverse("campaigns:port-list")},
-    )
+class _PortFormView(ScopedFormView):
+    form_class = PortForm
+    field_map = {"seasonal_months": "months"}
+
+    def get_form_kwargs(self):
+        return {"authorities": _editable_port_owners(self.user)}
+
+    def success_message(self, obj):
+        return _("The port %(name)s was saved.") % {"name": obj}
 
 
-def port_edit(request, pk):
-    user = request.user
-    scope = scope_for(user)
-    port = access_port(user, pk, edit=True)
-    form = PortForm(request.POST or None, instance=port, authorities=_editable_port_owners(user))
-    saved = _save(
-        request,
-        form,
-        lambda data: services.port_update(actor=user, port=port, **data),
-        field_map={"seasonal_months": "months"},
-    )
-    if saved:
-        messages.success(request, _("The port %(name)s was saved.") % {"name": saved})
-        return redirect("campaigns:port-detail", pk=saved.pk)
-    if request.method == "POST":
-        port = access_port(user, pk, edit=True)
-    return render(
-        request,
-        "campaigns/form.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": port.name},
-            "trail": _trail(scope, port.authority),
-            "cancel_url": reverse("campaigns:port-detail", args=[port.pk]),
-        },
-    )
+class PortCreateView(_PortFormView):
+    def dispatch(self, request, *args, **kwargs):
+        if not (self.scope.is_superuser or self.scope.edit_paths):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "initial": _initial(self.request, "authority")}
+
+    def write(self, data):
+        return services.port_create(actor=self.user, **data)
+
+    def success_message(self, obj):
+        return _("The port %(name)s was created.") % {"name": obj}
+
+    def page_context(self):
+        return {"title": _("New port"), "cancel_url": reverse("campaigns:port-list")}
+
+
+class PortEditView(_PortFormView):
+    def get_instance(self):
+        return access_port(self.user, self.kwargs["pk"], edit=True)
+
+    def write(self, data):
+        return services.port_update(actor=self.user, port=self.instance, **data)
+
+    def page_context(self):
+        return {
+            "title": _("Edit %(name)s") % {"name": self.instance.name},
+            "trail": _trail(self.scope, self.instance.authority),
+            "cancel_url": _detail_url(self.instance),
+        }
 
 
 # --- units ------------------------------------------------------------------------------------
 
 
-def unit_list(request):
-    user = request.user
-    scope = scope_for(user)
-    filterset = _filtered(
-        UnitFilter, request, unit_list_for(user), **_unit_filter_choices(port_list_for(user))
-    )
-    listing = _paginate(request, filterset.qs)
-    return render(
-        request,
-        "campaigns/unit_list.html",
-        {
-            "filterset": filterset,
-            **listing,
-            "can_add": bool(scope.is_superuser or scope.edit_paths),
-            "can_import": scope.can_import,
-        },
-    )
+class UnitListView(ScopedListView):
+    template_name = "campaigns/unit_list.html"
+    filter_class = UnitFilter
+
+    def get_queryset(self):
+        return unit_list_for(self.user)
+
+    def get_filter_kwargs(self):
+        return _unit_filter_choices(port_list_for(self.user))
 
 
-def unit_detail(request, pk):
-    user = request.user
-    scope = scope_for(user)
-    unit = access_unit(user, pk)
-    sub_units = list(unit_list_for(user).filter(parent=unit))
-    listing = _paginate(request, person_list_for(user).filter(unit=unit))
-    return render(
-        request,
-        "campaigns/unit_detail.html",
-        {
+class UnitDetailView(ScopedView):
+    def get(self, request, pk):
+        unit = access_unit(self.user, pk)
+        context = {
             "unit": unit,
-            "trail": _trail(scope, unit.authority),
-            "sub_units": sub_units,
-            **listing,
-            "can_edit": scope.edits_path(unit.authority.path),
-            "can_edit_people": scope.unit_allows_people_edit(unit),
-        },
-    )
+            "trail": _trail(self.scope, unit.authority),
+            "sub_units": list(unit_list_for(self.user).filter(parent=unit)),
+            **_paginate(request, person_list_for(self.user).filter(unit=unit)),
+            "can_edit": self.scope.edits_path(unit.authority.path),
+            "can_edit_people": self.scope.unit_allows_people_edit(unit),
+        }
+        return render(request, "campaigns/unit_detail.html", context)
 
 
-def _unit_form(request, user, instance=None, initial=None):
-    return UnitForm(
-        request.POST or None,
-        instance=instance,
-        initial=initial,
-        authorities=_editable_unit_owners(user),
-        ports=port_list_for(user),
-        parents=unit_list_for(user, edit=True),
-        agencies=agency_list_current(),
-    )
+class _UnitFormView(ScopedFormView):
+    form_class = UnitForm
+
+    def get_form_kwargs(self):
+        return {
+            "authorities": _editable_unit_owners(self.user),
+            "ports": port_list_for(self.user),
+            "parents": unit_list_for(self.user, edit=True),
+            "agencies": agency_list_current(),
+        }
+
+    def success_message(self, obj):
+        return _("The unit %(name)s was saved.") % {"name": obj}
 
 
-def unit_create(request):
-    user = request.user
-    scope = scope_for(user)
-    if not (scope.is_superuser or scope.edit_paths):
-        raise PermissionDenied
-    form = _unit_form(request, user, initial=_initial(request, "authority", "port", "parent"))
-    created = _save(request, form, lambda data: services.unit_create(actor=user, **data))
-    if created:
-        messages.success(request, _("The unit %(name)s was created.") % {"name": created})
-        return redirect("campaigns:unit-detail", pk=created.pk)
-    return render(
-        request,
-        "campaigns/form.html",
-        {
-            "form": form,
-            "title": _("New participating unit"),
-            "cancel_url": reverse("campaigns:unit-list"),
-        },
-    )
+class UnitCreateView(_UnitFormView):
+    def dispatch(self, request, *args, **kwargs):
+        if not (self.scope.is_superuser or self.scope.edit_paths):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        initial = _initial(self.request, "authority", "port", "parent")
+        return {**super().get_form_kwargs(), "initial": initial}
+
+    def write(self, data):
+        return services.unit_create(actor=self.user, **data)
+
+    def success_message(self, obj):
+        return _("The unit %(name)s was created.") % {"name": obj}
+
+    def page_context(self):
+        return {"title": _("New participating unit"), "cancel_url": reverse("campaigns:unit-list")}
 
 
-def unit_edit(request, pk):
-    user = request.user
-    scope = scope_for(user)
-    unit = access_unit(user, pk, edit=True)
-    form = _unit_form(request, user, instance=unit)
-    saved = _save(request, form, lambda data: services.unit_update(actor=user, unit=unit, **data))
-    if saved:
-        messages.success(request, _("The unit %(name)s was saved.") % {"name": saved})
-        return redirect("campaigns:unit-detail", pk=saved.pk)
-    if request.method == "POST":
-        unit = access_unit(user, pk, edit=True)
-    return render(
-        request,
-        "campaigns/form.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": unit.name},
-            "trail": _trail(scope, unit.authority),
-            "cancel_url": reverse("campaigns:unit-detail", args=[unit.pk]),
-        },
-    )
+class UnitEditView(_UnitFormView):
+    def get_instance(self):
+        return access_unit(self.user, self.kwargs["pk"], edit=True)
+
+    def write(self, data):
+        return services.unit_update(actor=self.user, unit=self.instance, **data)
+
+    def page_context(self):
+        return {
+            "title": _("Edit %(name)s") % {"name": self.instance.name},
+            "trail": _trail(self.scope, self.instance.authority),
+            "cancel_url": _detail_url(self.instance),
+        }
 
 
 # --- people -----------------------------------------------------------------------------------
 
 
-def person_list(request):
-    scope = scope_for(request.user)
-    filterset = _filtered(PersonFilter, request, person_list_for(request.user))
-    listing = _paginate(request, filterset.qs)
-    return render(
-        request,
-        "campaigns/person_list.html",
-        {
-            "filterset": filterset,
-            **listing,
-            "can_add": bool(scope.is_superuser or scope.edit_paths or scope.edit_unit_ids),
-            "can_import": scope.can_import,
-        },
-    )
+class PersonListView(ScopedListView):
+    template_name = "campaigns/person_list.html"
+    filter_class = PersonFilter
+
+    def get_queryset(self):
+        return person_list_for(self.user)
+
+    def can_add(self):
+        # A unit contact may add people to their own unit.
+        return super().can_add() or bool(self.scope.edit_unit_ids)
 
 
-def person_detail(request, pk):
-    scope = scope_for(request.user)
-    person = access_person(request.user, pk)
-    return render(
-        request,
-        "campaigns/person_detail.html",
-        {
+class PersonDetailView(ScopedView):
+    def get(self, request, pk):
+        person = access_person(self.user, pk)
+        context = {
             "person": person,
-            "trail": _trail(scope, person.unit.authority),
-            "can_edit": scope.unit_allows_people_edit(person.unit),
-        },
-    )
+            "trail": _trail(self.scope, person.unit.authority),
+            "can_edit": self.scope.unit_allows_people_edit(person.unit),
+        }
+        return render(request, "campaigns/person_detail.html", context)
 
 
-def person_create(request):
-    user = request.user
-    scope = scope_for(user)
-    if not (scope.is_superuser or scope.edit_paths or scope.edit_unit_ids):
-        raise PermissionDenied
-    form = PersonForm(
-        request.POST or None,
-        initial=_initial(request, "unit"),
-        units=_units_for_people_edit(user),
-    )
-    created = _save(request, form, lambda data: services.person_create(actor=user, **data))
-    if created:
-        messages.success(request, _("%(name)s was added.") % {"name": created})
-        return redirect("campaigns:person-detail", pk=created.pk)
-    return render(
-        request,
-        "campaigns/form.html",
-        {"form": form, "title": _("New person"), "cancel_url": reverse("campaigns:person-list")},
-    )
+class _PersonFormView(ScopedFormView):
+    form_class = PersonForm
+
+    def get_form_kwargs(self):
+        return {"units": _units_for_people_edit(self.user)}
+
+    def success_message(self, obj):
+        return _("%(name)s was saved.") % {"name": obj}
 
 
-def person_edit(request, pk):
-    user = request.user
-    scope = scope_for(user)
-    person = access_person(user, pk, edit=True)
-    form = PersonForm(request.POST or None, instance=person, units=_units_for_people_edit(user))
-    saved = _save(
-        request, form, lambda data: services.person_update(actor=user, person=person, **data)
-    )
-    if saved:
-        messages.success(request, _("%(name)s was saved.") % {"name": saved})
-        return redirect("campaigns:person-detail", pk=saved.pk)
-    if request.method == "POST":
-        person = access_person(user, pk, edit=True)
-    return render(
-        request,
-        "campaigns/form.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": person.name},
-            "trail": _trail(scope, person.unit.authority),
-            "cancel_url": reverse("campaigns:person-detail", args=[person.pk]),
-        },
-    )
+class PersonCreateView(_PersonFormView):
+    def dispatch(self, request, *args, **kwargs):
+        scope = self.scope
+        if not (scope.is_superuser or scope.edit_paths or scope.edit_unit_ids):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "initial": _initial(self.request, "unit")}
+
+    def write(self, data):
+        return services.person_create(actor=self.user, **data)
+
+    def success_message(self, obj):
+        return _("%(name)s was added.") % {"name": obj}
+
+    def page_context(self):
+        return {"title": _("New person"), "cancel_url": reverse("campaigns:person-list")}
+
+
+class PersonEditView(_PersonFormView):
+    def get_instance(self):
+        return access_person(self.user, self.kwargs["pk"], edit=True)
+
+    def write(self, data):
+        return services.person_update(actor=self.user, person=self.instance, **data)
+
+    def page_context(self):
+        return {
+            "title": _("Edit %(name)s") % {"name": self.instance.name},
+            "trail": _trail(self.scope, self.instance.unit.authority),
+            "cancel_url": _detail_url(self.instance),
+        }
+
+
+# The names the URL map uses.
+home = HomeView.as_view()
+authority_detail = AuthorityDetailView.as_view()
+authority_create = AuthorityCreateView.as_view()
+authority_edit = AuthorityEditView.as_view()
+port_list = PortListView.as_view()
+port_detail = PortDetailView.as_view()
+port_create = PortCreateView.as_view()
+port_edit = PortEditView.as_view()
+unit_list = UnitListView.as_view()
+unit_detail = UnitDetailView.as_view()
+unit_create = UnitCreateView.as_view()
+unit_edit = UnitEditView.as_view()
+person_list = PersonListView.as_view()
+person_detail = PersonDetailView.as_view()
+person_create = PersonCreateView.as_view()
+person_edit = PersonEditView.as_view()
