@@ -132,7 +132,8 @@ def run(ctx):
 
     repeat = max(1, int(getattr(ctx, "repeat", 3)))
     authority, port, agency = _hierarchy()
-    Unit.objects.filter(code__startswith=PREFIX).exists() and _leftovers_error()
+    if Unit.objects.filter(code__startswith=PREFIX).exists():
+        raise RuntimeError(f"units with codes {PREFIX}* already exist; delete them first")
     rows = _rows(authority, port, agency)
 
     def bulk():
@@ -153,11 +154,13 @@ def run(ctx):
         )
 
     def importer(path):
-        data = path.read_bytes()
-
         def go():
             result = import_records(
-                kind="units", data=data, filename=path.name, actor=None, scope=NATIONAL_SCOPE
+                kind="units",
+                data=path.read_bytes(),
+                filename=path.name,
+                actor=None,
+                scope=NATIONAL_SCOPE,
             )
             if not result.applied or result.counts["create"] != ROWS:
                 raise RuntimeError(f"import failed: {result.file_errors} {result.errors[:3]}")
@@ -190,10 +193,6 @@ def run(ctx):
         {"name": "import.units_bulk_create_6000.seconds", "value": baseline, "unit": "s"}
     )
     return [r | {"value": round(r["value"], 3)} for r in results]
-
-
-def _leftovers_error():
-    raise RuntimeError(f"units with codes {PREFIX}* already exist; delete them first")
 
 
 if __name__ == "__main__":
