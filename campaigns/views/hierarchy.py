@@ -590,6 +590,7 @@ class PersonDetailView(ScopedView):
         context = {
             "person": person,
             "trail": _trail(self.scope, person.unit.authority),
+            "extra_trail": [{"name": person.unit.name, "url": _detail_url(person.unit)}],
             "can_edit": self.scope.unit_allows_people_edit(person.unit),
         }
         return render(request, "campaigns/person_detail.html", context)
