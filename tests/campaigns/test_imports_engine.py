@@ -464,3 +464,20 @@ def test_port_officer_cannot_import_into_another_port_authority(world, port_offi
     rows[1][-1] = "GD-SZ-U1"
     result = run("people", csv_bytes(rows), "people.csv", scope=scope_for(port_officer))
     assert result.applied
+
+
+def test_authorities_outside_the_users_area_are_rejected(world, gd_officer):
+    rows = [
+        ["代码", "名称", "级别", "上级机构代码"],
+        ["GD-ZH", "珠海市口岸办", "口岸级", "GD"],  # below Guangdong: allowed
+        ["GD", "广东省口岸办（改名）", "省级", "CN"],  # Guangdong itself: only from above
+        ["ZJ-WZ", "温州市口岸办", "口岸级", "ZJ"],  # Zhejiang
+        ["HN", "海南省口岸办", "省级", "CN"],  # a new province
+    ]
+    before = state()
+    result = run("authorities", csv_bytes(rows), "authorities.csv", actor=gd_officer, scope=None)
+    assert_rejected(before, result)
+    assert errors(result) == {n: ["This row is outside your area."] for n in (3, 4, 5)}
+    result = run("authorities", csv_bytes(rows[:2]), "a.csv", actor=gd_officer, scope=None)
+    assert result.applied
+    assert Authority.objects.get(code="GD-ZH").path == "CN/GD/GD-ZH/"
