@@ -24,6 +24,8 @@ from campaigns.imports import delete_stored, import_records, load_stored, store_
 from campaigns.models import (
     Agency,
     Authority,
+    AuthorityGroupObjectPermission,
+    AuthorityUserObjectPermission,
     ConstructionArea,
     LeadingGroup,
     LeadingGroupMember,
@@ -31,6 +33,8 @@ from campaigns.models import (
     Person,
     Port,
     Unit,
+    UnitGroupObjectPermission,
+    UnitUserObjectPermission,
 )
 from campaigns.resources import AuthorityResource, PersonResource, PortResource, UnitResource
 from campaigns.scope import scope_for
@@ -404,3 +408,33 @@ class MembershipAdmin(NationalOfficeAdmin):
     def delete_queryset(self, request, queryset):
         for membership in queryset.select_related("user", "authority", "unit"):
             services.membership_revoke(actor=request.user, membership=membership)
+
+
+class GrantAdmin(NationalOfficeAdmin):
+    """The guardian grants behind memberships, for inspection: they change only through the
+    membership services."""
+
+    list_display = ("content_object", "permission", "holder")
+    list_filter = ("permission",)
+    list_select_related = ("content_object", "permission")
+
+    def holder(self, obj):
+        return getattr(obj, "user", None) or getattr(obj, "group", None)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuthorityUserObjectPermission, UnitUserObjectPermission)
+class UserGrantAdmin(GrantAdmin):
+    list_select_related = ("content_object", "permission", "user")
+    search_fields = ("user__username", "content_object__name")
+
+
+@admin.register(AuthorityGroupObjectPermission, UnitGroupObjectPermission)
+class GroupGrantAdmin(GrantAdmin):
+    list_select_related = ("content_object", "permission", "group")
+    search_fields = ("group__name", "content_object__name")

@@ -6,7 +6,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campaigns import services
-from campaigns.models import Authority, Membership, Person, Port, Unit
+from campaigns.models import (
+    Agency,
+    Authority,
+    AuthorityGroupObjectPermission,
+    AuthorityUserObjectPermission,
+    ConstructionArea,
+    LeadingGroup,
+    Membership,
+    Person,
+    Port,
+    Unit,
+    UnitGroupObjectPermission,
+    UnitUserObjectPermission,
+)
 from campaigns.scope import scope_for
 from civport.models import AuditEntry
 from tests.campaigns.test_imports_engine import GOOD_UNIT, UNIT_HEADERS, csv_bytes, state
@@ -28,7 +41,23 @@ def changelist(model):
     return reverse(f"admin:campaigns_{model._meta.model_name}_changelist")
 
 
-@pytest.mark.parametrize("model", [Authority, Port, Unit, Person, Membership])
+@pytest.mark.parametrize(
+    "model",
+    [
+        Authority,
+        Port,
+        Unit,
+        Person,
+        Membership,
+        Agency,
+        ConstructionArea,
+        LeadingGroup,
+        AuthorityUserObjectPermission,
+        AuthorityGroupObjectPermission,
+        UnitUserObjectPermission,
+        UnitGroupObjectPermission,
+    ],
+)
 def test_national_office_sees_the_changelists(admin_client, model):
     assert admin_client.get(changelist(model)).status_code == 200
 
