@@ -75,7 +75,8 @@ class RowOutcome:
     number: int
     code: str = ""
     name: str = ""
-    action: str = ""  # "create", "update", "unchanged" or "error"
+    # "create", "update", "unchanged", "error", or "valid" (no error in a file that has some)
+    action: str = ""
     messages: list = field(default_factory=list)
 
 
@@ -431,8 +432,7 @@ class Planner:
         result = Plan(kind=self.kind, rows=rows, fields=self.fields)
         if any(row.messages for row in rows):
             for row in rows:
-                if row.messages:
-                    row.action = "error"
+                row.action = "error" if row.messages else "valid"
             return result
         creates = {}
         for row in rows:

@@ -144,7 +144,13 @@ def test_preview_lists_row_errors_and_offers_no_confirmation(english, gd_officer
     page = response.content.decode()
     assert "1 row has errors. Nothing was saved" in page
     assert "This row is outside your area." in page
-    assert [(r.number, r.action) for r in response.context["rows"]][:1] == [(4, "error")]
+    # Errors first; the other rows are only said to be valid, since nothing will be written.
+    assert [(r.number, r.action) for r in response.context["rows"]] == [
+        (4, "error"),
+        (2, "valid"),
+        (3, "valid"),
+    ]
+    assert "no errors" in page
 
 
 def test_file_errors_are_shown_on_the_form(english, gd_officer):
