@@ -225,7 +225,7 @@ PERSONAS = (
 
 
 @pytest.fixture
-def persona(request):
+def persona(request, db):
     """Resolve a persona fixture by name (for parametrised matrices)."""
 
     def get(name):
