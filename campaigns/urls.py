@@ -29,8 +29,6 @@ urlpatterns = [
     path("imports/", imports.import_start, name="import-start"),
     path("imports/<str:kind>/", imports.import_upload, name="import-upload"),
     path("imports/<str:kind>/confirm/", imports.import_confirm, name="import-confirm"),
-    path(
-        "imports/<str:kind>/template.<str:fmt>", imports.import_template, name="import-template"
-    ),
+    path("imports/<str:kind>/template.<str:fmt>", imports.import_template, name="import-template"),
     path("exports/<str:kind>.<str:fmt>", imports.export_records, name="export"),
 ]
