@@ -114,6 +114,27 @@ def prepare_data(*, units=6000, people=20000, log=print):
     return result
 
 
+def tidy_database(log=print):
+    """On PostgreSQL, rewrite tables left mostly dead by an earlier module (an import measured
+    and rolled back leaves every row it wrote behind as a dead tuple) and refresh statistics, so
+    that each module measures a clean database rather than its predecessor's leftovers."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables "
+            "WHERE n_dead_tup > 1000 AND n_dead_tup > n_live_tup"
+        )
+        bloated = [row[0] for row in cursor.fetchall()]
+        for table in bloated:
+            cursor.execute(f"VACUUM FULL ANALYZE {connection.ops.quote_name(table)}")
+        cursor.execute("VACUUM ANALYZE")
+    if bloated:
+        log(f"  rewrote {', '.join(sorted(bloated))}")
+
+
 # --- modules ------------------------------------------------------------------------------------
 
 
@@ -131,10 +152,13 @@ def discover(only=None, directory=BENCH_DIR):
     ]
 
 
-def run_benchmarks(ctx, names, *, package="bench"):
+def run_benchmarks(ctx, names, *, package="bench", tidy=False):
     """Run each module's `run(ctx)`; a module that raises is reported, the others still run.
-    A module may also return results as (name, value, unit) tuples or dicts."""
+    A module may also return results as (name, value, unit) tuples or dicts. With `tidy`, the
+    database is vacuumed before each module."""
     for name in names:
+        if tidy:
+            tidy_database(ctx.log)
         started = time.monotonic()
         ctx.log(f"running {name} …")
         try:
@@ -218,7 +242,7 @@ def main(argv=None):
     if not names:
         parser.error(f"no benchmark module matches {args.only!r}")
     ctx = BenchContext(repeat=args.repeat, stdout=sys.stdout)
-    results = run_benchmarks(ctx, names)
+    results = run_benchmarks(ctx, names, tidy=True)
     print()
     print(format_table(results, ctx.failures))
     write_results(results, args.output, merge=bool(args.only))
