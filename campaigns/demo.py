@@ -35,7 +35,6 @@ from campaigns.demo_regions import (
 from campaigns.models import (
     Agency,
     Authority,
-    LeadingGroup,
     LeadingGroupMember,
     Membership,
     Person,
@@ -259,45 +258,6 @@ NATIONAL_MEMBERS = (
 )
 
 
-@transaction.atomic
-def leading_group_ensure(*, actor, authority, name, agency_codes, agencies):
-    """The authority's leading group, chaired by the port office, with these member agencies.
-
-    There is no leading-group screen yet; this is the one place that writes them, with an audit
-    entry for each group or member it adds. Existing members are left as they are.
-    """
-    group, created = LeadingGroup.objects.get_or_create(
-        authority=authority, defaults={"name": name}
-    )
-    if created:
-        audit_record(
-            actor=actor,
-            action="campaigns.leading_group.created",
-            obj=group,
-            changes={"authority": authority.pk, "name": name},
-        )
-    present = set(group.members.values_list("agency__code", flat=True))
-    wanted = [("PORT_OFFICE", LeadingGroupMember.Role.LEAD)] + [
-        (code, LeadingGroupMember.Role.MEMBER) for code in agency_codes
-    ]
-    added = 0
-    for code, role in wanted:
-        if code in present:
-            continue
-        joined_on, left_on = REFORM_2018.get(code, (None, None))
-        member = LeadingGroupMember.objects.create(
-            group=group, agency=agencies[code], role=role, joined_on=joined_on, left_on=left_on
-        )
-        audit_record(
-            actor=actor,
-            action="campaigns.leading_group.member_added",
-            obj=member,
-            changes={"group": group.pk, "agency": code, "role": role},
-        )
-        added += 1
-    return group, created, added
-
-
 def seed_leading_groups(hierarchy, stats):
     agencies = {a.code: a for a in Agency.objects.all()}
     current = [c for c in NATIONAL_MEMBERS if c not in ("CIQ", "BORDER_DEFENCE")]
@@ -333,8 +293,17 @@ def seed_leading_groups(hierarchy, stats):
             )
         )
     for authority, name, codes in groups:
-        _group, created, _added = leading_group_ensure(
-            actor=None, authority=authority, name=name, agency_codes=codes, agencies=agencies
+        wanted = [("PORT_OFFICE", LeadingGroupMember.Role.LEAD)] + [
+            (code, LeadingGroupMember.Role.MEMBER) for code in codes
+        ]
+        _group, created = services.leading_group_ensure(
+            actor=None,
+            authority=authority,
+            name=name,
+            members=[
+                (agencies[code], role, *REFORM_2018.get(code, (None, None)))
+                for code, role in wanted
+            ],
         )
         stats.count("leading_group", created)
 

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from campaigns import services
 from campaigns.models import Agency, Authority, Person, Port, Unit
 
 # A cell starting with one of these is a formula to Excel and LibreOffice.
@@ -289,7 +290,7 @@ class AuthorityResource(CampaignResource):
 
     class Meta:
         model = Authority
-        fields = ("code", "name", "name_en", "short_name", "level", "parent", "is_active")
+        fields = services.AUTHORITY_FIELDS
         import_id_fields = ("code",)
 
 
@@ -340,18 +341,7 @@ class PortResource(CampaignResource):
 
     class Meta:
         model = Port
-        fields = (
-            "code",
-            "name",
-            "name_en",
-            "port_type",
-            "subtype",
-            "port_class",
-            "status",
-            "seasonal_months",
-            "opened_on",
-            "authority",
-        )
+        fields = services.PORT_FIELDS
         import_id_fields = ("code",)
 
 
@@ -386,17 +376,7 @@ class UnitResource(CampaignResource):
 
     class Meta:
         model = Unit
-        fields = (
-            "code",
-            "name",
-            "name_en",
-            "category",
-            "agency",
-            "port",
-            "authority",
-            "parent",
-            "is_active",
-        )
+        fields = services.UNIT_FIELDS
         import_id_fields = ("code",)
 
 
@@ -439,19 +419,7 @@ class PersonResource(CampaignResource):
 
     class Meta:
         model = Person
-        fields = (
-            "code",
-            "name",
-            "name_en",
-            "gender",
-            "birth_on",
-            "ethnicity",
-            "political_status",
-            "position",
-            "joined_work_on",
-            "unit",
-            "is_active",
-        )
+        fields = services.PERSON_FIELDS
         import_id_fields = ("code",)
 
 

@@ -7,7 +7,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from campaigns.models import Authority, Membership, Person, Port, Unit
+from campaigns.models import (
+    Authority,
+    LeadingGroup,
+    LeadingGroupMember,
+    Membership,
+    Person,
+    Port,
+    Unit,
+)
 from campaigns.scope import MANAGE_AUTHORITY, MANAGE_UNIT, forget_scope
 from civport.audit import audit_record, diff, snapshot
 
@@ -239,6 +247,42 @@ def person_update(*, actor, person, **data):
         fields=PERSON_FIELDS,
         action="campaigns.person.updated",
     )
+
+
+# --- leading groups ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def leading_group_ensure(*, actor, authority, name, members):
+    """The authority's leading group with at least these members, given as
+    (agency, role, joined_on, left_on). Members already in the group are left as they are."""
+    group, created = LeadingGroup.objects.get_or_create(
+        authority=authority, defaults={"name": name}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="campaigns.leading_group.created",
+            obj=group,
+            changes={"authority": authority.pk, "name": name},
+        )
+    present = set(group.members.values_list("agency_id", flat=True))
+    for agency, role, joined_on, left_on in members:
+        if agency.pk in present:
+            continue
+        member = LeadingGroupMember(
+            group=group, agency=agency, role=role, joined_on=joined_on, left_on=left_on
+        )
+        member.full_clean()
+        member.save()
+        present.add(agency.pk)
+        audit_record(
+            actor=actor,
+            action="campaigns.leading_group.member_added",
+            obj=member,
+            changes={"group": group.pk, "agency": agency.code, "role": role},
+        )
+    return group, created
 
 
 # --- memberships ----------------------------------------------------------------------------

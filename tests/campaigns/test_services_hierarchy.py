@@ -170,3 +170,24 @@ def test_membership_grant_is_idempotent_and_audited(world, outsider):
     assert Membership.objects.filter(user=outsider).count() == 1
     assert AuditEntry.objects.filter(action="campaigns.membership.granted").count() == before + 1
     assert outsider.has_perm("campaigns.manage_authority", world.nb.authority)
+
+
+def test_leading_group_ensure_adds_missing_members_once(world):
+    from campaigns.models import LeadingGroupMember
+
+    customs = Agency.objects.get(code="CUSTOMS")
+    maritime = Agency.objects.get(code="MARITIME")
+    members = [(customs, LeadingGroupMember.Role.LEAD, None, None)]
+    group, created = services.leading_group_ensure(
+        actor=None, authority=world.gd, name="广东省共建文明口岸活动领导小组", members=members
+    )
+    assert created
+    again, created_again = services.leading_group_ensure(
+        actor=None,
+        authority=world.gd,
+        name="广东省共建文明口岸活动领导小组",
+        members=[*members, (maritime, LeadingGroupMember.Role.MEMBER, None, None)],
+    )
+    assert again == group and not created_again
+    assert sorted(group.members.values_list("agency__code", flat=True)) == ["CUSTOMS", "MARITIME"]
+    assert AuditEntry.objects.filter(action="campaigns.leading_group.member_added").count() == 2
