@@ -1,3 +1,7 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
 from civport.request_context import client_ip, current_ip
 
 
@@ -13,3 +17,19 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the user chose English with the language switch.
+
+    The switch stores the choice in the language cookie. The browser's Accept-Language is not
+    consulted: on the intranet many machines carry an English system locale, and the portal's
+    working language is Chinese.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -139,7 +139,16 @@ def test_login_page_is_simplified_chinese_by_default(client, db):
     assert response["Content-Language"] == "zh-hans"
 
 
-def test_login_page_follows_an_english_browser(client, db):
+def test_login_page_stays_chinese_for_an_english_browser(client, db):
     response = client.get("/accounts/login/", headers={"accept-language": "en"})
 
-    assert '<html lang="en">' in response.content.decode()
+    assert '<html lang="zh-CN">' in response.content.decode()
+
+
+def test_language_switch_turns_the_portal_english_and_back(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert '<html lang="en">' in client.get("/accounts/login/").content.decode()
+
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/accounts/login/"})
+    assert '<html lang="zh-CN">' in client.get("/accounts/login/").content.decode()
