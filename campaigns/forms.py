@@ -57,6 +57,15 @@ def apply_service_errors(form, error, *, field_map=None):
         form.add_error(target, ValidationError(errors))
 
 
+def freeze_choices(form):
+    """Read every model choice list now (one query each), so rendering runs none."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            choices = [] if field.empty_label is None else [("", field.empty_label)]
+            choices += [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
+            field.choices = choices
+
+
 class ServiceForm(forms.ModelForm):
     """A ModelForm used for its shape only: the service validates and saves."""
 
@@ -77,12 +86,7 @@ class ServiceForm(forms.ModelForm):
         return dict(self.cleaned_data)
 
     def freeze_choices(self):
-        """Read every model choice list now (one query each), so rendering runs none."""
-        for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
-                choices = [] if field.empty_label is None else [("", field.empty_label)]
-                choices += [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
-                field.choices = choices
+        freeze_choices(self)
 
 
 class DateInput(forms.DateInput):
@@ -194,13 +198,23 @@ class UnitForm(ServiceForm):
         ]
 
     def __init__(self, *args, authorities, ports, parents, agencies, **kwargs):
+        """`parents` are the units of one authority (a sub-unit shares its parent's authority),
+        or None when no authority is known yet: then no parent is offered."""
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = authorities
         self.fields["port"].queryset = ports
         self.fields["agency"].queryset = agencies
-        if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        parent = self.fields["parent"]
+        if parents is None:
+            parent.queryset = Unit.objects.none()
+            parent.help_text = _(
+                "To add a sub-unit, open the parent unit's page and choose “Add sub-unit”."
+            )
+        else:
+            if self.instance.pk:
+                parents = parents.exclude(pk=self.instance.pk)
+            parent.queryset = parents
+            parent.help_text = _("A sub-unit belongs to the same authority as its parent unit.")
         self.freeze_choices()
 
 
@@ -225,9 +239,14 @@ class PersonForm(ServiceForm):
         ]
         widgets = {"birth_on": DateInput(), "joined_work_on": DateInput()}
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, units_of=None, **kwargs):
+        """`units_of`: the authority whose units `units` are, named in the help text."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        if units_of is not None:
+            self.fields["unit"].help_text = _("The participating units of %(authority)s.") % {
+                "authority": units_of.name
+            }
         self.freeze_choices()
 
     def clean(self):
@@ -238,3 +257,15 @@ class PersonForm(ServiceForm):
                 "joined_work_on", _("The start of work must come after the date of birth.")
             )
         return data
+
+
+class UnitOwnerChoiceForm(forms.Form):
+    """A small GET form choosing the authority whose participating units a form then offers."""
+
+    authority = forms.ModelChoiceField(queryset=Authority.objects.none(), label=_("authority"))
+
+    def __init__(self, *args, authorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = authorities
+        style_widgets(self)
+        freeze_choices(self)

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from campaigns.forms import (
     PersonForm,
     PortForm,
     UnitForm,
+    UnitOwnerChoiceForm,
     apply_service_errors,
     style_widgets,
 )
@@ -41,6 +43,8 @@ from campaigns.selectors import (
 )
 
 AUTHORITY_TABS = ("children", "ports", "units", "people")
+# A person form lists at most about this many units; above it the user picks an authority first.
+PERSON_UNIT_CHOICES_MAX = 200
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -115,6 +119,12 @@ def _editable_unit_owners(user):
     return authority_list_for(user, edit=True).exclude(level=Authority.Level.NATIONAL)
 
 
+def _owners_of_units(user):
+    """The authorities the user edits that own at least one participating unit: the choices
+    when a person's unit is picked authority by authority (a few hundred at most)."""
+    return _editable_unit_owners(user).filter(Exists(Unit.objects.filter(authority=OuterRef("pk"))))
+
+
 def _units_for_people_edit(user):
     """Units whose people the user may add or change: the units of their editable area, and a
     unit contact's own unit with its sub-units."""
@@ -137,6 +147,14 @@ DETAIL_URL_NAMES = {
 
 def _detail_url(obj):
     return reverse(DETAIL_URL_NAMES[type(obj)], args=[obj.pk])
+
+
+def _one_or_404(queryset, pk):
+    """The row `pk` of a scoped queryset (an id from the query string), or 404."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def _initial(request, *names):
@@ -520,13 +538,23 @@ class UnitDetailView(ScopedView):
 
 
 class _UnitFormView(ScopedFormView):
+    """Parent units are offered from one authority only: a sub-unit shares its parent's
+    authority (`services.check_unit_links`), and a national list would run to thousands."""
+
     form_class = UnitForm
 
+    def parent_authority_id(self):
+        """The authority whose units may be the parent, or None to offer no parent."""
+        raise NotImplementedError
+
     def get_form_kwargs(self):
+        authority_id = self.parent_authority_id()
         return {
             "authorities": _editable_unit_owners(self.user),
             "ports": port_list_for(self.user),
-            "parents": unit_list_for(self.user, edit=True),
+            "parents": None
+            if authority_id is None
+            else unit_list_for(self.user, edit=True).filter(authority_id=authority_id),
             "agencies": agency_list_current(),
         }
 
@@ -535,13 +563,30 @@ class _UnitFormView(ScopedFormView):
 
 
 class UnitCreateView(_UnitFormView):
+    """`?parent=` (the "Add sub-unit" link) preselects the parent unit and its authority;
+    `?authority=` preselects an authority; both offer that authority's units as parents."""
+
     def dispatch(self, request, *args, **kwargs):
         if not (self.scope.is_superuser or self.scope.edit_paths):
             raise PermissionDenied
+        self.parent = self.owner = None
+        if request.GET.get("parent"):
+            self.parent = access_unit(self.user, request.GET["parent"], edit=True)
+            self.owner = self.parent.authority
+        elif request.GET.get("authority"):
+            self.owner = _one_or_404(_editable_unit_owners(self.user), request.GET["authority"])
         return super().dispatch(request, *args, **kwargs)
 
+    def parent_authority_id(self):
+        return self.owner.pk if self.owner else None
+
     def get_form_kwargs(self):
-        initial = _initial(self.request, "authority", "port", "parent")
+        initial = _initial(self.request, "port")
+        if self.owner:
+            initial["authority"] = self.owner.pk
+        if self.parent:
+            initial["parent"] = self.parent.pk
+            initial.setdefault("port", self.parent.port_id)
         return {**super().get_form_kwargs(), "initial": initial}
 
     def write(self, data):
@@ -551,12 +596,19 @@ class UnitCreateView(_UnitFormView):
         return _("The unit %(name)s was created.") % {"name": obj}
 
     def page_context(self):
-        return {"title": _("New participating unit"), "cancel_url": reverse("campaigns:unit-list")}
+        cancel = self.parent or self.owner
+        return {
+            "title": _("New participating unit"),
+            "cancel_url": _detail_url(cancel) if cancel else reverse("campaigns:unit-list"),
+        }
 
 
 class UnitEditView(_UnitFormView):
     def get_instance(self):
         return access_unit(self.user, self.kwargs["pk"], edit=True)
+
+    def parent_authority_id(self):
+        return self.instance.authority_id
 
     def write(self, data):
         return services.unit_update(actor=self.user, unit=self.instance, **data)
@@ -597,24 +649,73 @@ class PersonDetailView(ScopedView):
 
 
 class _PersonFormView(ScopedFormView):
+    """The unit choices are the units of one authority (plus the person's current unit), so no
+    page lists a whole province's units; `?authority=` switches to another authority the user
+    edits. Only a user with few editable units gets them all."""
+
     form_class = PersonForm
+    units = None
+    owner = None  # the authority whose units are offered; None when all are
+
+    def requested_owner(self):
+        """The authority of `?authority=`, among those the user edits (404 otherwise)."""
+        pk = self.request.GET.get("authority")
+        return _one_or_404(_editable_unit_owners(self.user), pk) if pk else None
 
     def get_form_kwargs(self):
-        return {"units": _units_for_people_edit(self.user)}
+        return {"units": self.units, "units_of": self.owner}
+
+    def owner_form(self):
+        """The GET form switching to another authority's units, for users editing several."""
+        if self.owner is None or not (self.scope.edit_paths or self.scope.is_superuser):
+            return None
+        form = UnitOwnerChoiceForm(
+            initial={"authority": self.owner.pk},
+            authorities=_owners_of_units(self.user),
+        )
+        return form if len(form.fields["authority"].choices) > 2 else None
 
     def success_message(self, obj):
         return _("%(name)s was saved.") % {"name": obj}
 
 
 class PersonCreateView(_PersonFormView):
+    """`?unit=` (the unit page's "Add person") offers that unit's authority's units with the
+    unit preselected; `?authority=` that authority's units. Without either, a user with more
+    editable units than PERSON_UNIT_CHOICES_MAX is asked for the authority first."""
+
     def dispatch(self, request, *args, **kwargs):
         scope = self.scope
         if not (scope.is_superuser or scope.edit_paths or scope.edit_unit_ids):
             raise PermissionDenied
+        self.unit = None
+        units = _units_for_people_edit(self.user)
+        if request.GET.get("unit"):
+            self.unit = access_unit(self.user, request.GET["unit"])
+            if not scope.unit_allows_people_edit(self.unit):
+                raise PermissionDenied
+            self.owner = self.unit.authority
+        else:
+            self.owner = self.requested_owner()
+        if self.owner is not None:
+            units = units.filter(authority=self.owner)
+        elif units.count() > PERSON_UNIT_CHOICES_MAX:
+            return self.choose_owner(request)
+        self.units = units
         return super().dispatch(request, *args, **kwargs)
 
+    def choose_owner(self, request):
+        form = UnitOwnerChoiceForm(authorities=_owners_of_units(self.user))
+        context = {
+            "title": _("New person"),
+            "form": form,
+            "cancel_url": reverse("campaigns:person-list"),
+        }
+        return render(request, "campaigns/unit_owner_choice.html", context)
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "initial": _initial(self.request, "unit")}
+        initial = {"unit": self.unit.pk} if self.unit else {}
+        return {**super().get_form_kwargs(), "initial": initial}
 
     def write(self, data):
         return services.person_create(actor=self.user, **data)
@@ -623,12 +724,24 @@ class PersonCreateView(_PersonFormView):
         return _("%(name)s was added.") % {"name": obj}
 
     def page_context(self):
-        return {"title": _("New person"), "cancel_url": reverse("campaigns:person-list")}
+        return {
+            "title": _("New person"),
+            "cancel_url": _detail_url(self.unit) if self.unit else reverse("campaigns:person-list"),
+            "owner_form": self.owner_form(),
+        }
 
 
 class PersonEditView(_PersonFormView):
     def get_instance(self):
         return access_person(self.user, self.kwargs["pk"], edit=True)
+
+    def get_form_kwargs(self):
+        current = self.instance.unit
+        self.owner = self.requested_owner() or current.authority
+        self.units = _units_for_people_edit(self.user).filter(
+            Q(authority=self.owner) | Q(pk=current.pk)
+        )
+        return super().get_form_kwargs()
 
     def write(self, data):
         return services.person_update(actor=self.user, person=self.instance, **data)
@@ -638,6 +751,7 @@ class PersonEditView(_PersonFormView):
             "title": _("Edit %(name)s") % {"name": self.instance.name},
             "trail": _trail(self.scope, self.instance.unit.authority),
             "cancel_url": _detail_url(self.instance),
+            "owner_form": self.owner_form(),
         }
 
 

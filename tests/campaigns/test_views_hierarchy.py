@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from campaigns import services
 from campaigns.models import Authority, Person, Port, Unit
 from civport.models import AuditEntry
 
@@ -384,6 +385,162 @@ def test_unit_create(client, world, persona, persona_name):
     )
     unit = Unit.objects.get(code="GD-SZ-U9")
     assert response["Location"] == reverse("campaigns:unit-detail", args=[unit.pk])
+
+
+# --- unit choices at scale ---------------------------------------------------------------------
+
+BIG = 250
+
+
+@pytest.fixture
+def big_province(world):
+    """Guangdong gets one more port authority with 250 units."""
+    zh = services.authority_create(
+        actor=None, code="GD-ZH", name="珠海市口岸办", level=Authority.Level.PORT, parent=world.gd
+    )
+    for i in range(BIG):
+        services.unit_create(
+            actor=None, code=f"GD-ZH-U{i}", name=f"珠海参与单位{i}", category="other", authority=zh
+        )
+    return world
+
+
+def _options(response, name):
+    """The <option> elements of the select named `name`."""
+    html = response.content.decode()
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert select, name
+    return select.group(0).count("<option")
+
+
+def test_person_create_in_a_big_province_lists_one_authority(client, big_province, gd_officer):
+    world = big_province
+    client.force_login(gd_officer)
+    url = reverse("campaigns:person-create")
+    # Without a unit or authority, the officer chooses the authority first.
+    response = client.get(url)
+    assert b'data-testid="unit-owner-choice"' in response.content
+    assert _options(response, "authority") < 50
+    offered = {pk for pk, _ in response.context["form"].fields["authority"].choices if pk}
+    zh = Authority.objects.get(code="GD-ZH")
+    # The province itself owns no unit, so it is not offered.
+    assert offered == {world.sz.authority.pk, world.gz.authority.pk, zh.pk}
+    response = client.get(url, {"authority": zh.pk})
+    assert _options(response, "unit") == BIG + 1  # the units of that authority, and the blank
+
+    response = client.get(url, {"unit": world.sz.units[1].pk})
+    assert _options(response, "unit") < 50
+    assert response.context["form"].initial["unit"] == world.sz.units[1].pk
+    response = client.get(url, {"authority": world.sz.authority.pk})
+    assert _options(response, "unit") < 50
+
+    data = {"code": "GD-SZ-P9", "name": "新职员", "gender": "female", "unit": world.sz.units[1].pk}
+    response = client.post(f"{url}?unit={world.sz.units[1].pk}", data)
+    person = Person.objects.get(code="GD-SZ-P9")
+    assert response["Location"] == reverse("campaigns:person-detail", args=[person.pk])
+    assert person.unit == world.sz.units[1]
+
+
+def test_unit_edit_in_a_big_province_offers_parents_of_its_authority(
+    client, big_province, gd_officer
+):
+    world = big_province
+    unit = world.sz.units[1]
+    client.force_login(gd_officer)
+    url = reverse("campaigns:unit-edit", args=[unit.pk])
+    response = client.get(url)
+    assert _options(response, "parent") < 50
+    parents = [pk for pk, _ in response.context["form"].fields["parent"].choices if pk]
+    assert parents == [world.sz.units[0].pk]
+    response = client.post(url, _unit_data(unit, parent=world.sz.units[0].pk))
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert unit.parent == world.sz.units[0]
+
+
+def test_unit_create_offers_parents_only_once_the_authority_is_known(client, world, gd_officer):
+    client.force_login(gd_officer)
+    url = reverse("campaigns:unit-create")
+    form = client.get(url).context["form"]
+    assert [pk for pk, _ in form.fields["parent"].choices if pk] == []
+    pointer = str(form.fields["parent"].help_text)  # to the parent unit's "Add sub-unit"
+
+    parent = world.sz.units[0]
+    form = client.get(url, {"parent": parent.pk}).context["form"]
+    assert form.initial["parent"] == parent.pk
+    assert form.initial["authority"] == world.sz.authority.pk
+    assert {pk for pk, _ in form.fields["parent"].choices if pk} == {u.pk for u in world.sz.units}
+    assert pointer and str(form.fields["parent"].help_text) != pointer
+
+    form = client.get(url, {"authority": world.gz.authority.pk}).context["form"]
+    assert {pk for pk, _ in form.fields["parent"].choices if pk} == {u.pk for u in world.gz.units}
+
+    data = {
+        "code": "GD-SZ-U9",
+        "name": "深圳湾执勤队",
+        "category": "inspection",
+        "authority": world.sz.authority.pk,
+        "parent": parent.pk,
+        "is_active": "on",
+    }
+    response = client.post(f"{url}?parent={parent.pk}", data)
+    assert response.status_code == 302
+    assert Unit.objects.get(code="GD-SZ-U9").parent == parent
+
+
+def test_person_edit_offers_its_authority_and_switches_to_another(client, world, gd_officer):
+    person = world.sz.people[0]
+    client.force_login(gd_officer)
+    url = reverse("campaigns:person-edit", args=[person.pk])
+    response = client.get(url)
+    choices = {pk for pk, _ in response.context["form"].fields["unit"].choices if pk}
+    assert choices == {u.pk for u in world.sz.units}
+    assert b'data-testid="unit-owner-form"' in response.content
+
+    # Another authority's units, with the current unit kept.
+    response = client.get(url, {"authority": world.gz.authority.pk})
+    choices = {pk for pk, _ in response.context["form"].fields["unit"].choices if pk}
+    assert choices == {person.unit_id} | {u.pk for u in world.gz.units}
+    target = world.gz.units[0]
+    response = client.post(
+        f"{url}?authority={world.gz.authority.pk}", _person_data(person, unit=target.pk)
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.unit == target
+
+
+@pytest.mark.parametrize(
+    ("name", "param", "outside", "inside"),
+    [
+        ("person-create", "unit", "nb_unit", "sz_unit"),
+        ("person-create", "authority", "nb", "sz"),
+        ("person-create", "authority", "zj", "sz"),
+        ("unit-create", "parent", "nb_unit", "sz_unit"),
+        ("unit-create", "authority", "nb", "sz"),
+        ("unit-create", "authority", "bogus", "sz"),
+        ("person-edit", "authority", "nb", "gz"),
+    ],
+)
+def test_query_string_ids_outside_the_scope_give_404(
+    client, world, gd_officer, name, param, outside, inside
+):
+    ids = {
+        "nb_unit": world.nb.units[0].pk,
+        "sz_unit": world.sz.units[0].pk,
+        "nb": world.nb.authority.pk,
+        "zj": world.zj.pk,
+        "sz": world.sz.authority.pk,
+        "gz": world.gz.authority.pk,
+        "bogus": "x",
+    }
+    args = [world.sz.people[0].pk] if name == "person-edit" else []
+    url = reverse(f"campaigns:{name}", args=args)
+    client.force_login(gd_officer)
+    assert client.get(url, {param: ids[outside]}).status_code == 404
+    assert client.post(url + f"?{param}={ids[outside]}", {}).status_code == 404
+    # The same request with an id of the officer's own province opens.
+    assert client.get(url, {param: ids[inside]}).status_code == 200
 
 
 # --- authentication pages ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from campaigns import services
 from campaigns.models import Agency, Authority, Port, Unit
+from campaigns.views import hierarchy
 
 BASE = 3  # session + user + scope
 EXTRA = 12
@@ -211,14 +212,23 @@ def test_person_detail(client, crowd, port_officer, django_assert_num_queries):
         ("port-edit", "sz_port", 3),
         # authority choices
         ("port-create", None, 1),
-        # unit (access) + authority, port, parent unit and agency choices + breadcrumbs
+        # unit (access) + authority, port, parent unit (its authority's) and agency choices
+        # + breadcrumbs
         ("unit-edit", "sz_unit", 6),
-        # authority, port, parent unit and agency choices
-        ("unit-create", None, 4),
-        # person (access) + unit choices + breadcrumbs
-        ("person-edit", "sz_person", 3),
-        # unit choices
-        ("person-create", None, 1),
+        # authority, port and agency choices (no authority chosen: no parent unit offered)
+        ("unit-create", None, 3),
+        # parent unit (access) + authority, port, parent unit and agency choices
+        ("unit-create", "?parent=sz_unit", 5),
+        # authority (scoped) + authority, port, parent unit and agency choices
+        ("unit-create", "?authority=sz_authority", 5),
+        # person (access) + unit choices + breadcrumbs + the authorities to switch to
+        ("person-edit", "sz_person", 4),
+        # editable units counted (few: all offered) + unit choices
+        ("person-create", None, 2),
+        # unit (access) + unit choices + the authorities to switch to
+        ("person-create", "?unit=sz_unit", 3),
+        # authority (scoped) + unit choices + the authorities to switch to
+        ("person-create", "?authority=sz_authority", 3),
     ],
 )
 def test_form_pages(client, crowd, gd_officer, django_assert_num_queries, name, target, extra):
@@ -228,11 +238,24 @@ def test_form_pages(client, crowd, gd_officer, django_assert_num_queries, name, 
         "sz_unit": crowd.sz.units[0],
         "sz_person": crowd.sz.people[0],
     }
-    args = [targets[target].pk] if target else []
-    _get(
+    if target and target.startswith("?"):
+        param, key = target[1:].split("=")
+        url = reverse(f"campaigns:{name}") + f"?{param}={targets[key].pk}"
+    else:
+        url = reverse(f"campaigns:{name}", args=[targets[target].pk] if target else [])
+    _get(client, gd_officer, url, django_assert_num_queries, BASE + extra)
+
+
+def test_person_create_asks_for_the_authority_first(
+    client, crowd, gd_officer, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(hierarchy, "PERSON_UNIT_CHOICES_MAX", EXTRA)
+    # BASE + editable units counted (more than the maximum) + the authorities to choose from
+    response = _get(
         client,
         gd_officer,
-        reverse(f"campaigns:{name}", args=args),
+        reverse("campaigns:person-create"),
         django_assert_num_queries,
-        BASE + extra,
+        BASE + 2,
     )
+    assert b'data-testid="unit-owner-choice"' in response.content
