@@ -2,8 +2,11 @@
 an audit entry. Callers pass an explicit `actor`; scope checks are the callers' (access helpers
 and forms) except where a service takes a `scope` to re-check what a form could not."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -17,7 +20,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.scope import MANAGE_AUTHORITY, MANAGE_UNIT, forget_scope
-from civport.audit import audit_record, diff, snapshot
+from civport.audit import audit_record, audit_record_many, diff, snapshot
 
 AUTHORITY_FIELDS = ("code", "name", "name_en", "short_name", "level", "parent", "is_active")
 PORT_FIELDS = (
@@ -75,17 +78,27 @@ def _create(*, actor, instance, fields, action):
 
 
 def _update(*, actor, instance, data, fields, action, check=None):
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ValueError(f"{', '.join(sorted(unknown))} cannot be changed here")
     before = snapshot(instance, fields)
+    # Field values (and cached related objects) as they were, to put back if validation fails,
+    # so that a caller redisplaying a rejected form still holds the stored object.
+    saved = {name: getattr(instance, name) for name in data}
     for name, value in data.items():
-        if name not in fields:
-            raise ValueError(f"{name} cannot be changed here")
         setattr(instance, name, value)
-    if check is not None:
-        check(instance)
-    changes = diff(before, instance, fields)
+    try:
+        if check is not None:
+            check(instance)
+        changes = diff(before, instance, fields)
+        if changes:
+            instance.full_clean()
+    except ValidationError:
+        for name, value in saved.items():
+            setattr(instance, name, value)
+        raise
     if not changes:
         return instance
-    instance.full_clean()
     changed = [name for name in fields if name in changes]
     instance.save(update_fields=[*changed, "updated_at"])
     audit_record(actor=actor, action=action, obj=instance, changes=changes)
@@ -352,11 +365,6 @@ def records_import_apply(*, actor, model, creates, updates, fields):
     `creates` is a list of batches of new instances, parents before children (a batch's foreign
     keys may point at instances of an earlier batch); `updates` is [(instance, changes)] with
     the changes already computed. Everything happens in this one transaction."""
-    # Imported here so that this appended section leaves the module's header alone.
-    from django.utils import timezone
-
-    from civport.audit import audit_record_many
-
     created = []
     for batch in creates:
         created += model.objects.bulk_create(batch, batch_size=1000)
@@ -397,8 +405,6 @@ def records_import_apply(*, actor, model, creates, updates, fields):
 
 def _import_snapshot(model, fields):
     """`snapshot` for thousands of new rows: attribute names and date fields looked up once."""
-    import datetime
-
     columns = [(name, model._meta.get_field(name).attname) for name in fields]
 
     def values(obj):

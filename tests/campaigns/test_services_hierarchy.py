@@ -191,3 +191,12 @@ def test_leading_group_ensure_adds_missing_members_once(world):
     assert again == group and not created_again
     assert sorted(group.members.values_list("agency__code", flat=True)) == ["CUSTOMS", "MARITIME"]
     assert AuditEntry.objects.filter(action="campaigns.leading_group.member_added").count() == 2
+
+
+def test_rejected_update_leaves_the_object_as_stored(national_admin, world):
+    port = world.sz.port
+    with pytest.raises(ValidationError):
+        services.port_update(actor=national_admin, port=port, port_type="air", subtype="sea")
+    assert (port.port_type, port.subtype) == ("land", "road")
+    port.refresh_from_db()
+    assert (port.port_type, port.subtype) == ("land", "road")
