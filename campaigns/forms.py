@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Authority, Person, Port, Unit
-from campaigns.services import CHILD_LEVELS
+from campaigns.services import CHILD_LEVELS, PERSON_FIELDS
 
 MONTH_CHOICES = [
     (1, _("January")),
@@ -224,19 +224,7 @@ class UnitForm(ServiceForm):
 class PersonForm(ServiceForm):
     class Meta:
         model = Person
-        fields = [
-            "code",
-            "name",
-            "name_en",
-            "gender",
-            "birth_on",
-            "ethnicity",
-            "political_status",
-            "position",
-            "joined_work_on",
-            "unit",
-            "is_active",
-        ]
+        fields = PERSON_FIELDS
         widgets = {"birth_on": DateInput(), "joined_work_on": DateInput()}
 
     def __init__(self, *args, units, units_of=None, **kwargs):
