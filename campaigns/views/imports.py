@@ -196,7 +196,10 @@ def import_confirm(request, kind):
         import_job_register(request.user.pk, job_id)
         language = translation.get_language()
         transaction.on_commit(
-            lambda: records_import_task.delay(job_id, kind, stored, request.user.pk, language)
+            # The job id doubles as the task id, so the job's result can be awaited by it.
+            lambda: records_import_task.apply_async(
+                args=(job_id, kind, stored, request.user.pk, language), task_id=job_id
+            )
         )
         messages.info(
             request,
