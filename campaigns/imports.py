@@ -359,6 +359,8 @@ class Planner:
     fields = ()
     fk_fields = ()
     select_related = ()
+    # The field linking a row to another row of the same kind (a parent), if any.
+    self_link = None
 
     def __init__(self, scope):
         self.scope = scope
@@ -471,6 +473,12 @@ class Planner:
         return row.values
 
     def build(self, row):
+        if row.instance is not None:
+            return
+        # A parent given in the same file becomes an instance before its children point at it.
+        linked = self.by_code.get(row.values.get(self.self_link)) if self.self_link else None
+        if linked is not None and linked is not row:
+            self.build(linked)
         values = self.resolved(row)
         current = self.current.get(row.code)
         if current is None:
@@ -525,6 +533,7 @@ class AuthorityPlanner(Planner):
     fields = services.AUTHORITY_FIELDS
     fk_fields = ("parent",)
     select_related = ("parent",)
+    self_link = "parent"
 
     def fk_required(self, row):
         return row.values.get("level") != Authority.Level.NATIONAL
@@ -618,15 +627,6 @@ class AuthorityPlanner(Planner):
         values["path"] = self._path(row.code)
         return values
 
-    def build(self, row):
-        # A parent created in the same file must exist as an instance before its children.
-        if row.code not in self.current and row.values.get("parent") in self.by_code:
-            parent_row = self.by_code[row.values["parent"]]
-            if parent_row.instance is None:
-                self.build(parent_row)
-        if row.instance is None:
-            super().build(row)
-
 
 class PortPlanner(Planner):
     kind = "ports"
@@ -702,6 +702,7 @@ class UnitPlanner(Planner):
     fields = services.UNIT_FIELDS
     fk_fields = ("agency", "port", "authority", "parent")
     select_related = ("authority", "port__authority", "parent")
+    self_link = "parent"
 
     def prefetch(self, rows):
         self.authorities = {
@@ -822,15 +823,6 @@ class UnitPlanner(Planner):
             else:
                 values["parent_id"] = self.parents[code].pk if code else None
         return values
-
-    def build(self, row):
-        parent = row.values.get("parent")
-        if parent in self.by_code and parent not in self.current:
-            parent_row = self.by_code[parent]
-            if parent_row.instance is None:
-                self.build(parent_row)
-        if row.instance is None:
-            super().build(row)
 
 
 class PersonPlanner(Planner):
