@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 
 from campaigns import services
+from campaigns.forms import ImportUploadForm
 from campaigns.imports import delete_stored, import_records, load_stored, store_upload
 from campaigns.models import (
     Agency,
@@ -118,8 +119,6 @@ class ServiceSavedAdmin(ImportExportModelAdmin, NationalOfficeAdmin):
         }
 
     def import_action(self, request, **kwargs):
-        from campaigns.views.imports import ImportUploadForm
-
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = ImportUploadForm(request.POST or None, request.FILES or None)

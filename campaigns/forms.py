@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.imports import XLSX_CONTENT_TYPE, ImportFileError, read_upload
 from campaigns.models import Authority, Person, Port, Unit
 from campaigns.services import CHILD_LEVELS, PERSON_FIELDS
 
@@ -257,3 +258,23 @@ class UnitOwnerChoiceForm(forms.Form):
         self.fields["authority"].queryset = authorities
         style_widgets(self)
         freeze_choices(self)
+
+
+# --- imports -------------------------------------------------------------------------------
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".xlsx,.csv,text/csv," + XLSX_CONTENT_TYPE}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.data_bytes = read_upload(upload)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload

@@ -52,6 +52,8 @@ from campaigns.resources import RESOURCES
 from campaigns.scope import Scope, scope_for
 from civport.audit import diff, snapshot
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 KINDS = tuple(RESOURCES)
 NATIONAL_SCOPE = Scope(is_superuser=True)
 UPLOAD_DIR = "imports"

@@ -12,7 +12,6 @@ import datetime
 import io
 import secrets
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -25,13 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from campaigns.forms import ImportUploadForm
 from campaigns.imports import (
     KINDS,
-    ImportFileError,
+    XLSX_CONTENT_TYPE,
     delete_stored,
     import_records,
     load_stored,
-    read_upload,
     store_upload,
 )
 from campaigns.resources import RESOURCES
@@ -53,7 +52,6 @@ TOKEN_SALT = "campaigns.imports.upload"
 TOKEN_MAX_AGE = 2 * 3600
 PREVIEW_ROWS = 200
 FORMATS = ("xlsx", "csv")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_LABELS = {
     "authorities": gettext_lazy("Authorities"),
     "ports": gettext_lazy("Ports"),
@@ -71,23 +69,6 @@ SELECTORS = {
 def _inline_rows():
     """Files up to this many rows are imported within the request, larger ones by a task."""
     return getattr(settings, "CIVPORT_IMPORT_INLINE_ROWS", 500)
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ".xlsx,.csv,text/csv," + XLSX_TYPE}
-        ),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            self.data_bytes = read_upload(upload)
-        except ImportFileError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return upload
 
 
 def _check_access(request, kind=None):
@@ -243,7 +224,7 @@ def _spreadsheet_response(kind, fmt, headers, rows, filename):
             sheet.append(row)
         out = io.BytesIO()
         workbook.save(out)
-        response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+        response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
     else:
         out = io.StringIO()
         writer = csv.writer(out)
