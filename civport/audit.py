@@ -42,19 +42,26 @@ def _attname(instance, name):
     return field.attname
 
 
-def audit_record(*, actor, action, obj=None, changes=None):
-    """Append one entry; the IP address comes from the current request, if there is one."""
+def _entry(*, actor, action, obj, changes, ip):
+    known = actor is not None and actor.is_authenticated
     entry = AuditEntry(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_repr=(actor.get_username() if actor is not None and actor.is_authenticated else ""),
-        ip_address=current_ip.get(),
+        actor=actor if known else None,
+        actor_repr=actor.get_username() if known else "",
+        ip_address=ip,
         action=action,
         changes=_plain(changes or {}),
     )
     if obj is not None:
+        # ContentType lookups are cached by Django after the first one per model.
         entry.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
         entry.object_id = str(obj.pk)
         entry.object_repr = str(obj)[:255]
+    return entry
+
+
+def audit_record(*, actor, action, obj=None, changes=None):
+    """Append one entry; the IP address comes from the current request, if there is one."""
+    entry = _entry(actor=actor, action=action, obj=obj, changes=changes, ip=current_ip.get())
     entry.save()
     return entry
 
@@ -62,24 +69,15 @@ def audit_record(*, actor, action, obj=None, changes=None):
 def audit_record_many(*, actor, action, objects, changes_for=None):
     """Append one entry per object with a single insert (imports touch thousands of rows)."""
     ip = current_ip.get()
-    actor_obj = actor if actor is not None and actor.is_authenticated else None
-    entries = []
-    ct_cache = {}
-    for obj in objects:
-        model = type(obj)
-        if model not in ct_cache:
-            ct_cache[model] = ContentType.objects.get_for_model(model, for_concrete_model=False)
-        entries.append(
-            AuditEntry(
-                actor=actor_obj,
-                actor_repr=actor_obj.get_username() if actor_obj else "",
-                ip_address=ip,
-                action=action,
-                content_type=ct_cache[model],
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:255],
-                changes=_plain(changes_for(obj) if changes_for else {}),
-            )
+    entries = [
+        _entry(
+            actor=actor,
+            action=action,
+            obj=obj,
+            changes=changes_for(obj) if changes_for else None,
+            ip=ip,
         )
+        for obj in objects
+    ]
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
     return entries
