@@ -1,10 +1,8 @@
 """Playwright against pytest-django's live server, on the machine's Debian chromium."""
 
-import importlib
 import os
 
 import pytest
-from django.apps import apps
 
 from tests.conftest import require_service
 
@@ -40,20 +38,6 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # A Chinese browser, as the portal's users have; the portal must not depend on it.
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """The nine areas and the agencies. The live server needs committed rows, so these tests
-    run in transactional mode, whose flush after each test also empties the data migration's
-    tables; seed them again (the migration's function is idempotent)."""
-    migration = importlib.import_module("campaigns.migrations.0002_reference_data")
-    migration.forwards(apps, None)
-
-
-@pytest.fixture
-def world(reference_data, world):
-    return world
 
 
 @pytest.fixture
