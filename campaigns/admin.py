@@ -172,16 +172,7 @@ class ServiceSavedAdmin(ImportExportModelAdmin, NationalOfficeAdmin):
                 request, result=result, counts=result.counts, rows=result.errors
             )
             return TemplateResponse(request, self.import_template_name, context)
-        counts = result.counts
-        messages.success(
-            request,
-            _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-            % {
-                "created": counts["create"],
-                "updated": counts["update"],
-                "unchanged": counts["unchanged"],
-            },
-        )
+        messages.success(request, result.finished_message())
         return redirect(changelist)
 
 

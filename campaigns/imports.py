@@ -107,6 +107,16 @@ class ImportResult:
     def summary(self):
         return self.counts | {"file_errors": len(self.file_errors), "applied": self.applied}
 
+    def finished_message(self):
+        counts = self.counts
+        return _(
+            "Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
+        ) % {
+            "created": counts["create"],
+            "updated": counts["update"],
+            "unchanged": counts["unchanged"],
+        }
+
 
 # --- reading files ------------------------------------------------------------------------
 

@@ -197,16 +197,7 @@ def import_confirm(request, kind):
         delete_stored(stored)
         return _preview(request, kind, result)
     delete_stored(stored)
-    counts = result.counts
-    messages.success(
-        request,
-        _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-        % {
-            "created": counts["create"],
-            "updated": counts["update"],
-            "unchanged": counts["unchanged"],
-        },
-    )
+    messages.success(request, result.finished_message())
     return redirect("campaigns:import-start")
 
 
