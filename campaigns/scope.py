@@ -85,6 +85,10 @@ class Scope:
             return Q(pk__in=[])
         return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in paths))
 
+    def paths_q(self, lookup, *, edit=False):
+        """Rows whose authority path (at `lookup`) lies within the user's scope."""
+        return self._path_q(lookup, self.edit_paths if edit else self.view_paths)
+
     def authority_q(self, *, edit=False):
         return self._path_q("path", self.edit_paths if edit else self.view_paths)
 

@@ -1,0 +1,233 @@
+"""Reads for assessments: scoped lists, the reviewer's queue, rankings and statistics.
+
+The ranking of a review is one aggregate query over the submitted sheets (their totals were
+written in the database by the submit service): count, sum, highest and lowest per subject give
+the mean or the trimmed mean, the veto and the disagreement flag, and a window function ranks
+each category.
+"""
+
+import math
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    StdDev,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Rank, Round
+
+from assessments.models import (
+    Assignment,
+    PanelMember,
+    Review,
+    Scheme,
+    ScoreSheet,
+    Subject,
+)
+from campaigns.scope import scope_for
+
+SCORE = DecimalField(max_digits=9, decimal_places=4)
+SUBMITTED = ScoreSheet.Status.SUBMITTED
+
+
+# -- schemes and reviews -----------------------------------------------------------------------
+def scheme_list_for(user):
+    """National templates once published, plus the schemes of authorities the user sees."""
+    scope = scope_for(user)
+    schemes = Scheme.objects.select_related("authority", "derived_from")
+    if scope.is_national:
+        return schemes
+    if scope.is_empty:
+        return schemes.none()
+    published_templates = Q(is_template=True, status=Scheme.Status.PUBLISHED)
+    own = scope.paths_q("authority__path")
+    return schemes.filter(published_templates | own)
+
+
+def review_list_for(user):
+    """Reviews run by an authority the user sees (the office's view, not the reviewer's)."""
+    scope = scope_for(user)
+    return Review.objects.select_related("authority", "scheme").filter(
+        scope.paths_q("authority__path")
+    )
+
+
+# -- the reviewer's queue ----------------------------------------------------------------------
+class QueueStatus:
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+def queue_for(user):
+    """The user's assignments with the sheet's status, newest review first."""
+    sheet = ScoreSheet.objects.filter(subject=OuterRef("subject"), reviewer=user)
+    return (
+        Assignment.objects.filter(member__user=user, member__is_active=True)
+        .select_related("subject__review", "subject__province", "subject__authority")
+        .annotate(
+            sheet_status=Coalesce(
+                Subquery(sheet.values("status")[:1]), Value(QueueStatus.NOT_STARTED)
+            ),
+            sheet_total=Subquery(sheet.values("total")[:1]),
+            sheet_updated_at=Subquery(sheet.values("updated_at")[:1]),
+        )
+        .order_by("subject__review__due_on", "subject__review_id", "subject__title", "pk")
+    )
+
+
+def queue_progress(queue):
+    """Counts by status for the queue's progress bar, in one query."""
+    counts = queue.order_by().aggregate(
+        total=Count("pk"),
+        submitted=Count("pk", filter=Q(sheet_status=QueueStatus.SUBMITTED)),
+        draft=Count("pk", filter=Q(sheet_status=QueueStatus.DRAFT)),
+    )
+    counts["not_started"] = counts["total"] - counts["submitted"] - counts["draft"]
+    counts["percent"] = round(100 * counts["submitted"] / counts["total"]) if counts["total"] else 0
+    return counts
+
+
+# -- ranking -----------------------------------------------------------------------------------
+def review_ranking(review):
+    """Every subject of the review with its aggregate score, flags and rank in its category.
+
+    Annotations: `sheets_submitted`, `sheets_assigned`, `high`, `low`, `score` (mean, or trimmed
+    mean from `trim_from` sheets up), `spread`, `is_vetoed`, `is_disputed`, `rank`.
+    """
+    scheme = review.scheme
+    submitted = Q(sheets__status=SUBMITTED)
+    trimmed = scheme.aggregation == Scheme.Aggregation.TRIMMED_MEAN
+    n = F("sheets_submitted")
+    mean = ExpressionWrapper(F("sheets_sum") / n, output_field=SCORE)
+    trimmed_mean = ExpressionWrapper(
+        (F("sheets_sum") - F("high") - F("low")) / (n - 2), output_field=SCORE
+    )
+    whens = []
+    if trimmed:
+        whens.append(When(sheets_submitted__gte=scheme.trim_from, then=trimmed_mean))
+    whens.append(When(sheets_submitted__gt=0, then=mean))
+    assigned = (
+        Assignment.objects.filter(subject=OuterRef("pk"))
+        .order_by()
+        .values("subject")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    return (
+        Subject.objects.filter(review=review)
+        .select_related("province", "authority")
+        .annotate(
+            sheets_submitted=Count("sheets", filter=submitted),
+            sheets_sum=Sum("sheets__total", filter=submitted),
+            high=Max("sheets__total", filter=submitted),
+            low=Min("sheets__total", filter=submitted),
+            veto_sheets=Count("sheets", filter=submitted & Q(sheets__has_veto=True)),
+            sheets_assigned=Coalesce(Subquery(assigned, output_field=IntegerField()), 0),
+        )
+        .annotate(
+            score=Round(Case(*whens, default=None, output_field=SCORE), 2),
+            spread=ExpressionWrapper(F("high") - F("low"), output_field=SCORE),
+            is_vetoed=Case(
+                When(veto_sheets__gt=0, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .annotate(
+            is_disputed=Case(
+                When(spread__gt=scheme.disagreement_threshold, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            rank=Window(
+                Rank(),
+                partition_by=[F("category")],
+                order_by=[F("is_vetoed").asc(), F("score").desc(nulls_last=True)],
+            ),
+        )
+        .order_by("category", "rank", "title", "pk")
+    )
+
+
+# -- reviewers ---------------------------------------------------------------------------------
+def reviewer_statistics(review):
+    """Panel members with assigned, submitted, mean, spread (population standard deviation)
+    and completion, one query."""
+    sheets = ScoreSheet.objects.filter(
+        subject__review=review, reviewer=OuterRef("user"), status=SUBMITTED
+    ).order_by()
+    grouped = sheets.values("reviewer")
+    assigned = (
+        Assignment.objects.filter(member=OuterRef("pk"))
+        .order_by()
+        .values("member")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    return (
+        PanelMember.objects.filter(review=review)
+        .select_related("user", "unit", "authority")
+        .annotate(
+            assigned=Coalesce(Subquery(assigned, output_field=IntegerField()), 0),
+            submitted=Coalesce(
+                Subquery(grouped.annotate(c=Count("pk")).values("c"), output_field=IntegerField()),
+                0,
+            ),
+            mean=Subquery(grouped.annotate(m=Avg("total")).values("m"), output_field=SCORE),
+            spread=Subquery(grouped.annotate(s=StdDev("total")).values("s"), output_field=SCORE),
+        )
+        .order_by("user__username")
+    )
+
+
+def review_overall(review):
+    """Mean and population standard deviation of all submitted totals in the review."""
+    return ScoreSheet.objects.filter(subject__review=review, status=SUBMITTED).aggregate(
+        mean=Avg("total"), spread=StdDev("total"), count=Count("pk")
+    )
+
+
+def normalised_scores(review, subject_ids):
+    """Per-reviewer normalised scores for the given subjects: each submitted total becomes a
+    z-score against its reviewer's own mean and spread, refitted to the whole review's mean and
+    spread, and the refitted values are averaged. Shown beside the raw score, never instead.
+
+    Two queries: the reviewers' statistics (grouped in the database) and the subjects' sheets.
+    """
+    stats = {
+        row["reviewer"]: (row["mean"], row["spread"])
+        for row in ScoreSheet.objects.filter(subject__review=review, status=SUBMITTED)
+        .order_by()
+        .values("reviewer")
+        .annotate(mean=Avg("total"), spread=StdDev("total"))
+    }
+    if not stats:
+        return {}
+    overall = review_overall(review)
+    overall_mean = float(overall["mean"] or 0)
+    overall_spread = float(overall["spread"] or 0)
+    values = {}
+    for subject_id, reviewer_id, total in ScoreSheet.objects.filter(
+        subject_id__in=subject_ids, status=SUBMITTED
+    ).values_list("subject_id", "reviewer_id", "total"):
+        mean, spread = stats[reviewer_id]
+        spread = float(spread or 0)
+        z = (float(total) - float(mean)) / spread if spread > 0 else 0.0
+        values.setdefault(subject_id, []).append(overall_mean + z * overall_spread)
+    return {sid: Decimal(str(round(math.fsum(v) / len(v), 2))) for sid, v in values.items() if v}

@@ -1,0 +1,414 @@
+"""Writes to assessment schemes: versions, derivation, weights, publication and filing (备案).
+
+A published version is frozen: edits go to a new draft version. A national template is
+published by the national office. A province derives its own version from a published template,
+may change the weights within the template's tolerance, and files it; the national office
+acknowledges it (which publishes it) or returns it with comments (which makes it editable again).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Indicator, Item, Scheme, SchemeArea, VetoCondition
+from campaigns.models import Authority, ConstructionArea
+from civport.audit import audit_record
+
+COEFFICIENT_PLACES = Decimal("0.0000000001")
+SETTINGS_FIELDS = (
+    "name",
+    "name_en",
+    "description",
+    "base_points",
+    "bonus_cap",
+    "pass_mark",
+    "aggregation",
+    "trim_from",
+    "disagreement_threshold",
+    "weight_tolerance",
+)
+
+
+def scheme_is_editable(scheme):
+    """A draft that is not waiting for the national office's answer."""
+    return scheme.status == Scheme.Status.DRAFT and scheme.filing != Scheme.Filing.SUBMITTED
+
+
+def _require_editable(scheme):
+    if scheme.status == Scheme.Status.PUBLISHED:
+        raise ValidationError(
+            _("Version %(version)s is published and frozen; make a new version to change it.")
+            % {"version": scheme.version}
+        )
+    if scheme.filing == Scheme.Filing.SUBMITTED:
+        raise ValidationError(
+            _("This version is filed with the national office; wait for its answer.")
+        )
+
+
+def _lock(scheme):
+    """Re-read the scheme under a row lock: two officers acting at once act one after another."""
+    return Scheme.objects.select_for_update().get(pk=scheme.pk)
+
+
+def scheme_recompute(scheme):
+    """Write every standard item's coefficient from the weights (see `Item`)."""
+    areas = list(scheme.areas.all())
+    items = list(Item.objects.filter(scheme=scheme).select_related("indicator"))
+    area_total = sum((a.weight for a in areas), Decimal(0))
+    item_totals = {}
+    for item in items:
+        if item.kind == Item.Kind.STANDARD:
+            key = item.indicator.scheme_area_id
+            item_totals[key] = item_totals.get(key, Decimal(0)) + item.weight
+    area_weight = {a.pk: a.weight for a in areas}
+    for item in items:
+        area_id = item.indicator.scheme_area_id
+        if item.kind == Item.Kind.BONUS or not area_total or not item_totals.get(area_id):
+            item.coefficient = Decimal(0)
+            continue
+        share = (area_weight[area_id] / area_total) * (item.weight / item_totals[area_id])
+        item.coefficient = (scheme.base_points * share / item.max_points).quantize(
+            COEFFICIENT_PLACES, ROUND_HALF_UP
+        )
+    Item.objects.bulk_update(items, ["coefficient"])
+
+
+def scheme_problems(scheme):
+    """What stops the scheme from being published or filed, as sentences."""
+    problems = []
+    areas = list(scheme.areas.select_related("area"))
+    if len(areas) != ConstructionArea.objects.count():
+        problems.append(_("The scheme must cover all nine construction areas."))
+    standard = Item.objects.filter(scheme=scheme, kind=Item.Kind.STANDARD)
+    for area in areas:
+        if not standard.filter(indicator__scheme_area=area).exists():
+            problems.append(
+                _("The area “%(area)s” has no standard scoring item.") % {"area": area.area.name}
+            )
+        if area.weight <= 0:
+            problems.append(_("The area “%(area)s” has no weight.") % {"area": area.area.name})
+    has_bonus = Item.objects.filter(scheme=scheme, kind=Item.Kind.BONUS).exists()
+    if has_bonus and scheme.bonus_cap <= 0:
+        problems.append(_("The scheme has bonus items but no bonus cap."))
+    if scheme.derived_from_id:
+        problems.extend(_weight_problems(scheme, areas))
+    return problems
+
+
+def _weight_problems(scheme, areas):
+    template = scheme.derived_from
+    tolerance = template.weight_tolerance / Decimal(100)
+    base = {a.area_id: a.weight for a in template.areas.all()}
+    problems = []
+    for area in areas:
+        reference = base.get(area.area_id)
+        if reference is None:
+            continue
+        low, high = reference * (1 - tolerance), reference * (1 + tolerance)
+        if not low <= area.weight <= high:
+            problems.append(
+                _(
+                    "The weight of “%(area)s” must lie between %(low)s and %(high)s "
+                    "(the template's %(weight)s ± %(tolerance)s%%)."
+                )
+                % {
+                    "area": area.area.name,
+                    "low": low.quantize(Decimal("0.01")),
+                    "high": high.quantize(Decimal("0.01")),
+                    "weight": reference,
+                    "tolerance": template.weight_tolerance,
+                }
+            )
+    return problems
+
+
+def _copy_tree(source, target):
+    """Copy areas, indicators, items and veto conditions from `source` into `target`."""
+    for area in source.areas.prefetch_related("indicators__items").order_by("area__order"):
+        new_area = SchemeArea.objects.create(
+            scheme=target, area_id=area.area_id, weight=area.weight
+        )
+        for indicator in area.indicators.all():
+            new_indicator = Indicator.objects.create(
+                scheme_area=new_area, order=indicator.order, name=indicator.name
+            )
+            Item.objects.bulk_create(
+                Item(
+                    scheme=target,
+                    indicator=new_indicator,
+                    code=item.code,
+                    order=item.order,
+                    text=item.text,
+                    kind=item.kind,
+                    max_points=item.max_points,
+                    weight=item.weight,
+                    method=item.method,
+                    deduction_rule=item.deduction_rule,
+                    coefficient=item.coefficient,
+                )
+                for item in indicator.items.all()
+            )
+    VetoCondition.objects.bulk_create(
+        VetoCondition(
+            scheme=target,
+            code=veto.code,
+            order=veto.order,
+            text=veto.text,
+            lookback_months=veto.lookback_months,
+        )
+        for veto in source.vetoes.all()
+    )
+
+
+def _next_version(family):
+    latest = Scheme.objects.filter(family=family).aggregate(v=Max("version"))["v"]
+    return (latest or 0) + 1
+
+
+def _settings_of(scheme):
+    return {name: getattr(scheme, name) for name in SETTINGS_FIELDS}
+
+
+@transaction.atomic
+def scheme_create(*, actor, family, name, authority, is_template=False, **settings):
+    """An empty draft with the nine areas at equal weight, ready for its tree."""
+    if Scheme.objects.filter(family=family).exists():
+        raise ValidationError({"family": _("A scheme with this code exists already.")})
+    scheme = Scheme(
+        family=family, version=1, name=name, authority=authority, is_template=is_template
+    )
+    for key, value in settings.items():
+        if key not in SETTINGS_FIELDS:
+            raise ValueError(f"{key} is not a scheme setting")
+        setattr(scheme, key, value)
+    scheme.full_clean()
+    scheme.save()
+    SchemeArea.objects.bulk_create(
+        SchemeArea(scheme=scheme, area=area, weight=Decimal("1"))
+        for area in ConstructionArea.objects.all()
+    )
+    audit_record(
+        actor=actor,
+        action="assessments.scheme.created",
+        obj=scheme,
+        changes={"family": family, "version": 1, "authority": authority},
+    )
+    return scheme
+
+
+@transaction.atomic
+def scheme_new_version(*, actor, scheme):
+    """A new draft version copied from `scheme` (usually the published one)."""
+    source = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if Scheme.objects.filter(family=source.family, status=Scheme.Status.DRAFT).exists():
+        raise ValidationError(_("A draft version of this scheme exists already; edit that one."))
+    draft = Scheme(
+        family=source.family,
+        version=_next_version(source.family),
+        authority=source.authority,
+        is_template=source.is_template,
+        derived_from=source.derived_from,
+        **_settings_of(source),
+    )
+    draft.save()
+    _copy_tree(source, draft)
+    audit_record(
+        actor=actor,
+        action="assessments.scheme.versioned",
+        obj=draft,
+        changes={"from_version": source.version, "version": draft.version},
+    )
+    return draft
+
+
+@transaction.atomic
+def scheme_derive(*, actor, template, authority):
+    """A province's own draft version of a published national template."""
+    if not (template.is_template and template.is_published):
+        raise ValidationError(_("Only a published national template can be derived from."))
+    if authority.level != Authority.Level.PROVINCIAL:
+        raise ValidationError(_("Only a provincial authority derives its own scheme."))
+    family = f"{template.family}-{authority.code}".lower()[:40]
+    if Scheme.objects.filter(family=family, status=Scheme.Status.DRAFT).exists():
+        raise ValidationError(_("Your province has a draft of this scheme already; edit that one."))
+    scheme = Scheme(
+        family=family,
+        version=_next_version(family),
+        authority=authority,
+        is_template=False,
+        derived_from=template,
+        **_settings_of(template),
+    )
+    scheme.name = f"{template.name}（{authority.short_name or authority.name}）"
+    scheme.save()
+    _copy_tree(template, scheme)
+    audit_record(
+        actor=actor,
+        action="assessments.scheme.derived",
+        obj=scheme,
+        changes={"template": template.pk, "authority": authority},
+    )
+    return scheme
+
+
+@transaction.atomic
+def scheme_update_settings(*, actor, scheme, data):
+    scheme = _lock(scheme)
+    _require_editable(scheme)
+    unknown = set(data) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"{', '.join(sorted(unknown))} cannot be changed here")
+    changes = {}
+    for name, value in data.items():
+        if getattr(scheme, name) != value:
+            changes[name] = [getattr(scheme, name), value]
+            setattr(scheme, name, value)
+    if not changes:
+        return scheme
+    scheme.full_clean()
+    scheme.save(update_fields=[*changes, "updated_at"])
+    scheme_recompute(scheme)
+    audit_record(actor=actor, action="assessments.scheme.updated", obj=scheme, changes=changes)
+    return scheme
+
+
+@transaction.atomic
+def scheme_weights_update(*, actor, scheme, area_weights, item_weights=None):
+    """Set area weights ({area code: weight}) and, optionally, item weights ({item code:
+    weight}); a derived version's area weights must stay within the template's tolerance."""
+    scheme = _lock(scheme)
+    _require_editable(scheme)
+    errors = {}
+    areas = {a.area.code: a for a in scheme.areas.select_related("area")}
+    items = {i.code: i for i in scheme.items.all()}
+    changes = {}
+    for code, weight in area_weights.items():
+        if code not in areas:
+            raise ValueError(f"unknown area {code}")
+        if weight is None or weight < 0:
+            errors[code] = _("The weight of “%(area)s” must be zero or more.") % {
+                "area": areas[code].area.name
+            }
+        elif areas[code].weight != weight:
+            changes[f"area:{code}"] = [areas[code].weight, weight]
+            areas[code].weight = weight
+    for code, weight in (item_weights or {}).items():
+        if code not in items:
+            raise ValueError(f"unknown item {code}")
+        if weight is None or weight < 0:
+            errors[code] = _("The weight of item %(code)s must be zero or more.") % {"code": code}
+        elif items[code].weight != weight:
+            changes[f"item:{code}"] = [items[code].weight, weight]
+            items[code].weight = weight
+    if errors:
+        raise ValidationError(errors)
+    SchemeArea.objects.bulk_update(areas.values(), ["weight"])
+    Item.objects.bulk_update(items.values(), ["weight"])
+    if scheme.derived_from_id:
+        problems = _weight_problems(scheme, list(scheme.areas.select_related("area")))
+        if problems:
+            raise ValidationError(problems)
+    scheme_recompute(scheme)
+    if changes:
+        audit_record(
+            actor=actor, action="assessments.scheme.weights_changed", obj=scheme, changes=changes
+        )
+    return scheme
+
+
+@transaction.atomic
+def scheme_publish(*, actor, scheme):
+    """Freeze a national draft (a province's version is published by acknowledgement)."""
+    scheme = _lock(scheme)
+    _require_editable(scheme)
+    if scheme.derived_from_id:
+        raise ValidationError(
+            _("A province's version takes effect when the national office acknowledges it.")
+        )
+    _publish(actor=actor, scheme=scheme)
+    return scheme
+
+
+def _publish(*, actor, scheme):
+    problems = scheme_problems(scheme)
+    if problems:
+        raise ValidationError(problems)
+    scheme_recompute(scheme)
+    scheme.status = Scheme.Status.PUBLISHED
+    scheme.published_at = timezone.now()
+    scheme.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="assessments.scheme.published",
+        obj=scheme,
+        changes={"version": scheme.version},
+    )
+
+
+@transaction.atomic
+def scheme_file_submit(*, actor, scheme):
+    """File a province's version with the national office (备案)."""
+    scheme = _lock(scheme)
+    _require_editable(scheme)
+    if not scheme.derived_from_id:
+        raise ValidationError(_("Only a province's own version is filed."))
+    problems = scheme_problems(scheme)
+    if problems:
+        raise ValidationError(problems)
+    scheme_recompute(scheme)
+    before = scheme.filing
+    scheme.filing = Scheme.Filing.SUBMITTED
+    scheme.filed_at = timezone.now()
+    scheme.save(update_fields=["filing", "filed_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="assessments.scheme.filed",
+        obj=scheme,
+        changes={"filing": [before, scheme.filing]},
+    )
+    return scheme
+
+
+def _answer_filing(scheme):
+    scheme = _lock(scheme)
+    if scheme.filing != Scheme.Filing.SUBMITTED:
+        raise ValidationError(_("This version is not waiting for an answer."))
+    return scheme
+
+
+@transaction.atomic
+def scheme_file_acknowledge(*, actor, scheme, comment=""):
+    scheme = _answer_filing(scheme)
+    scheme.filing = Scheme.Filing.ACKNOWLEDGED
+    scheme.filing_comment = comment
+    scheme.save(update_fields=["filing", "filing_comment", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="assessments.scheme.acknowledged",
+        obj=scheme,
+        changes={"filing": [Scheme.Filing.SUBMITTED, scheme.filing], "comment": comment},
+    )
+    _publish(actor=actor, scheme=scheme)
+    return scheme
+
+
+@transaction.atomic
+def scheme_file_return(*, actor, scheme, comment):
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what the province should change.")})
+    scheme = _answer_filing(scheme)
+    scheme.filing = Scheme.Filing.RETURNED
+    scheme.filing_comment = comment.strip()
+    scheme.save(update_fields=["filing", "filing_comment", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="assessments.scheme.returned",
+        obj=scheme,
+        changes={"filing": [Scheme.Filing.SUBMITTED, scheme.filing], "comment": comment},
+    )
+    return scheme
