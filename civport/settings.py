@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "campaigns.context_processors.navigation",
+                "assessments.context_processors.navigation",
             ],
         },
     },

@@ -32,5 +32,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("assessments/", include("assessments.urls")),
     path("", include("campaigns.urls")),
 ]

@@ -1,0 +1,34 @@
+"""What the scoring page shows beside the form: the subject's dossier.
+
+An app that attaches its objects to subjects registers a provider for its model
+(`register("awards.nomination", provider)`), so this app never imports it. A provider takes the
+subject and returns a `Dossier`; it must read what it shows with a fixed number of queries.
+Without a provider, the subject's own summary is shown.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+
+
+@dataclass
+class Dossier:
+    template: str  # included beside the scoring form
+    context: dict = field(default_factory=dict)
+    by_item: dict = field(default_factory=dict)  # item id → what to show under that item
+
+
+_providers = {}
+
+
+def register(model_label, provider):
+    _providers[model_label.lower()] = provider
+
+
+def dossier_for(subject):
+    # ContentType lookups by id are cached after the first, so this adds no query per page.
+    content_type = ContentType.objects.get_for_id(subject.content_type_id)
+    provider = _providers.get(f"{content_type.app_label}.{content_type.model}")
+    if provider is not None:
+        return provider(subject)
+    return Dossier("assessments/dossiers/_summary.html", {"subject": subject})

@@ -1,0 +1,11 @@
+"""cycles screens (placeholder until the screens are written)."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+
+def placeholder(request):
+    return HttpResponse("")
+
+
+urlpatterns = [path("cycles/", placeholder, name="cycle-list")]
