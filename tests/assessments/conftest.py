@@ -16,9 +16,7 @@ ROUND = "2025-2026"
 
 
 def make_user(username):
-    return get_user_model().objects.create_user(
-        username=username, password="correct-horse-battery"
-    )
+    return get_user_model().objects.create_user(username=username, password="correct-horse-battery")
 
 
 @pytest.fixture
