@@ -258,6 +258,8 @@ CIVPORT_IMPORT_MAX_BYTES = _positive_int("CIVPORT_IMPORT_MAX_BYTES", 10 * 1024 *
 CIVPORT_IMPORT_MAX_ROWS = _positive_int("CIVPORT_IMPORT_MAX_ROWS", 20000)
 # Files up to this many rows are imported within the request; larger ones by a Celery task.
 CIVPORT_IMPORT_INLINE_ROWS = _positive_int("CIVPORT_IMPORT_INLINE_ROWS", 500)
+# Evidence and other uploaded files: largest file accepted.
+CIVPORT_UPLOAD_MAX_BYTES = _positive_int("CIVPORT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 CIVPORT_DEMO_PASSWORD = env.str("CIVPORT_DEMO_PASSWORD", default="civport-demo")
 
 # --- E-mail ---------------------------------------------------------------------------------

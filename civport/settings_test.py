@@ -1,6 +1,8 @@
 """The test run's small override of civport.settings."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from civport.settings import *  # noqa: F403
 
@@ -9,6 +11,8 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded files of a test run go to a temporary directory, never into the working tree.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="civport-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Tasks run in-process in every test, even with REDIS_URL set; only the tests that ask for the
