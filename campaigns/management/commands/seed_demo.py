@@ -2,17 +2,35 @@
 
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from campaigns.demo import ACCOUNTS, seed_demo
+
+
+def app_hooks(attribute):
+    """The seeding hooks the installed apps declare, in INSTALLED_APPS order.
+
+    An app that builds on campaigns sets `AppConfig.<attribute>` to the dotted path of a
+    function; campaigns may not import those apps (dependencies point one way), so its commands
+    find them through the app registry instead.
+    """
+    hooks = []
+    for config in apps.get_app_configs():
+        path = getattr(config, attribute, None)
+        if path:
+            hooks.append((config.label, import_string(path)))
+    return hooks
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo data: the national office, the 31 provincial authorities, port "
-        "authorities, the real ports, plausible units, fictional people and the demo accounts. "
+        "authorities, the real ports, plausible units, fictional people and the demo accounts, "
+        "then each app's own demo data (an app declares it as `demo_seed` on its AppConfig). "
         "Safe to re-run: rows are matched by code and the demo passwords are reset to "
         "CIVPORT_DEMO_PASSWORD."
     )
@@ -26,15 +44,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         started = time.monotonic()
+        accounts = [username for username, *_ in ACCOUNTS]
+        password = settings.CIVPORT_DEMO_PASSWORD
         with transaction.atomic():
-            stats = seed_demo(password=settings.CIVPORT_DEMO_PASSWORD)
+            stats = seed_demo(password=password)
+            # Each hook gets the same Stats and returns the usernames of the accounts it made.
+            for _label, hook in app_hooks("demo_seed"):
+                accounts += hook(password=password, stats=stats) or []
             if dry_run:
                 transaction.set_rollback(True)
-        accounts = ", ".join(username for username, *_ in ACCOUNTS)
         verb = "Dry run, nothing written" if dry_run else "Demo data ready"
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb} in {time.monotonic() - started:.1f}s: {stats.summary()}. "
-                f"Accounts: {accounts}."
+                f"Accounts: {', '.join(accounts)}."
             )
         )

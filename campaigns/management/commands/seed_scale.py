@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from campaigns.management.commands.seed_demo import app_hooks
 from campaigns.scale import TOTAL_PORTS, seed_scale
 
 
@@ -12,12 +13,18 @@ def _positive(value):
     return number
 
 
+def _summary(result):
+    return ", ".join(f"{name} {n}" for name, n in result.counts.items())
+
+
 class Command(BaseCommand):
     help = (
         "Build the national-scale benchmark data set: the real hierarchy and ports, synthetic "
-        "port authorities and ports up to --ports, --units units and --people people. Synthetic "
-        "rows (codes starting with SYN-) are bulk-inserted without audit entries; use a "
-        "dedicated benchmark database. Skips when synthetic data exists, unless --reset."
+        "port authorities and ports up to --ports, --units units and --people people, then each "
+        "app's own scale data (an app declares it as `scale_seed`, and its removal as "
+        "`scale_delete`, on its AppConfig). Synthetic rows (codes starting with SYN-) are "
+        "bulk-inserted without audit entries; use a dedicated benchmark database. Each part "
+        "skips when its synthetic data exists, unless --reset."
     )
 
     def add_arguments(self, parser):
@@ -29,17 +36,33 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, units, people, ports, reset, **options):
+        if reset:
+            # The apps' rows point at the synthetic units and people: remove them first,
+            # the last installed app first.
+            for _label, delete in reversed(app_hooks("scale_delete")):
+                delete()
         result = seed_scale(units=units, people=people, ports=ports, reset=reset)
-        counts = ", ".join(f"{name} {n}" for name, n in result.counts.items())
         if result.skipped:
             self.stdout.write(
-                f"Scale data already present ({counts} synthetic); nothing done. "
+                f"Scale data already present ({_summary(result)} synthetic); nothing done. "
                 "Use --reset to rebuild."
             )
-            return
-        steps = ", ".join(f"{name} {s:.1f}s" for name, s in result.timings.items())
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Scale data built in {result.seconds:.1f}s: {counts} synthetic ({steps})."
+        else:
+            steps = ", ".join(f"{name} {s:.1f}s" for name, s in result.timings.items())
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Scale data built in {result.seconds:.1f}s: {_summary(result)} synthetic "
+                    f"({steps})."
+                )
             )
-        )
+        for label, hook in app_hooks("scale_seed"):
+            part = hook()
+            if part.skipped:
+                self.stdout.write(f"{label}: scale data already present ({_summary(part)}).")
+                continue
+            steps = ", ".join(f"{name} {s:.1f}s" for name, s in part.timings.items())
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{label}: scale data built in {part.seconds:.1f}s: {_summary(part)} ({steps})."
+                )
+            )
