@@ -1,0 +1,3 @@
+"""filings models of the campaign's day-to-day work."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""public models of the campaign's day-to-day work."""
+
+__all__ = []
