@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import hierarchy, imports
+from campaigns.views import filings, hierarchy, imports, public, work
 
 app_name = "campaigns"
 
@@ -31,4 +31,7 @@ urlpatterns = [
     path("imports/<str:kind>/confirm/", imports.import_confirm, name="import-confirm"),
     path("imports/<str:kind>/template.<str:fmt>", imports.import_template, name="import-template"),
     path("exports/<str:kind>.<str:fmt>", imports.export_records, name="export"),
+    *filings.urlpatterns,
+    *work.urlpatterns,
+    *public.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""filings screens (placeholder until the screens are written)."""
+
+urlpatterns = []

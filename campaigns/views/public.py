@@ -1,0 +1,3 @@
+"""public screens (placeholder until the screens are written)."""
+
+urlpatterns = []

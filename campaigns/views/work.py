@@ -1,0 +1,3 @@
+"""work screens (placeholder until the screens are written)."""
+
+urlpatterns = []
