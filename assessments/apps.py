@@ -9,3 +9,9 @@ class AssessmentsConfig(AppConfig):
     demo_seed = "assessments.demo.seed_demo"
     scale_seed = "assessments.scale.seed_scale"
     scale_delete = "assessments.scale.delete_synthetic"
+
+    def ready(self):
+        from assessments import dossiers
+        from assessments.cycle_dossier import cycle_dossier
+
+        dossiers.register("campaigns.unit", cycle_dossier)
