@@ -14,7 +14,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Indicator, Item, Scheme, SchemeArea, VetoCondition
+from assessments.models import (
+    Indicator,
+    Item,
+    Scheme,
+    SchemeArea,
+    Score,
+    SelfAssessment,
+    VetoCondition,
+)
 from campaigns.models import Authority, ConstructionArea
 from civport.audit import audit_record
 
@@ -84,11 +92,22 @@ def scheme_problems(scheme):
     areas = list(scheme.areas.select_related("area"))
     if len(areas) != ConstructionArea.objects.count():
         problems.append(_("The scheme must cover all nine construction areas."))
-    standard = Item.objects.filter(scheme=scheme, kind=Item.Kind.STANDARD)
+    item_weights = {}
+    for area_id, weight in Item.objects.filter(scheme=scheme, kind=Item.Kind.STANDARD).values_list(
+        "indicator__scheme_area_id", "weight"
+    ):
+        item_weights.setdefault(area_id, []).append(weight)
     for area in areas:
-        if not standard.filter(indicator__scheme_area=area).exists():
+        weights = item_weights.get(area.pk)
+        if not weights:
             problems.append(
                 _("The area “%(area)s” has no standard scoring item.") % {"area": area.area.name}
+            )
+        elif not sum(weights):
+            # Every item weighing nothing would leave the area's share of the base unreachable.
+            problems.append(
+                _("The standard items of “%(area)s” all have a weight of zero.")
+                % {"area": area.area.name}
             )
         if area.weight <= 0:
             problems.append(_("The area “%(area)s” has no weight.") % {"area": area.area.name})
@@ -96,34 +115,77 @@ def scheme_problems(scheme):
     if has_bonus and scheme.bonus_cap <= 0:
         problems.append(_("The scheme has bonus items but no bonus cap."))
     if scheme.derived_from_id:
-        problems.extend(_weight_problems(scheme, areas))
+        problems.extend(_weight_problems(scheme).values())
     return problems
 
 
-def _weight_problems(scheme, areas):
+def weight_range(reference, tolerance):
+    """The lowest and highest weight a derived version may give where the template gives
+    `reference`, with the template's tolerance in per cent."""
+    share = tolerance / Decimal(100)
+    cent = Decimal("0.01")
+    return (
+        (reference * (1 - share)).quantize(cent, ROUND_HALF_UP),
+        (reference * (1 + share)).quantize(cent, ROUND_HALF_UP),
+    )
+
+
+def weight_ranges(scheme):
+    """For a derived version: ({area code: (low, high, template weight)}, {item code: (low,
+    high, template weight)}), read from the template (two queries); empty for a template."""
     template = scheme.derived_from
-    tolerance = template.weight_tolerance / Decimal(100)
-    base = {a.area_id: a.weight for a in template.areas.all()}
-    problems = []
-    for area in areas:
-        reference = base.get(area.area_id)
-        if reference is None:
-            continue
-        low, high = reference * (1 - tolerance), reference * (1 + tolerance)
-        if not low <= area.weight <= high:
-            problems.append(
-                _(
+    if template is None:
+        return {}, {}
+    tolerance = template.weight_tolerance
+    areas = {
+        code: (*weight_range(weight, tolerance), weight)
+        for code, weight in template.areas.values_list("area__code", "weight")
+    }
+    items = {
+        code: (*weight_range(weight, tolerance), weight)
+        for code, weight in template.items.filter(kind=Item.Kind.STANDARD).values_list(
+            "code", "weight"
+        )
+    }
+    return areas, items
+
+
+def _weight_problems(scheme):
+    """{area or item code: sentence} for each weight of a derived version outside the
+    template's tolerance. Items are matched to the template's by code; an item the template
+    does not have is free."""
+    area_ranges, item_ranges = weight_ranges(scheme)
+    tolerance = scheme.derived_from.weight_tolerance
+    problems = {}
+    for code, name, weight in scheme.areas.values_list("area__code", "area__name", "weight"):
+        if code in area_ranges:
+            low, high, reference = area_ranges[code]
+            if not low <= weight <= high:
+                problems[code] = _(
                     "The weight of “%(area)s” must lie between %(low)s and %(high)s "
                     "(the template's %(weight)s ± %(tolerance)s%%)."
-                )
-                % {
-                    "area": area.area.name,
-                    "low": low.quantize(Decimal("0.01")),
-                    "high": high.quantize(Decimal("0.01")),
+                ) % {
+                    "area": name,
+                    "low": low,
+                    "high": high,
                     "weight": reference,
-                    "tolerance": template.weight_tolerance,
+                    "tolerance": tolerance,
                 }
-            )
+    standard = scheme.items.filter(kind=Item.Kind.STANDARD)
+    for code, weight in standard.values_list("code", "weight"):
+        if code in item_ranges:
+            low, high, reference = item_ranges[code]
+            if not low <= weight <= high:
+                problems[code] = _(
+                    "The weight of item %(code)s must lie between %(low)s and %(high)s "
+                    "(the template's %(weight)s ± %(tolerance)s%%)."
+                ) % {
+                    "code": code,
+                    "low": low,
+                    "high": high,
+                    "weight": reference,
+                    "tolerance": tolerance,
+                }
     return problems
 
 
@@ -310,7 +372,7 @@ def scheme_weights_update(*, actor, scheme, area_weights, item_weights=None):
     SchemeArea.objects.bulk_update(areas.values(), ["weight"])
     Item.objects.bulk_update(items.values(), ["weight"])
     if scheme.derived_from_id:
-        problems = _weight_problems(scheme, list(scheme.areas.select_related("area")))
+        problems = _weight_problems(scheme)
         if problems:
             raise ValidationError(problems)
     scheme_recompute(scheme)
@@ -412,3 +474,124 @@ def scheme_file_return(*, actor, scheme, comment):
         changes={"filing": [Scheme.Filing.SUBMITTED, scheme.filing], "comment": comment},
     )
     return scheme
+
+
+TREE_ITEM_FIELDS = (
+    "area",
+    "indicator",
+    "code",
+    "text",
+    "kind",
+    "max_points",
+    "weight",
+    "method",
+    "deduction_rule",
+)
+
+
+@transaction.atomic
+def scheme_tree_replace(*, actor, scheme, area_weights, items, vetoes, settings=None):
+    """Replace a draft's whole tree, all or nothing (a spreadsheet import).
+
+    `area_weights` is {area code: weight} (areas not named keep their weight); `items` a list of
+    dicts with TREE_ITEM_FIELDS, in order (indicators are grouped by area and name in the order
+    they first appear); `vetoes` a list of dicts with code, text and lookback_months; `settings`
+    optional {setting: value} from SETTINGS_FIELDS.
+    """
+    scheme = _lock(scheme)
+    _require_editable(scheme)
+    areas = {a.area.code: a for a in scheme.areas.select_related("area")}
+    unknown = (set(area_weights) | {row["area"] for row in items}) - set(areas)
+    if unknown:
+        raise ValidationError(
+            _("Unknown construction areas: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+        )
+    codes = [row["code"] for row in items]
+    if len(set(codes)) != len(codes):
+        raise ValidationError(_("Each item code may appear only once."))
+    veto_codes = [row["code"] for row in vetoes]
+    if len(set(veto_codes)) != len(veto_codes):
+        raise ValidationError(_("Each veto condition code may appear only once."))
+    if _tree_in_use(scheme):
+        raise ValidationError(
+            _("Scores or self-assessments point at this version's items; it cannot be replaced.")
+        )
+    before = {
+        "items": scheme.items.count(),
+        "vetoes": scheme.vetoes.count(),
+    }
+    changes = {}
+    for name, value in (settings or {}).items():
+        if name not in SETTINGS_FIELDS:
+            raise ValueError(f"{name} is not a scheme setting")
+        if getattr(scheme, name) != value:
+            changes[name] = [getattr(scheme, name), value]
+            setattr(scheme, name, value)
+    if changes:
+        scheme.full_clean()
+        scheme.save(update_fields=[*changes, "updated_at"])
+    for code, weight in area_weights.items():
+        if areas[code].weight != weight:
+            changes[f"area:{code}"] = [areas[code].weight, weight]
+            areas[code].weight = weight
+    SchemeArea.objects.bulk_update(areas.values(), ["weight"])
+    Indicator.objects.filter(scheme_area__scheme=scheme).delete()  # cascades to the items
+    scheme.vetoes.all().delete()
+    indicators = {}
+    new_items = []
+    per_indicator = {}
+    for row in items:
+        key = (row["area"], row["indicator"])
+        if key not in indicators:
+            area = areas[row["area"]]
+            order = 1 + sum(1 for a, _name in indicators if a == row["area"])
+            indicators[key] = Indicator(scheme_area=area, order=order, name=row["indicator"])
+        per_indicator[key] = per_indicator.get(key, 0) + 1
+        new_items.append((key, per_indicator[key], row))
+    Indicator.objects.bulk_create(indicators.values())
+    Item.objects.bulk_create(
+        Item(
+            scheme=scheme,
+            indicator=indicators[key],
+            order=order,
+            code=row["code"],
+            text=row["text"],
+            kind=row["kind"],
+            max_points=row["max_points"],
+            weight=row["weight"],
+            method=row["method"],
+            deduction_rule=row.get("deduction_rule", ""),
+        )
+        for key, order, row in new_items
+    )
+    VetoCondition.objects.bulk_create(
+        VetoCondition(
+            scheme=scheme,
+            code=row["code"],
+            order=i,
+            text=row["text"],
+            lookback_months=row["lookback_months"],
+        )
+        for i, row in enumerate(vetoes, start=1)
+    )
+    if scheme.derived_from_id:
+        problems = _weight_problems(scheme)
+        if problems:
+            raise ValidationError(problems)
+    scheme_recompute(scheme)
+    changes |= {
+        "items": [before["items"], len(new_items)],
+        "vetoes": [before["vetoes"], len(vetoes)],
+        "indicators": len(indicators),
+    }
+    audit_record(
+        actor=actor, action="assessments.scheme.tree_replaced", obj=scheme, changes=changes
+    )
+    return scheme
+
+
+def _tree_in_use(scheme):
+    return (
+        Score.objects.filter(item__scheme=scheme).exists()
+        or SelfAssessment.objects.filter(item__scheme=scheme).exists()
+    )

@@ -1,0 +1,370 @@
+"""Scheme services: versions, derivation, weights within the template's tolerance, publication,
+filing (file → return → edit → file → acknowledge), problems and coefficients."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from assessments.models import Item, Scheme
+from assessments.services import schemes as services
+from assessments.services.sheets import running_total
+from assessments.template import template_install
+from civport.models import AuditEntry
+
+CENT = Decimal("0.01")
+
+
+@pytest.fixture
+def gd_draft(world, template, gd_officer):
+    return services.scheme_derive(actor=gd_officer, template=template, authority=world.gd)
+
+
+def full_marks_total(scheme):
+    items = list(Item.objects.filter(scheme=scheme))
+    points = {i.pk: i.max_points for i in items if i.kind == Item.Kind.STANDARD}
+    return running_total(items, points, scheme.bonus_cap)
+
+
+def exact_full_marks(scheme):
+    return sum(
+        (
+            i.max_points * i.coefficient
+            for i in Item.objects.filter(scheme=scheme, kind=Item.Kind.STANDARD)
+        ),
+        Decimal(0),
+    )
+
+
+# --- versions -------------------------------------------------------------------------------
+
+
+def test_new_version_copies_the_tree_as_a_draft(template, national_admin):
+    draft = services.scheme_new_version(actor=national_admin, scheme=template)
+    assert (draft.family, draft.version, draft.status) == (template.family, 2, "draft")
+    assert draft.is_template
+    assert draft.items.count() == template.items.count() == 29
+    assert draft.vetoes.count() == 3
+    assert list(draft.items.values_list("code", "coefficient")) == list(
+        template.items.values_list("code", "coefficient")
+    )
+    assert AuditEntry.objects.filter(action="assessments.scheme.versioned").count() == 1
+
+
+def test_second_draft_of_a_family_is_refused(template, national_admin):
+    services.scheme_new_version(actor=national_admin, scheme=template)
+    with pytest.raises(ValidationError, match="draft version of this scheme exists"):
+        services.scheme_new_version(actor=national_admin, scheme=template)
+
+
+def test_published_version_refuses_every_edit(template, national_admin):
+    with pytest.raises(ValidationError, match="published and frozen"):
+        services.scheme_weights_update(
+            actor=national_admin, scheme=template, area_weights={"safety": Decimal("30")}
+        )
+    with pytest.raises(ValidationError, match="published and frozen"):
+        services.scheme_update_settings(
+            actor=national_admin, scheme=template, data={"pass_mark": Decimal("70")}
+        )
+    with pytest.raises(ValidationError, match="published and frozen"):
+        services.scheme_tree_replace(
+            actor=national_admin, scheme=template, area_weights={}, items=[], vetoes=[]
+        )
+    with pytest.raises(ValidationError, match="published and frozen"):
+        services.scheme_publish(actor=national_admin, scheme=template)
+    template.refresh_from_db()
+    assert template.areas.get(area__code="safety").weight == Decimal("14")
+
+
+def test_publish_freezes_a_national_draft(template, national_admin):
+    draft = services.scheme_new_version(actor=national_admin, scheme=template)
+    services.scheme_weights_update(
+        actor=national_admin, scheme=draft, area_weights={"safety": Decimal("20")}
+    )
+    services.scheme_publish(actor=national_admin, scheme=draft)
+    draft.refresh_from_db()
+    assert draft.is_published and draft.published_at is not None
+    assert not services.scheme_is_editable(draft)
+    # the earlier version is untouched: scores keep pointing at it
+    assert template.areas.get(area__code="safety").weight == Decimal("14")
+
+
+def test_publish_refuses_a_scheme_with_problems(world, national_admin):
+    empty = services.scheme_create(
+        actor=national_admin, family="empty", name="空", authority=world.national
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.scheme_publish(actor=national_admin, scheme=empty)
+    assert "has no standard scoring item" in " ".join(caught.value.messages)
+    empty.refresh_from_db()
+    assert empty.status == Scheme.Status.DRAFT
+
+
+# --- derivation -----------------------------------------------------------------------------
+
+
+def test_derive_makes_the_provinces_own_draft(world, template, gd_draft):
+    assert gd_draft.authority == world.gd
+    assert gd_draft.derived_from == template
+    assert gd_draft.family == "national-template-gd"
+    assert (gd_draft.status, gd_draft.filing) == ("draft", "not_filed")
+    assert gd_draft.items.count() == 29
+
+
+def test_derive_needs_a_published_template(world, template, gd_draft, gd_officer):
+    with pytest.raises(ValidationError, match="published national template"):
+        services.scheme_derive(actor=gd_officer, template=gd_draft, authority=world.gd)
+    with pytest.raises(ValidationError, match="draft of this scheme already"):
+        services.scheme_derive(actor=gd_officer, template=template, authority=world.gd)
+    with pytest.raises(ValidationError, match="provincial authority"):
+        services.scheme_derive(actor=gd_officer, template=template, authority=world.sz.authority)
+
+
+def test_weights_within_tolerance_are_saved(gd_draft, gd_officer):
+    # the template's safety weight is 14 with a 20% tolerance: 11.20–16.80
+    services.scheme_weights_update(
+        actor=gd_officer,
+        scheme=gd_draft,
+        area_weights={"safety": Decimal("16.8"), "culture": Decimal("6.4")},
+        item_weights={"6.1": Decimal("1.2")},
+    )
+    assert gd_draft.areas.get(area__code="safety").weight == Decimal("16.8")
+    assert gd_draft.items.get(code="6.1").weight == Decimal("1.2")
+    entry = AuditEntry.objects.get(action="assessments.scheme.weights_changed")
+    assert entry.changes["area:safety"] == ["14.00", "16.8"]
+
+
+def test_area_weight_outside_tolerance_is_refused_naming_the_area(gd_draft, gd_officer):
+    with pytest.raises(ValidationError) as caught:
+        services.scheme_weights_update(
+            actor=gd_officer,
+            scheme=gd_draft,
+            area_weights={"safety": Decimal("25"), "culture": Decimal("8")},
+        )
+    errors = caught.value.message_dict
+    assert list(errors) == ["safety"]
+    assert "安全建设" in errors["safety"][0]
+    assert "11.20" in errors["safety"][0] and "16.80" in errors["safety"][0]
+    # nothing half-saved
+    assert gd_draft.areas.get(area__code="safety").weight == Decimal("14")
+
+
+def test_item_weight_outside_tolerance_is_refused_naming_the_item(gd_draft, gd_officer):
+    with pytest.raises(ValidationError) as caught:
+        services.scheme_weights_update(
+            actor=gd_officer, scheme=gd_draft, area_weights={}, item_weights={"1.1": Decimal("2")}
+        )
+    assert "1.1" in caught.value.message_dict["1.1"][0]
+
+
+def test_negative_weight_is_refused(world, national_admin, template):
+    draft = services.scheme_new_version(actor=national_admin, scheme=template)
+    with pytest.raises(ValidationError) as caught:
+        services.scheme_weights_update(
+            actor=national_admin, scheme=draft, area_weights={"culture": Decimal("-1")}
+        )
+    assert "文化建设" in caught.value.message_dict["culture"][0]
+
+
+def test_the_national_template_moves_freely(national_admin, template):
+    draft = services.scheme_new_version(actor=national_admin, scheme=template)
+    services.scheme_weights_update(
+        actor=national_admin, scheme=draft, area_weights={"safety": Decimal("40")}
+    )
+    assert draft.areas.get(area__code="safety").weight == Decimal("40")
+
+
+# --- filing ---------------------------------------------------------------------------------
+
+
+def test_file_return_edit_file_acknowledge(gd_draft, gd_officer, national_admin):
+    services.scheme_file_submit(actor=gd_officer, scheme=gd_draft)
+    gd_draft.refresh_from_db()
+    assert gd_draft.filing == "submitted" and gd_draft.filed_at is not None
+    assert not services.scheme_is_editable(gd_draft)
+    with pytest.raises(ValidationError, match="filed with the national office"):
+        services.scheme_weights_update(
+            actor=gd_officer, scheme=gd_draft, area_weights={"safety": Decimal("16")}
+        )
+
+    with pytest.raises(ValidationError) as caught:
+        services.scheme_file_return(actor=national_admin, scheme=gd_draft, comment="  ")
+    assert "comment" in caught.value.message_dict
+    services.scheme_file_return(
+        actor=national_admin, scheme=gd_draft, comment="安全建设权重请再提高"
+    )
+    gd_draft.refresh_from_db()
+    assert (gd_draft.filing, gd_draft.filing_comment) == ("returned", "安全建设权重请再提高")
+    assert services.scheme_is_editable(gd_draft)
+
+    services.scheme_weights_update(
+        actor=gd_officer, scheme=gd_draft, area_weights={"safety": Decimal("16")}
+    )
+    services.scheme_file_submit(actor=gd_officer, scheme=gd_draft)
+    services.scheme_file_acknowledge(actor=national_admin, scheme=gd_draft, comment="同意备案")
+    gd_draft.refresh_from_db()
+    assert (gd_draft.filing, gd_draft.status) == ("acknowledged", "published")
+    assert gd_draft.published_at is not None
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(gd_draft.pk), action__startswith="assessments.")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "assessments.scheme.derived",
+        "assessments.scheme.filed",
+        "assessments.scheme.returned",
+        "assessments.scheme.weights_changed",
+        "assessments.scheme.filed",
+        "assessments.scheme.acknowledged",
+        "assessments.scheme.published",
+    ]
+
+
+def test_answers_need_a_pending_filing(gd_draft, national_admin):
+    with pytest.raises(ValidationError, match="not waiting for an answer"):
+        services.scheme_file_acknowledge(actor=national_admin, scheme=gd_draft)
+    with pytest.raises(ValidationError, match="not waiting for an answer"):
+        services.scheme_file_return(actor=national_admin, scheme=gd_draft, comment="x")
+
+
+def test_a_province_version_is_filed_not_published(gd_draft, gd_officer, template, national_admin):
+    with pytest.raises(ValidationError, match="acknowledges it"):
+        services.scheme_publish(actor=gd_officer, scheme=gd_draft)
+    draft = services.scheme_new_version(actor=national_admin, scheme=template)
+    with pytest.raises(ValidationError, match="Only a province's own version is filed"):
+        services.scheme_file_submit(actor=national_admin, scheme=draft)
+
+
+def test_filing_with_problems_is_refused(gd_draft, gd_officer):
+    gd_draft.items.filter(indicator__scheme_area__area__code="culture").update(weight=0)
+    with pytest.raises(ValidationError) as caught:
+        services.scheme_file_submit(actor=gd_officer, scheme=gd_draft)
+    assert any("文化建设" in m for m in caught.value.messages)
+    gd_draft.refresh_from_db()
+    assert gd_draft.filing == "not_filed"
+
+
+# --- problems and coefficients --------------------------------------------------------------
+
+
+def test_problems_of_the_template_are_none(template):
+    assert services.scheme_problems(template) == []
+
+
+def test_problems_name_what_is_missing(world, national_admin, template):
+    draft = services.scheme_new_version(actor=national_admin, scheme=template)
+    draft.areas.filter(area__code="integrity").update(weight=0)
+    draft.items.filter(indicator__scheme_area__area__code="culture").delete()
+    draft.bonus_cap = 0
+    draft.save()
+    problems = services.scheme_problems(draft)
+    assert "The area “文化建设” has no standard scoring item." in problems
+    assert "The area “廉政建设” has no weight." in problems
+    assert "The scheme has bonus items but no bonus cap." in problems
+
+
+def test_problems_of_a_derived_version_include_weights(gd_draft):
+    gd_draft.areas.filter(area__code="service").update(weight=Decimal("1"))
+    problems = services.scheme_problems(gd_draft)
+    assert len(problems) == 1 and "服务建设" in problems[0]
+
+
+def test_full_marks_total_exactly_the_base(template):
+    assert full_marks_total(template) == Decimal("100.00")
+    assert abs(exact_full_marks(template) - 100) < Decimal("0.000001")
+
+
+def test_full_marks_total_the_base_with_awkward_weights(national_admin, template):
+    draft = services.scheme_new_version(actor=national_admin, scheme=template)
+    services.scheme_update_settings(
+        actor=national_admin, scheme=draft, data={"base_points": Decimal("120")}
+    )
+    services.scheme_weights_update(
+        actor=national_admin,
+        scheme=draft,
+        area_weights={"safety": Decimal("7"), "culture": Decimal("3.33")},
+        item_weights={"1.1": Decimal("0.7"), "2.2": Decimal("3"), "9.1": Decimal("0")},
+    )
+    draft.items.filter(code="1.2").update(max_points=Decimal("7.77"))
+    draft.refresh_from_db()
+    services.scheme_recompute(draft)
+    assert full_marks_total(draft) == Decimal("120.00")
+    assert abs(exact_full_marks(draft) - 120) < Decimal("0.000001")
+    # a bonus item never counts towards the base
+    assert set(draft.items.filter(kind="bonus").values_list("coefficient", flat=True)) == {0}
+
+
+def test_template_install_is_idempotent(world, template):
+    assert template_install(actor=None, authority=world.national) == template
+    assert Scheme.objects.count() == 1
+
+
+# --- replacing the tree ---------------------------------------------------------------------
+
+
+def _row(area, code, **extra):
+    return {
+        "area": area,
+        "indicator": extra.pop("indicator", f"{area}指标"),
+        "code": code,
+        "text": f"要求{code}",
+        "kind": "standard",
+        "max_points": Decimal("5"),
+        "weight": Decimal("1"),
+        "method": "documents",
+        "deduction_rule": "",
+        **extra,
+    }
+
+
+def test_tree_replace_writes_the_new_tree(national_admin, template):
+    draft = services.scheme_new_version(actor=national_admin, scheme=template)
+    rows = [_row("safety", "S1"), _row("safety", "S2", indicator="第二指标"), _row("culture", "C1")]
+    rows.append(_row("culture", "B1", kind="bonus"))
+    services.scheme_tree_replace(
+        actor=national_admin,
+        scheme=draft,
+        area_weights={"safety": Decimal("30")},
+        items=rows,
+        vetoes=[{"code": "V9", "text": "重大事故", "lookback_months": 12}],
+        settings={"pass_mark": Decimal("75")},
+    )
+    draft.refresh_from_db()
+    assert list(draft.items.values_list("code", flat=True)) == ["S1", "S2", "C1", "B1"]
+    assert list(draft.areas.get(area__code="safety").indicators.values_list("order", "name")) == [
+        (1, "safety指标"),
+        (2, "第二指标"),
+    ]
+    assert draft.pass_mark == Decimal("75")
+    assert list(draft.vetoes.values_list("code", "lookback_months")) == [("V9", 12)]
+    assert draft.items.get(code="S1").coefficient > 0
+    entry = AuditEntry.objects.get(action="assessments.scheme.tree_replaced")
+    assert entry.changes["items"] == [29, 4]
+
+
+def test_tree_replace_is_all_or_nothing(gd_draft, gd_officer):
+    before = list(gd_draft.items.values_list("code", "text"))
+    with pytest.raises(ValidationError) as caught:
+        services.scheme_tree_replace(
+            actor=gd_officer,
+            scheme=gd_draft,
+            area_weights={"safety": Decimal("50")},
+            items=[_row("safety", "S1")],
+            vetoes=[],
+        )
+    assert "safety" in caught.value.message_dict
+    assert list(gd_draft.items.values_list("code", "text")) == before
+    assert gd_draft.vetoes.count() == 3
+
+
+def test_tree_replace_refuses_duplicate_codes(national_admin, template):
+    draft = services.scheme_new_version(actor=national_admin, scheme=template)
+    with pytest.raises(ValidationError, match="only once"):
+        services.scheme_tree_replace(
+            actor=national_admin,
+            scheme=draft,
+            area_weights={},
+            items=[_row("safety", "S1"), _row("culture", "S1")],
+            vetoes=[],
+        )
