@@ -164,6 +164,18 @@ class SelfAssessmentForm(forms.Form):
                     % {"code": item.code},
                 )
                 continue
+            value = self.parsed[item.pk]
+            if value is not None and value < 0:
+                self.add_error(
+                    name,
+                    gettext("Item %(code)s: points cannot be negative.") % {"code": item.code},
+                )
+            elif value is not None and value > item.max_points:
+                self.add_error(
+                    name,
+                    gettext("Item %(code)s: at most %(max)s points.")
+                    % {"code": item.code, "max": item.max_points},
+                )
             files = data.get(evidence_field(item.pk)) or []
             if not files:
                 continue

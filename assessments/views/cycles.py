@@ -203,11 +203,11 @@ def access_evidence(user, pk, *, edit=False):
     subject = evidence.self_assessment.subject
     scope = scope_for(user)
     if edit:
-        if not may_self_assess(scope, subject):
-            raise Http404
-        if subject.review.cycle.status != Cycle.Status.SELF_ASSESSMENT:
+        if may_self_assess(scope, subject):
+            return evidence
+        if sees_subject(scope, subject):
             raise PermissionDenied
-        return evidence
+        raise Http404
     if sees_subject(scope, subject) or may_self_assess(scope, subject):
         return evidence
     access_subject_to_score(user, subject.pk)  # 404 unless assigned
