@@ -32,6 +32,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("notifications/", include("civport.urls_notifications")),
     path("assessments/", include("assessments.urls")),
     path("", include("campaigns.urls")),
 ]

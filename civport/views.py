@@ -1,0 +1,85 @@
+"""The notification screens: the list, marking read, and the unread count for the navigation.
+
+The count is fetched by htmx after the page has loaded, so no page gains a query for it; without
+JavaScript the navigation shows a plain link to the list."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from civport.notifications import (
+    notification_list_for,
+    notification_mark_all_read,
+    notification_mark_read,
+    notification_unread_count,
+)
+
+
+@require_GET
+def notification_list(request):
+    queryset = notification_list_for(request.user)
+    if request.GET.get("show") == "unread":
+        queryset = queryset.filter(read_at__isnull=True)
+    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page,
+        "querystring": params.urlencode(),
+        "show_unread": request.GET.get("show") == "unread",
+        "has_unread": any(n.read_at is None for n in page.object_list),
+    }
+    return render(request, "civport/notification_list.html", context)
+
+
+@require_POST
+def notification_read(request, pk):
+    """Mark a notice read; with `open`, go on to what it is about."""
+    notification = notification_mark_read(actor=request.user, notification_id=pk)
+    if notification is None:
+        raise Http404
+    target = notification.url
+    if (
+        request.POST.get("open")
+        and target
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return redirect(target)
+    return redirect(_back(request))
+
+
+@require_POST
+def notification_read_all(request):
+    count = notification_mark_all_read(actor=request.user)
+    if count:
+        messages.success(request, _("All notifications were marked as read."))
+    return redirect(_back(request))
+
+
+@require_GET
+def notification_unread(request):
+    """The unread count as a small fragment for the navigation (htmx)."""
+    return render(
+        request,
+        "civport/_unread_count.html",
+        {"unread_count": notification_unread_count(request.user)},
+    )
+
+
+def _back(request):
+    """The list page the form was on (its page and filter), never another site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("civport:notification-list")
