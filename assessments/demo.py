@@ -9,6 +9,8 @@
   national review on the template. Some reviewers work at a subject's unit or port authority,
   so the conflict-of-interest rule has work to do; one has declared a conflict.
 - Automatic assignment, then a mix of submitted sheets, drafts and sheets not started.
+- Guangdong's 2025 annual assessment of Shenzhen's units, in scoring: most units
+  self-assessed, some sheets submitted.
 
 Everything goes through the services with a seeded random generator, and every step looks for
 what an earlier run made first, so a second run adds nothing.
@@ -25,11 +27,13 @@ from django.db import transaction
 from assessments.models import (
     Assignment,
     Conflict,
+    Cycle,
     Item,
     PanelMember,
     Review,
     Scheme,
     ScoreSheet,
+    SelfAssessment,
     VetoCondition,
 )
 from assessments.services import reviews as review_services
@@ -37,6 +41,7 @@ from assessments.services import schemes as scheme_services
 from assessments.services.sheets import SheetInput, score_sheet_save
 from assessments.template import FAMILY as template_family
 from assessments.template import template_install
+from campaigns.demo import CONTACT_UNIT
 from campaigns.models import Authority, Unit
 from civport.audit import audit_record
 
@@ -363,6 +368,80 @@ def seed_reviews(stats, schemes, authorities, units):
     return reviews
 
 
+# --- the annual cycle ------------------------------------------------------------------------------
+
+
+def seed_cycle(stats, schemes, authorities):
+    """Guangdong's annual assessment of Shenzhen's units: opened, most units self-assessed,
+    scoring started (automatic assignment) and some sheets submitted."""
+    from assessments.services import cycles as cycle_services
+
+    authority = authorities[CYCLE_AUTHORITY]
+    officer = _user(FILING_OFFICERS[CYCLE_AUTHORITY])
+    cycle = Cycle.objects.filter(
+        review__authority=authority, review__round_key=cycle_services.round_key_for(CYCLE_YEAR)
+    ).first()
+    stats.count("cycle", cycle is None)
+    if cycle is None:
+        units = list(
+            Unit.objects.filter(
+                authority__code=CYCLE_PORT_AUTHORITY, parent__isnull=True, is_active=True
+            )
+            .select_related("authority")
+            .order_by("code")[:CYCLE_UNITS]
+        )
+        cycle = cycle_services.cycle_open(
+            actor=officer,
+            name=CYCLE_NAME,
+            year=CYCLE_YEAR,
+            authority=authority,
+            scheme=schemes[CYCLE_AUTHORITY],
+            units=units,
+            reviewers_per_subject=2,
+            self_assessment_due_on=datetime.date(2026, 1, 15),
+            due_on=datetime.date(2026, 2, 28),
+        )
+    review = cycle.review
+    for username in CYCLE_PANEL:
+        unit_code, authority_code = REVIEWERS["GD"][username]
+        review_services.panel_member_add(
+            actor=None,
+            review=review,
+            user=_user(username),
+            unit=Unit.objects.filter(code=unit_code).first() if unit_code else None,
+            authority=Authority.objects.filter(code=authority_code).first()
+            if authority_code
+            else None,
+        )
+    if cycle.status == Cycle.Status.SELF_ASSESSMENT:
+        items = list(Item.objects.filter(scheme=review.scheme).order_by("order", "pk"))
+        subjects = list(review.subjects.select_related("unit").order_by("pk"))
+        contact, port_officer = _user("unit_contact"), _user("sz_officer")
+        done = set(SelfAssessment.objects.filter(subject__review=review).values_list("subject_id"))
+        for subject in subjects[: round(len(subjects) * CYCLE_SELF_ASSESSED_SHARE)]:
+            if (subject.pk,) in done:
+                continue
+            rng = _rng(CYCLE_YEAR, subject.title)
+            quality = rng.uniform(0.7, 0.95)
+            entries = {
+                item.pk: (
+                    _points_for(rng, item, quality),
+                    rng.choice(EXPLANATIONS).format(n=rng.randint(2, 12)),
+                    "",
+                )
+                for item in items
+                if item.kind == Item.Kind.STANDARD
+            }
+            # The unit's contact claims its points; the Shenzhen port officer does it for the
+            # units without a demo contact.
+            claimant = contact if subject.unit.code == CONTACT_UNIT else port_officer
+            cycle_services.self_assessment_save(actor=claimant, subject=subject, entries=entries)
+            stats.count("self_assessment", True)
+        cycle = cycle_services.cycle_start_scoring(actor=officer, cycle=cycle)
+    _score(stats, review, CYCLE_SUBMITTED_SHARE)
+    return cycle
+
+
 def seed_demo(*, password, stats):
     """Load or refresh the assessments demo data; returns the reviewer accounts' usernames."""
     codes = {*DERIVED, "CN", CYCLE_PORT_AUTHORITY}
@@ -378,4 +457,5 @@ def seed_demo(*, password, stats):
     schemes = seed_schemes(stats, authorities)
     usernames = seed_reviewers(stats, password)
     seed_reviews(stats, schemes, authorities, units)
+    seed_cycle(stats, schemes, authorities)
     return usernames

@@ -194,6 +194,10 @@ def step_subjects(run):
 def step_panel(run):
     """The reviewers' accounts and seats; each works at one of the subjects' port authorities,
     so the conflict-of-interest rule has work to do."""
+    if run.reviewers is None:
+        run.reviewers = max(
+            run.sheets_per_subject + 3, round(REVIEWERS * len(run.subject_rows) / SUBJECTS)
+        )
     user_model = get_user_model()
     password = make_password(None)  # unusable: the benchmark logs in with force_login
     users = user_model.objects.bulk_create(
@@ -349,15 +353,14 @@ def seed_scale(
     seed=SCALE_SEED,
 ):
     """Build the round on campaigns' synthetic units and people; with the round present and no
-    `reset`, do nothing. `reviewers` defaults to 310 for 3,000 subjects, in proportion for
-    fewer (never fewer than k + 3)."""
+    `reset`, do nothing. `subjects` is capped by the synthetic units and people there are;
+    `reviewers` defaults to 310 for 3,000 subjects, in proportion for fewer (never fewer than
+    k + 3)."""
     started = time.monotonic()
     if reset:
         delete_synthetic()
     elif scale_review() is not None:
         return ScaleResult(True, time.monotonic() - started, synthetic_counts())
-    if reviewers is None:
-        reviewers = max(sheets_per_subject + 3, round(REVIEWERS * subjects / SUBJECTS))
     run = RoundRun(
         subjects=subjects,
         reviewers=reviewers,
