@@ -216,6 +216,13 @@ class ScoreSheetForm(forms.Form):
             target = name if name in self.fields and name != NON_FIELD_ERRORS else None
             self.add_error(target, ValidationError(errors))
 
+    def focus_first_error(self):
+        """Put the cursor in the first field to fix when the refused page comes back."""
+        for name in self.fields:
+            if name in self.errors and not self.fields[name].widget.is_hidden:
+                self.fields[name].widget.attrs["autofocus"] = True
+                return
+
     def error_summary(self):
         """Every error once, with the id of the field to jump to (None for the whole sheet)."""
         summary = [(None, message) for message in self.non_field_errors()]

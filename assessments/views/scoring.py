@@ -164,6 +164,8 @@ def _render_page(request, page, form, *, points, confirm=False, status=200):
     dossier = dossier_for(page.subject)
     areas, bonus = _sections(form, page.items, dossier.by_item)
     scheme = page.review.scheme
+    if form.is_bound:
+        form.focus_first_error()
     missing = [
         item.code
         for item in page.items

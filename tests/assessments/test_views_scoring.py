@@ -336,6 +336,7 @@ def test_bad_points_are_refused_naming_the_item_and_nothing_is_saved(
     # What was typed is shown again, the wrong entry too.
     assert f'value="{value}"' in html and 'value="已核"' in html
     assert f'id="id_{points_field(bad.pk)}-errors"' in html
+    assert re.search(rf'name="{points_field(bad.pk)}"[^>]*autofocus', html)
     assert sheet_of(gd_reviewer, subject) is None
 
 
