@@ -1,11 +1,535 @@
-"""reviews screens (placeholder until the screens are written)."""
+"""The office's screens for running a review: the list, a review's overview with its phase and
+assignment, the ranking, the reviewers' statistics, one subject's sheets, and the exports.
 
-from django.http import HttpResponse
-from django.urls import path
+Those who manage the review's authority run it; those who only see the authority get the same
+pages read-only; anyone else gets 404. Every write is a service call (access helper → form →
+service → message → redirect); everything a template shows is read here, in a fixed number of
+queries whatever the number of subjects or sheets.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from assessments import exports
+from assessments.access import access_review, access_sheet_for_office, access_subject_for_office
+from assessments.forms.reviews import (
+    AssignmentAddForm,
+    RankingFilterForm,
+    ReviewPhaseForm,
+    SheetReopenForm,
+    member_name,
+)
+from assessments.models import Assignment, PanelMember, Review
+from assessments.selectors import (
+    normalised_scores,
+    panel_statistics,
+    ranking_filter_choices,
+    review_list_with_progress_for,
+    review_overall,
+    review_progress,
+    review_ranking_count,
+    review_ranking_filtered,
+    scheme_items,
+    subject_assignments,
+    subject_conflicts,
+    subject_points,
+    subject_sheets_for_office,
+)
+from assessments.services import reviews as review_services
+from assessments.services.sheets import score_sheet_reopen
+from campaigns.forms import apply_service_errors
+from campaigns.imports import XLSX_CONTENT_TYPE
+from campaigns.scope import scope_for
+
+RANKING_PAGE_SIZE = 50
+REVIEW_PAGE_SIZE = 25
+# The overview lists this many subjects short of reviewers; the count says how many there are.
+SHORT_LISTED = 50
+# An assignment message names at most this many subjects short of reviewers.
+SHORT_NAMED = 10
+REVIEWER_SORTS = ("severity", "completion", "name")
 
 
-def placeholder(request):
-    return HttpResponse("")
+# --- helpers ----------------------------------------------------------------------------------
 
 
-urlpatterns = [path("reviews/", placeholder, name="review-list")]
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+def _trail(review=None):
+    trail = [{"name": _("Reviews"), "url": reverse("assessments:review-list")}]
+    if review is not None:
+        trail.append(
+            {"name": review.name, "url": reverse("assessments:review-detail", args=[review.pk])}
+        )
+    return trail
+
+
+class _Counted:
+    """A queryset whose row count is known from a cheaper query, for the paginator."""
+
+    ordered = True
+
+    def __init__(self, queryset, count):
+        self.queryset = queryset
+        self._count = count
+
+    def count(self):
+        return self._count
+
+    def __getitem__(self, key):
+        return self.queryset[key]
+
+
+def _paginate(request, queryset, per_page):
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {"page": page, "querystring": params.urlencode()}
+
+
+def _tabs(review, current):
+    """The review's own navigation: overview, ranking, reviewers."""
+    return [
+        {
+            "name": name,
+            "label": label,
+            "url": reverse(f"assessments:{name}", args=[review.pk]),
+            "active": name == current,
+        }
+        for name, label in (
+            ("review-detail", _("Overview")),
+            ("review-ranking", _("Ranking")),
+            ("review-reviewers", _("Reviewers")),
+        )
+    ]
+
+
+class ReviewView(View):
+    """A screen of one review: the review through its access helper and whether the user runs
+    it (`can_manage`) or only sees it."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.user = request.user
+        self.scope = scope_for(request.user)
+
+    def get_review(self, pk):
+        review = access_review(self.user, pk)
+        self.can_manage = self.scope.edits_path(review.authority.path)
+        return review
+
+    def review_context(self, review, tab):
+        return {
+            "review": review,
+            "trail": _trail(),
+            "tabs": _tabs(review, tab),
+            "can_manage": self.can_manage,
+        }
+
+
+# --- the list and one review ------------------------------------------------------------------
+
+
+class ReviewListView(View):
+    def get(self, request):
+        reviews = review_list_with_progress_for(request.user).order_by("-created_at", "pk")
+        context = {"trail": [], **_paginate(request, reviews, REVIEW_PAGE_SIZE)}
+        return render(request, "assessments/reviews/review_list.html", context)
+
+
+class ReviewDetailView(ReviewView):
+    def get(self, request, pk):
+        review = self.get_review(pk)
+        short = review_services.subjects_short_of_reviewers(review)
+        context = {
+            **self.review_context(review, "review-detail"),
+            "progress": review_progress(review),
+            "panel": panel_statistics(review),
+            "short": list(short.order_by("n", "title", "pk")[:SHORT_LISTED]),
+            "short_count": short.count(),
+            "next_phases": ReviewPhaseForm(review=review).fields["phase"].choices,
+        }
+        return render(request, "assessments/reviews/review_detail.html", context)
+
+
+class ReviewPhaseView(ReviewView):
+    """GET asks for confirmation, saying what the change means; POST changes the phase."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.review = access_review(request.user, kwargs["pk"], manage=True)
+        self.can_manage = True
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        form = ReviewPhaseForm(initial={"phase": request.GET.get("phase")}, review=self.review)
+        return self._render(request, form, request.GET.get("phase"))
+
+    def post(self, request, pk):
+        form = ReviewPhaseForm(request.POST, review=self.review)
+        if not form.is_valid():
+            return self._render(request, form, request.POST.get("phase"))
+        phase = form.cleaned_data["phase"]
+        review_services.review_set_phase(actor=request.user, review=self.review, phase=phase)
+        messages.success(
+            request,
+            _("The review is now %(phase)s.") % {"phase": Review.Phase(phase).label},
+        )
+        return redirect("assessments:review-detail", pk=self.review.pk)
+
+    def _render(self, request, form, phase):
+        choices = dict(form.fields["phase"].choices)
+        if phase not in choices:
+            # Only the phases the review may move to are offered; a stale link gets the first.
+            phase = next(iter(choices))
+            form.initial["phase"] = phase
+        context = {
+            **self.review_context(self.review, "review-detail"),
+            "trail": _trail(self.review),
+            "form": form,
+            "phase": phase,
+            "phase_label": choices[phase],
+            "progress": review_progress(self.review),
+        }
+        return render(request, "assessments/reviews/review_phase.html", context)
+
+
+@require_POST
+def review_assign(request, pk):
+    review = access_review(request.user, pk, manage=True)
+    try:
+        created, short = review_services.assignment_auto(actor=request.user, review=review)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("assessments:review-detail", pk=review.pk)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d assignment was created.",
+            "%(count)d assignments were created.",
+            len(created),
+        )
+        % {"count": len(created)},
+    )
+    if short:
+        titles = [f"“{subject.title}”" for subject in short[:SHORT_NAMED]]
+        if len(short) > SHORT_NAMED:
+            titles.append(
+                ngettext("%(count)d more", "%(count)d more", len(short) - SHORT_NAMED)
+                % {"count": len(short) - SHORT_NAMED}
+            )
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d subject is still short of reviewers: %(titles)s.",
+                "%(count)d subjects are still short of reviewers: %(titles)s.",
+                len(short),
+            )
+            % {"count": len(short), "titles": get_text_list(titles, _("and"))},
+        )
+    return redirect("assessments:review-detail", pk=review.pk)
+
+
+# --- ranking and reviewers --------------------------------------------------------------------
+
+
+class ReviewRankingView(ReviewView):
+    def get(self, request, pk):
+        review = self.get_review(pk)
+        categories, provinces = ranking_filter_choices(review)
+        form = RankingFilterForm(request.GET or None, categories=categories, provinces=provinces)
+        filters = form.filters()
+        ranking = _Counted(
+            review_ranking_filtered(review, **filters), review_ranking_count(review, **filters)
+        )
+        paged = _paginate(request, ranking, RANKING_PAGE_SIZE)
+        rows = paged["page"].object_list
+        normalised = normalised_scores(review, [row.pk for row in rows])
+        for row in rows:
+            row.normalised = normalised.get(row.pk)
+        context = {
+            **self.review_context(review, "review-ranking"),
+            "filter_form": form,
+            "is_filtered": bool(filters["category"] or filters["province"]),
+            "overall": review_overall(review),
+            "scheme": review.scheme,
+            **paged,
+        }
+        return render(request, "assessments/reviews/review_ranking.html", context)
+
+
+def _with_severity(members, overall):
+    """Each member's severity (their mean − the overall mean) and whether it lies beyond one
+    overall standard deviation; a member without submitted sheets has neither."""
+    mean, spread = overall["mean"], overall["spread"]
+    for member in members:
+        member.completion = (
+            round(100 * member.submitted / member.assigned) if member.assigned else None
+        )
+        if member.mean is None or mean is None:
+            member.severity, member.is_outlier = None, False
+            continue
+        member.severity = member.mean - mean
+        member.is_outlier = bool(spread) and abs(member.severity) > spread
+    return members
+
+
+def _sort_reviewers(members, sort):
+    def missing_last(value):
+        return (value is None, value if value is not None else 0)
+
+    if sort == "completion":
+        key = lambda m: (missing_last(m.completion), m.user.get_username())  # noqa: E731
+    elif sort == "name":
+        key = lambda m: m.user.get_username()  # noqa: E731
+    else:
+        # The severest (lowest mean against the whole panel) first.
+        key = lambda m: (missing_last(m.severity), m.user.get_username())  # noqa: E731
+    return sorted(members, key=key)
+
+
+class ReviewReviewersView(ReviewView):
+    def get(self, request, pk):
+        review = self.get_review(pk)
+        overall = review_overall(review)
+        sort = request.GET.get("sort")
+        if sort not in REVIEWER_SORTS:
+            sort = REVIEWER_SORTS[0]
+        members = _sort_reviewers(_with_severity(panel_statistics(review), overall), sort)
+        context = {
+            **self.review_context(review, "review-reviewers"),
+            "members": members,
+            "overall": overall,
+            "sort": sort,
+            "sorts": [
+                ("severity", _("severity")),
+                ("completion", _("completion")),
+                ("name", _("name")),
+            ],
+        }
+        return render(request, "assessments/reviews/review_reviewers.html", context)
+
+
+# --- one subject ------------------------------------------------------------------------------
+
+
+def _member_label(subject, declared):
+    """A panel member's name in the reviewer choice, with the conflict of interest if any."""
+
+    def label(member):
+        name = member_name(member)
+        reason = review_services.conflict_reason(member, subject, declared)
+        if not reason:
+            return name
+        return _("%(reviewer)s (conflict of interest: %(reason)s)") % {
+            "reviewer": name,
+            "reason": reason,
+        }
+
+    return label
+
+
+def _addable_members(subject):
+    """Active panel seats not yet assigned to the subject."""
+    return (
+        PanelMember.objects.filter(review_id=subject.review_id, is_active=True)
+        .exclude(assignments__subject=subject)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+class SubjectDetailView(ReviewView):
+    """One subject seen from the office: its assignments and sheets, declared conflicts and the
+    item × reviewer matrix of points."""
+
+    def get(self, request, pk):
+        subject = access_subject_for_office(request.user, pk)
+        review = subject.review
+        self.can_manage = self.scope.edits_path(review.authority.path)
+        assignments = list(subject_assignments(subject))
+        sheets = {sheet.reviewer_id: sheet for sheet in subject_sheets_for_office(subject)}
+        conflicts = list(subject_conflicts(subject))
+        items = list(scheme_items(review.scheme))
+        points = subject_points(subject)
+        columns = [
+            {"user": a.member.user, "assignment": a, "sheet": sheets.pop(a.member.user_id, None)}
+            for a in assignments
+        ]
+        # A sheet whose assignment is gone (a submitted sheet stays when it was kept).
+        columns += [{"user": s.reviewer, "assignment": None, "sheet": s} for s in sheets.values()]
+        for column in columns:
+            column["is_draft"] = not (column["sheet"] and column["sheet"].is_submitted)
+        matrix = [
+            {
+                "item": item,
+                "cells": [
+                    {
+                        "points": points.get((column["user"].pk, item.pk)),
+                        "is_draft": column["is_draft"],
+                    }
+                    for column in columns
+                ],
+            }
+            for item in items
+        ]
+        add_form = None
+        if self.can_manage:
+            declared = {(c.member_id, subject.pk) for c in conflicts}
+            add_form = AssignmentAddForm(
+                members=_addable_members(subject), label=_member_label(subject, declared)
+            )
+        context = {
+            **self.review_context(review, None),
+            "trail": _trail(review),
+            "subject": subject,
+            "columns": columns,
+            "conflicts": conflicts,
+            "matrix": matrix,
+            "add_form": add_form,
+        }
+        return render(request, "assessments/reviews/subject_detail.html", context)
+
+
+@require_POST
+def assignment_add(request, pk):
+    subject = access_subject_for_office(request.user, pk, manage=True)
+    form = AssignmentAddForm(request.POST, members=_addable_members(subject))
+    if not form.is_valid():
+        messages.error(request, _("Choose a reviewer from the review's panel."))
+    else:
+        member = form.cleaned_data["member"]
+        try:
+            review_services.assignment_add(actor=request.user, subject=subject, member=member)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("%(reviewer)s was assigned to “%(subject)s”.")
+                % {"reviewer": member.user.get_username(), "subject": subject.title},
+            )
+    return redirect("assessments:subject-detail", pk=subject.pk)
+
+
+@require_POST
+def assignment_remove(request, pk):
+    try:
+        assignment = Assignment.objects.select_related("subject", "member__user").get(pk=pk)
+    except (Assignment.DoesNotExist, ValueError):
+        raise Http404 from None
+    access_review(request.user, assignment.subject.review_id, manage=True)
+    try:
+        review_services.assignment_remove(actor=request.user, assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("%(reviewer)s no longer scores “%(subject)s”.")
+            % {
+                "reviewer": assignment.member.user.get_username(),
+                "subject": assignment.subject.title,
+            },
+        )
+    return redirect("assessments:subject-detail", pk=assignment.subject_id)
+
+
+class SheetReopenView(View):
+    """The office sends a submitted sheet back to its reviewer, with a reason."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.sheet = access_sheet_for_office(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        return self._render(request, SheetReopenForm())
+
+    def post(self, request, pk):
+        form = SheetReopenForm(request.POST)
+        if form.is_valid():
+            try:
+                score_sheet_reopen(
+                    actor=request.user, sheet=self.sheet, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The sheet of %(reviewer)s was reopened; they can change and resubmit it.")
+                    % {"reviewer": self.sheet.reviewer.get_username()},
+                )
+                return redirect("assessments:subject-detail", pk=self.sheet.subject_id)
+        return self._render(request, form)
+
+    def _render(self, request, form):
+        subject = self.sheet.subject
+        context = {
+            "sheet": self.sheet,
+            "subject": subject,
+            "review": subject.review,
+            "form": form,
+            "trail": _trail(subject.review),
+            "extra_trail": [
+                {
+                    "name": subject.title,
+                    "url": reverse("assessments:subject-detail", args=[subject.pk]),
+                }
+            ],
+        }
+        return render(request, "assessments/reviews/sheet_reopen.html", context)
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def _xlsx(content, name):
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def review_export_matrix(request, pk):
+    review = access_review(request.user, pk)
+    stamp = datetime.date.today().isoformat()
+    return _xlsx(exports.score_matrix_xlsx(review), f"civport-review-{review.pk}-matrix-{stamp}")
+
+
+def review_export_ranking(request, pk):
+    review = access_review(request.user, pk)
+    stamp = datetime.date.today().isoformat()
+    return _xlsx(exports.ranking_xlsx(review), f"civport-review-{review.pk}-ranking-{stamp}")
+
+
+urlpatterns = [
+    path("reviews/", ReviewListView.as_view(), name="review-list"),
+    path("reviews/<int:pk>/", ReviewDetailView.as_view(), name="review-detail"),
+    path("reviews/<int:pk>/phase/", ReviewPhaseView.as_view(), name="review-phase"),
+    path("reviews/<int:pk>/assign/", review_assign, name="review-assign"),
+    path("reviews/<int:pk>/ranking/", ReviewRankingView.as_view(), name="review-ranking"),
+    path("reviews/<int:pk>/reviewers/", ReviewReviewersView.as_view(), name="review-reviewers"),
+    path("reviews/<int:pk>/export/matrix.xlsx", review_export_matrix, name="review-export-matrix"),
+    path(
+        "reviews/<int:pk>/export/ranking.xlsx",
+        review_export_ranking,
+        name="review-export-ranking",
+    ),
+    path("reviews/subjects/<int:pk>/", SubjectDetailView.as_view(), name="subject-detail"),
+    path("reviews/subjects/<int:pk>/assign/", assignment_add, name="assignment-add"),
+    path("reviews/assignments/<int:pk>/remove/", assignment_remove, name="assignment-remove"),
+    path("reviews/sheets/<int:pk>/reopen/", SheetReopenView.as_view(), name="sheet-reopen"),
+]
