@@ -1,1 +1,426 @@
-"""work selectors."""
+"""Permission-scoped reads of the campaign's work: plans, activities, agreements, special
+campaigns, inspections and rectification items; the access helpers are at the end.
+
+Who sees what (DESIGN §6): an authority's officers everything at or below it (by materialised
+path), a unit contact their own unit's activities and rectification items (and the published plan
+of their unit's authority). Each list is one query with its joins made; many-to-many rows a page
+shows come with one prefetch each.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from campaigns.models import (
+    Activity,
+    ActivityEvidence,
+    Agreement,
+    Authority,
+    Commitment,
+    ConstructionArea,
+    Finding,
+    Inspection,
+    Plan,
+    Port,
+    Rectification,
+    RectificationEvidence,
+    SpecialCampaign,
+    Unit,
+)
+from campaigns.scope import scope_for
+
+# Levels whose officers log activities and make plans for their area.
+PLAN_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
+ACTIVITY_LEVELS = (Authority.Level.PROVINCIAL, Authority.Level.PORT, Authority.Level.COUNTY)
+# "An authority (port level or above) records an inspection visit."
+INSPECTION_LEVELS = (Authority.Level.NATIONAL, Authority.Level.PROVINCIAL, Authority.Level.PORT)
+
+
+def _count(queryset):
+    """A scalar subquery counting `queryset`'s rows (0 when it has none)."""
+    counted = queryset.order_by().values(
+        n=Func(F("pk"), function="COUNT", output_field=IntegerField())
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _own_units_q(scope, lookup, *, edit=False):
+    """Rows whose unit (at `lookup`) is a unit contact's own unit or one of its sub-units."""
+    ids = scope.edit_unit_ids if edit else scope.view_unit_ids
+    if scope.is_superuser or not ids:
+        return Q(pk__in=[])
+    return Q(**{f"{lookup}_id__in": ids}) | Q(**{f"{lookup}__parent_id__in": ids})
+
+
+def _unit_authority_paths(scope):
+    return [g.path for g in scope.unit_grants()]
+
+
+def authorities_for_work(user, levels):
+    """The authorities of these levels the user edits: where they may record work."""
+    scope = scope_for(user)
+    return (
+        Authority.objects.filter(scope.authority_q(edit=True), level__in=levels)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def units_within(authority):
+    """The units at or below an authority: the choices of a record made for it."""
+    return (
+        Unit.objects.filter(authority__path__startswith=authority.path, is_active=True)
+        .select_related("authority")
+        .order_by("code")
+    )
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+
+def plan_list_for(user, *, edit=False):
+    scope = scope_for(user)
+    q = scope.paths_q("authority__path", edit=edit)
+    paths = _unit_authority_paths(scope)
+    if not edit and paths and not scope.is_superuser:
+        q |= Q(status=Plan.Status.PUBLISHED, authority__path__in=paths)
+    return Plan.objects.filter(q).select_related("authority").order_by("-year", "authority__path")
+
+
+def plan_list_with_totals(queryset):
+    """Plans with how many commitments they hold and the activities they target."""
+    commitments = Commitment.objects.filter(plan=OuterRef("pk"))
+    targets = commitments.order_by().values(
+        n=Func(F("target_activities"), function="SUM", output_field=IntegerField())
+    )
+    return queryset.annotate(
+        n_commitments=_count(commitments),
+        n_target=Coalesce(Subquery(targets, output_field=IntegerField()), 0),
+    )
+
+
+def plan_progress(plan):
+    """The plan's commitments, each with the activities logged toward it in the plan's year:
+    activities of the commitment's unit (logged by it, or with it among the participants) in
+    the commitment's area. One query; `logged` counts all but those sent back for more."""
+    start, end = datetime.date(plan.year, 1, 1), datetime.date(plan.year, 12, 31)
+    joined = Activity.participant_units.through.objects.filter(
+        activity_id=OuterRef("pk"), unit_id=OuterRef(OuterRef("unit_id"))
+    )
+    activities = Activity.objects.filter(
+        Q(unit_id=OuterRef("unit_id")) | Exists(joined),
+        occurred_on__range=(start, end),
+        areas=OuterRef("area_id"),
+    ).exclude(status=Activity.Status.MORE_REQUESTED)
+    return (
+        Commitment.objects.filter(plan=plan)
+        .select_related("area", "unit", "owner_person")
+        .annotate(
+            logged=_count(activities),
+            verified=_count(activities.filter(status=Activity.Status.VERIFIED)),
+        )
+        .order_by("area__order", "unit__code", "pk")
+    )
+
+
+# --- activities -----------------------------------------------------------------------------
+
+
+def activity_list_for(user, *, edit=False):
+    scope = scope_for(user)
+    q = scope.paths_q("authority__path", edit=edit) | _own_units_q(scope, "unit", edit=edit)
+    return (
+        Activity.objects.filter(q)
+        .select_related("authority", "unit")
+        .prefetch_related(Prefetch("areas", queryset=ConstructionArea.objects.order_by("order")))
+        .annotate(n_evidence=_count(ActivityEvidence.objects.filter(activity=OuterRef("pk"))))
+        .order_by("-occurred_on", "-pk")
+    )
+
+
+def activity_filter(queryset, *, area=None, form=None, unit=None, authority=None, status=None,
+                    date_from=None, date_to=None):  # fmt: skip
+    """Narrow an activity list; every argument is optional."""
+    if area:
+        through = Activity.areas.through.objects.filter(
+            activity_id=OuterRef("pk"), constructionarea_id=area
+        )
+        queryset = queryset.filter(Exists(through))
+    if form:
+        queryset = queryset.filter(form=form)
+    if unit:
+        queryset = queryset.filter(Q(unit__name__icontains=unit) | Q(unit__code__iexact=unit))
+    if authority:
+        queryset = queryset.filter(authority_id=authority)
+    if status:
+        queryset = queryset.filter(status=status)
+    if date_from:
+        queryset = queryset.filter(occurred_on__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(occurred_on__lte=date_to)
+    return queryset
+
+
+def activity_detail_related(activity):
+    """What the activity page shows beyond the row: evidence files and participating units."""
+    return {
+        "evidence": list(ActivityEvidence.objects.filter(activity=activity).order_by("pk")),
+        "participants": list(activity.participant_units.order_by("code")),
+    }
+
+
+# --- agreements and special campaigns -----------------------------------------------------------
+
+
+def _member_q(scope, through, owner):
+    """Exists a member unit (of a many-to-many `through` table) in the user's view."""
+    if scope.is_superuser:
+        return Q()
+    units = scope.paths_q("unit__authority__path")
+    ids = scope.view_unit_ids
+    if ids:
+        units |= Q(unit_id__in=ids) | Q(unit__parent_id__in=ids)
+    return Exists(through.objects.filter(units, **{f"{owner}_id": OuterRef("pk")}))
+
+
+def agreement_list_for(user, *, edit=False):
+    scope = scope_for(user)
+    q = scope.paths_q("authority__path", edit=edit)
+    if not edit and not scope.is_superuser:
+        q |= _member_q(scope, Agreement.parties.through, "agreement")
+    return (
+        Agreement.objects.filter(q)
+        .select_related("authority")
+        .prefetch_related(Prefetch("parties", queryset=Unit.objects.order_by("code")))
+        .order_by("-signed_on", "-pk")
+    )
+
+
+def special_campaign_list_for(user, *, edit=False):
+    scope = scope_for(user)
+    q = scope.paths_q("authority__path", edit=edit)
+    if not edit and not scope.is_superuser:
+        q |= _member_q(scope, SpecialCampaign.members.through, "specialcampaign")
+    return (
+        SpecialCampaign.objects.filter(q)
+        .select_related("authority", "theme_area")
+        .annotate(
+            n_members=_count(SpecialCampaign.members.through.objects.filter(
+                specialcampaign_id=OuterRef("pk")
+            )),
+            n_activities=_count(Activity.objects.filter(special_campaign=OuterRef("pk"))),
+        )
+        .order_by("-starts_on", "-pk")
+    )  # fmt: skip
+
+
+# --- inspections and rectifications --------------------------------------------------------------
+
+
+def inspection_list_for(user, *, edit=False):
+    """Inspections made at or below the user's authorities, or that visited their ports or
+    units, or that gave their unit a rectification item."""
+    scope = scope_for(user)
+    q = scope.paths_q("authority__path", edit=edit)
+    if not edit and not scope.is_superuser:
+        ports = Inspection.ports.through.objects.filter(
+            scope.paths_q("port__authority__path"), inspection_id=OuterRef("pk")
+        )
+        q |= _member_q(scope, Inspection.units.through, "inspection") | Exists(ports)
+        if scope.view_unit_ids:
+            q |= Exists(
+                Rectification.objects.filter(
+                    _own_units_q(scope, "owner_unit"), inspection_id=OuterRef("pk")
+                )
+            )
+    pending = Rectification.objects.filter(
+        inspection=OuterRef("pk"), status__in=Rectification.PENDING
+    )
+    return (
+        Inspection.objects.filter(q)
+        .select_related("authority")
+        .annotate(
+            n_findings=_count(Finding.objects.filter(inspection=OuterRef("pk"))),
+            n_pending=_count(pending),
+        )
+        .order_by("-visited_on", "-pk")
+    )
+
+
+def inspection_detail_related(inspection):
+    return {
+        "ports": list(inspection.ports.order_by("code")),
+        "units": list(inspection.units.order_by("code")),
+        "findings": list(
+            Finding.objects.filter(inspection=inspection)
+            .select_related("rectification", "rectification__owner_unit")
+            .order_by("pk")
+        ),
+    }
+
+
+def rectification_list_for(user, *, edit=False):
+    """Items owned by units in the user's view (so a province sees every item in it)."""
+    scope = scope_for(user)
+    if edit:
+        q = scope.paths_q("inspection__authority__path", edit=True)
+    else:
+        q = scope.paths_q("owner_unit__authority__path") | _own_units_q(scope, "owner_unit")
+    return (
+        Rectification.objects.filter(q)
+        .select_related(
+            "finding", "owner_unit", "owner_unit__authority", "inspection", "inspection__authority"
+        )
+        .order_by("due_on", "pk")
+    )
+
+
+def rectification_filter(queryset, *, status=None, overdue=False, today=None, authority=None):
+    if status:
+        queryset = queryset.filter(status=status)
+    if overdue:
+        queryset = queryset.filter(status__in=Rectification.PENDING, due_on__lt=today)
+    if authority:
+        queryset = queryset.filter(owner_unit__authority_id=authority)
+    return queryset
+
+
+def rectification_overdue(today):
+    return (
+        Rectification.objects.filter(status__in=Rectification.PENDING, due_on__lt=today)
+        .select_related("finding", "owner_unit", "inspection", "inspection__authority")
+        .order_by("pk")
+    )
+
+
+def ports_within(authority):
+    return Port.objects.filter(authority__path__startswith=authority.path).order_by("code")
+
+
+# --- what a user may do --------------------------------------------------------------------------
+
+
+def activity_can_edit(user, activity):
+    """The logging unit's contact, or an officer of the activity's area, until it is verified."""
+    scope = scope_for(user)
+    if activity.status == Activity.Status.VERIFIED:
+        return False
+    own = activity.unit_id is not None and (
+        activity.unit_id in scope.edit_unit_ids or activity.unit.parent_id in scope.edit_unit_ids
+    )
+    return own or scope.edits_path(activity.authority.path)
+
+
+def activity_can_review(user, activity):
+    return activity.status == Activity.Status.SUBMITTED and scope_for(user).edits_path(
+        activity.authority.path
+    )
+
+
+def plan_can_edit(user, plan):
+    return scope_for(user).edits_path(plan.authority.path)
+
+
+def rectification_can_answer(user, item):
+    scope = scope_for(user)
+    return item.status in Rectification.PENDING and (
+        item.owner_unit_id in scope.edit_unit_ids
+        or item.owner_unit.parent_id in scope.edit_unit_ids
+    )
+
+
+def rectification_can_review(user, item):
+    return item.status == Rectification.Status.ANSWERED and scope_for(user).edits_path(
+        item.inspection.authority.path
+    )
+
+
+# --- access helpers ---------------------------------------------------------------------------------
+# "Does not exist" and "not yours" are the same 404; visible but not changeable is 403.
+
+
+def _get_or_404(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_plan(user, pk, *, edit=False):
+    plan = _get_or_404(plan_list_for(user), pk)
+    if edit and not plan_can_edit(user, plan):
+        raise PermissionDenied
+    return plan
+
+
+def access_commitment(user, pk, *, edit=False):
+    commitment = _get_or_404(
+        Commitment.objects.filter(plan__in=plan_list_for(user)).select_related(
+            "plan", "plan__authority", "unit", "area"
+        ),
+        pk,
+    )
+    if edit and not plan_can_edit(user, commitment.plan):
+        raise PermissionDenied
+    return commitment
+
+
+def access_activity(user, pk, *, edit=False):
+    activity = _get_or_404(activity_list_for(user), pk)
+    if edit and not activity_can_edit(user, activity):
+        raise PermissionDenied
+    return activity
+
+
+def access_activity_evidence(user, pk, *, edit=False):
+    evidence = _get_or_404(
+        ActivityEvidence.objects.filter(
+            Exists(activity_list_for(user).filter(pk=OuterRef("activity_id")))
+        ).select_related("activity"),
+        pk,
+    )
+    if edit:
+        access_activity(user, evidence.activity_id, edit=True)
+    return evidence
+
+
+def access_agreement(user, pk, *, edit=False):
+    agreement = _get_or_404(agreement_list_for(user), pk)
+    if edit and not scope_for(user).edits_path(agreement.authority.path):
+        raise PermissionDenied
+    return agreement
+
+
+def access_special_campaign(user, pk, *, edit=False):
+    campaign = _get_or_404(special_campaign_list_for(user), pk)
+    if edit and not scope_for(user).edits_path(campaign.authority.path):
+        raise PermissionDenied
+    return campaign
+
+
+def access_inspection(user, pk, *, edit=False):
+    inspection = _get_or_404(inspection_list_for(user), pk)
+    if edit and not scope_for(user).edits_path(inspection.authority.path):
+        raise PermissionDenied
+    return inspection
+
+
+def access_rectification(user, pk, *, edit=False):
+    """With `edit`, the user must be able to act on the item now: answer it (the owner unit's
+    contact) or review the answer (an officer of the inspecting authority)."""
+    item = _get_or_404(rectification_list_for(user), pk)
+    if edit and not (rectification_can_answer(user, item) or rectification_can_review(user, item)):
+        raise PermissionDenied
+    return item
+
+
+def access_rectification_evidence(user, pk):
+    return _get_or_404(
+        RectificationEvidence.objects.filter(
+            Exists(rectification_list_for(user).filter(pk=OuterRef("rectification_id")))
+        ),
+        pk,
+    )
