@@ -7,8 +7,11 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from assessments import dossiers
+from assessments.forms.scoring import ScoreSheetForm
 from assessments.models import Assignment, Item, Review, Score, ScoreSheet, VetoCondition
 from assessments.services import reviews as review_services
 from assessments.services.sheets import note_field, points_field, veto_field, veto_reason_field
@@ -555,3 +558,47 @@ def test_a_new_reviewer_sees_the_due_date_and_overdue(client, subject, gd_review
     response = client.get(reverse("assessments:queue"))
     assert b"2020-01-01" in response.content
     assert response.context["today"] > datetime.date(2020, 1, 1)
+
+
+def test_a_review_still_preparing_shows_the_sheet_read_only(
+    client, subject, gd_reviewer, gd_review
+):
+    review_services.review_set_phase(actor=None, review=gd_review, phase=Review.Phase.PREPARING)
+    login(client, gd_reviewer)
+    html = client.get(score_url(subject)).content.decode()
+    assert 'data-testid="read-only"' in html and "hx-post" not in html
+    assert "scoring.js" not in html
+
+
+# --- the dossier and the bonus cap --------------------------------------------------------------
+
+
+def test_the_dossier_provider_shows_its_page_and_notes_under_each_item(
+    client, subject, gd_reviewer, monkeypatch
+):
+    one = item(subject, "1.1")
+
+    def provider(s):
+        return dossiers.Dossier(
+            "assessments/dossiers/_summary.html",
+            {"subject": s},
+            by_item={one.pk: "自评 3 分：已建立联席会议制度"},
+        )
+
+    monkeypatch.setitem(dossiers._providers, "campaigns.unit", provider)
+    login(client, gd_reviewer)
+    html = client.get(score_url(subject)).content.decode()
+    block = html.split(f'id="item-{one.pk}"')[1].split('class="border-top')[0]
+    assert "自评 3 分：已建立联席会议制度" in block
+    assert html.count('data-testid="item-dossier"') == 1
+
+
+def test_a_bonus_error_is_shown_with_the_bonus_items_and_in_the_summary(subject):
+    items = items_of(subject)
+    form = ScoreSheetForm({"revision": "0"}, items=items, conditions=[])
+    assert form.is_valid()
+    form.apply_service_errors(
+        ValidationError({"bonus": "B1、B2 合计 6 分，上限 5 分", "points_0": "x"})
+    )
+    assert form.bonus_errors == ["B1、B2 合计 6 分，上限 5 分"]
+    assert (None, "B1、B2 合计 6 分，上限 5 分") in form.error_summary()
