@@ -86,10 +86,10 @@ METHOD_LABELS = {
     Item.Method.BRIEFING: "听取汇报",
     Item.Method.CONSULTATION: "征求意见",
 }
-KIND_LABELS = {Item.Kind.STANDARD: "标准项", Item.Kind.BONUS: "加分项"}
+KIND_LABELS = {Item.Kind.STANDARD: "标准项目", Item.Kind.BONUS: "加分项目"}
 KIND_ALIASES = {
-    Item.Kind.STANDARD: ("标准项", "标准", "基本项", "standard", "standard item"),
-    Item.Kind.BONUS: ("加分项", "加分", "bonus", "bonus item"),
+    Item.Kind.STANDARD: ("标准项目", "标准项", "标准", "基本项", "standard", "standard item"),
+    Item.Kind.BONUS: ("加分项目", "加分项", "加分", "bonus", "bonus item"),
 }
 AGGREGATION_LABELS = {
     Scheme.Aggregation.MEAN: "平均分",
@@ -388,7 +388,8 @@ def _parse_items(rows, parsed):
         kind = Item.Kind.STANDARD if raw_kind == "" else kinds.get(_key(raw_kind))
         if kind is None:
             error(
-                _("The kind “%(value)s” is unknown; write 标准项 or 加分项.") % {"value": raw_kind}
+                _("The kind “%(value)s” is unknown; write 标准项目 or 加分项目.")
+                % {"value": raw_kind}
             )
         raw_max = _get(cells, mapping, "max_points")
         max_points = _decimal(raw_max)

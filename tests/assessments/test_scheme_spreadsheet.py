@@ -98,8 +98,8 @@ def test_export_has_three_sheets_with_chinese_labels(template):
     assert len(rows) == 1 + 29
     first = rows[1]
     assert first[0] == "coordination" and first[1] == "协作建设" and first[4] == "1.1"
-    assert first[6] == "标准项" and first[9] == "材料审核"
-    assert {r[6] for r in rows[1:]} == {"标准项", "加分项"}
+    assert first[6] == "标准项目" and first[9] == "材料审核"
+    assert {r[6] for r in rows[1:]} == {"标准项目", "加分项目"}
     assert list(book["vetoes"].values)[1] == ("V1", "发生重大安全责任事故", 24)
     settings = {r[0]: r[2] for r in list(book["settings"].values)[1:]}
     assert settings["bonus_cap"] == 5
