@@ -57,7 +57,8 @@ class CycleOpenForm(forms.Form):
         self.fields["port_authority"].queryset = port_authorities
         self.fields["year"].initial = datetime.date.today().year
         freeze_choices(self)
-        style_widgets(self)
+        if not self.is_bound:
+            style_widgets(self)
 
     def clean(self):
         data = super().clean()
@@ -83,7 +84,8 @@ class CycleOpenForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        style_widgets(self)
+        if self.is_bound:  # an unbound form was styled in __init__
+            style_widgets(self)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -144,11 +146,13 @@ class SelfAssessmentForm(forms.Form):
         if not editable:
             for field in self.fields.values():
                 field.disabled = True
-        style_widgets(self)
+        if not self.is_bound:
+            style_widgets(self)
 
     def full_clean(self):
         super().full_clean()
-        style_widgets(self)
+        if self.is_bound:  # an unbound form was styled in __init__
+            style_widgets(self)
 
     def clean(self):
         data = super().clean()

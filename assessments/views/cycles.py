@@ -33,6 +33,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -371,10 +372,15 @@ class CycleOpenView(View):
             except ValidationError as error:
                 apply_service_errors(form, error, field_map={"units": "port_authority"})
             else:
+                count = len(units)
                 messages.success(
                     request,
-                    _("The cycle %(name)s was opened for %(count)s units.")
-                    % {"name": cycle.name, "count": len(units)},
+                    ngettext(
+                        "The cycle %(name)s was opened for %(count)s unit.",
+                        "The cycle %(name)s was opened for %(count)s units.",
+                        count,
+                    )
+                    % {"name": cycle.name, "count": count},
                 )
                 return redirect("assessments:cycle-detail", cycle.pk)
         return render(request, self.template_name, {"form": form})
@@ -482,7 +488,11 @@ class SelfAssessmentView(View):
             request,
             _("The self-assessment was saved.")
             if not added
-            else _("The self-assessment was saved with %(count)s new evidence files.")
+            else ngettext(
+                "The self-assessment was saved with %(count)s new evidence file.",
+                "The self-assessment was saved with %(count)s new evidence files.",
+                added,
+            )
             % {"count": added},
         )
         return redirect("assessments:self-assessment", subject.pk)
