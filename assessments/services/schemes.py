@@ -306,7 +306,9 @@ def scheme_derive(*, actor, template, authority):
         derived_from=template,
         **_settings_of(template),
     )
-    scheme.name = f"{template.name}（{authority.short_name or authority.name}）"
+    scheme.name = f"{template.name}（{authority.short_name or authority.name}）"[:120]
+    if template.name_en:
+        scheme.name_en = f"{template.name_en} ({authority.name_en or authority.code})"[:200]
     scheme.save()
     _copy_tree(template, scheme)
     audit_record(

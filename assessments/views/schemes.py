@@ -52,17 +52,33 @@ def own_provinces(scope):
     ]
 
 
+def changes_scheme(scope, scheme):
+    """Manages the scheme's owner; a province's own version is changed by the province only
+    (the national office answers its filing instead)."""
+    if scheme.derived_from_id and is_national_office(scope):
+        return False
+    return scope.edits_path(scheme.authority.path)
+
+
+def access_scheme_to_change(user, pk):
+    """The scheme for a write: 404 out of scope, 403 when visible but not the user's."""
+    scheme = access_scheme(user, pk, edit=True)
+    if not changes_scheme(scope_for(user), scheme):
+        raise PermissionDenied
+    return scheme
+
+
 def scheme_actions(user, scheme, versions):
     """What the user may do with this version now (the buttons on its page)."""
     scope = scope_for(user)
-    manages = scope.edits_path(scheme.authority.path)
+    manages = changes_scheme(scope, scheme)
     editable = manages and services.scheme_is_editable(scheme)
     national = is_national_office(scope)
     has_draft = any(v.status == Scheme.Status.DRAFT for v in versions)
     return {
         "edit": editable,
         "publish": editable and not scheme.derived_from_id,
-        "file": editable and bool(scheme.derived_from_id) and not national,
+        "file": editable and bool(scheme.derived_from_id),
         "answer": scheme.filing == Scheme.Filing.SUBMITTED and national,
         "new_version": manages and scheme.is_published and not has_draft,
         "derive": scheme.is_template and scheme.is_published and bool(own_provinces(scope)),
@@ -227,7 +243,7 @@ def _editable_or_redirect(request, scheme):
 
 
 def scheme_weights(request, pk):
-    scheme = access_scheme(request.user, pk, edit=True)
+    scheme = access_scheme_to_change(request.user, pk)
     refused = _editable_or_redirect(request, scheme)
     if refused:
         return refused
@@ -275,7 +291,7 @@ def scheme_export(request, pk):
 
 
 def scheme_import(request, pk):
-    scheme = access_scheme(request.user, pk, edit=True)
+    scheme = access_scheme_to_change(request.user, pk)
     refused = _editable_or_redirect(request, scheme)
     if refused:
         return refused
@@ -325,7 +341,7 @@ def scheme_import(request, pk):
 
 @require_POST
 def scheme_new_version(request, pk):
-    scheme = access_scheme(request.user, pk, edit=True)
+    scheme = access_scheme_to_change(request.user, pk)
     try:
         draft = services.scheme_new_version(actor=request.user, scheme=scheme)
     except ValidationError as error:
@@ -366,7 +382,7 @@ def scheme_derive(request, pk):
 
 
 def _transition(request, pk, service, success, **kwargs):
-    scheme = access_scheme(request.user, pk, edit=True)
+    scheme = access_scheme_to_change(request.user, pk)
     try:
         service(actor=request.user, scheme=scheme, **kwargs)
     except ValidationError as error:
@@ -385,9 +401,6 @@ def scheme_publish(request, pk):
 
 @require_POST
 def scheme_file(request, pk):
-    if is_national_office(scope_for(request.user)):
-        access_scheme(request.user, pk)
-        raise PermissionDenied
     return _transition(
         request,
         pk,

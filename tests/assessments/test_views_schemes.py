@@ -294,9 +294,17 @@ def test_province_derives_files_national_returns_then_acknowledges(
     )
 
 
-def test_national_office_does_not_file(client, national_admin, gd_draft):
+def test_national_office_answers_but_does_not_change_a_provinces_version(
+    client, national_admin, gd_draft
+):
     login(client, national_admin)
+    response = client.get(url("scheme-detail", gd_draft))
+    assert not any(response.context["actions"].values())
     assert client.post(url("scheme-file", gd_draft)).status_code == 403
+    assert client.get(url("scheme-weights", gd_draft)).status_code == 403
+    assert client.get(url("scheme-import", gd_draft)).status_code == 403
+    gd_draft.refresh_from_db()
+    assert gd_draft.filing == "not_filed"
 
 
 def test_national_office_versions_and_publishes(client, national_admin, template):
