@@ -1,12 +1,29 @@
 """Role-aware navigation for every page, built from the user's scope (no extra query)."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 
 from campaigns.scope import scope_for
 
 MAX_GRANT_LINKS = 3
+
+# The campaign's day-to-day work, in menu order: (URL name, label, who gets it). "authority":
+# anyone holding a role at an authority (port officer and above, the national office sees all);
+# "unit": a unit contact; "filing": provincial officers and the national office; "all": both.
+WORK_ENTRIES = (
+    ("campaigns:filing-list", _noop("Filings"), "filing"),
+    ("campaigns:plan-list", _noop("Plans"), "authority"),
+    ("campaigns:activity-list", _noop("Activities"), "all"),
+    ("campaigns:inspection-list", _noop("Inspections"), "authority"),
+    ("campaigns:rectification-list", _noop("Rectifications"), "all"),
+    ("campaigns:agreement-list", _noop("Agreements"), "authority"),
+    ("campaigns:special-campaign-list", _noop("Special campaigns"), "authority"),
+    ("campaigns:feedback-list", _noop("Feedback"), "authority"),
+    ("campaigns:survey-list", _noop("Surveys"), "authority"),
+    ("campaigns:consultation-list", _noop("Consultations"), "all"),
+)
 
 
 def _navigation(request):
@@ -36,6 +53,7 @@ def _navigation(request):
             {"url": reverse("campaigns:unit-list"), "label": _("Participating units")},
             {"url": reverse("campaigns:person-list"), "label": _("People")},
         ]
+    items += _work_items(scope)
     if scope.can_import:
         items.append({"url": reverse("campaigns:import-start"), "label": _("Import and export")})
     if user.is_staff:
@@ -46,6 +64,32 @@ def _navigation(request):
             "url"
         ] == path
     return {"items": items, "grants": scope.grants}
+
+
+def _work_items(scope):
+    """The day-to-day work entries the user's grants call for; an entry whose screen is not
+    installed is left out. Read from the scope alone: no query."""
+    has_authority = scope.is_superuser or bool(scope.view_paths)
+    has_unit = bool(scope.view_unit_ids)
+    files = scope.is_national or any(
+        g.level == "provincial" for g in scope.grants if g.kind == "authority"
+    )
+    wanted = {
+        "authority": has_authority,
+        "unit": has_unit,
+        "all": has_authority or has_unit,
+        "filing": files,
+    }
+    items = []
+    for name, label, who in WORK_ENTRIES:
+        if not wanted[who]:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": _(label)})
+    return items
 
 
 def navigation(request):

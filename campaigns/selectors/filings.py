@@ -1,1 +1,216 @@
-"""filings selectors."""
+"""Reads of filings and consultations, scoped to the user; the access helpers at the end.
+
+Filings are seen by whoever sees the province's path: its provincial officers and the national
+office (a port officer's path lies below the province, so a province's filings are not theirs).
+Consultations are seen by whoever sees the answering authority, and by the unit's contact.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from campaigns.models import (
+    PATH_SEPARATOR,
+    Authority,
+    Consultation,
+    Filing,
+    FilingAttachment,
+    FilingVersion,
+    Membership,
+    Unit,
+)
+from campaigns.scope import scope_for
+
+# --- who may do what (from the scope alone, no query) ----------------------------------------
+
+
+def is_national_office(scope):
+    """Edits at the root of the hierarchy: answers filings."""
+    return scope.is_superuser or any(p.count(PATH_SEPARATOR) == 1 for p in scope.edit_paths)
+
+
+def can_file(scope, province_path):
+    """Files the province's documents: its provincial officers. The national office answers
+    filings and does not file them itself."""
+    return scope.edits_path(province_path) and not is_national_office(scope)
+
+
+def can_answer_consultation(scope, consultation):
+    return scope.edits_path(consultation.authority.path)
+
+
+def can_ask_for(scope, unit):
+    return unit.pk in scope.edit_unit_ids or scope.edits_path(unit.authority.path)
+
+
+# --- filings ----------------------------------------------------------------------------------
+
+
+def province_list_for(user):
+    """The provincial authorities whose filings the user sees, in path order."""
+    return Authority.objects.filter(
+        scope_for(user).paths_q("path"), level=Authority.Level.PROVINCIAL
+    ).order_by("path")
+
+
+def filing_list_for(user):
+    return (
+        Filing.objects.filter(scope_for(user).paths_q("authority__path"))
+        .select_related("authority")
+        .order_by("authority__path", "kind")
+    )
+
+
+def filing_matrix_for(user, *, status=None):
+    """One row per province the user sees: the province and its filing of each kind (or None).
+    Two queries whatever the number of provinces."""
+    provinces = list(province_list_for(user).only("pk", "code", "name", "path"))
+    filings = Filing.objects.filter(scope_for(user).paths_q("authority__path")).only(
+        "pk", "kind", "status", "version_count", "submitted_at", "answered_at", "authority"
+    )
+    by_key = {(f.authority_id, f.kind): f for f in filings}
+    kinds = [kind for kind, _label in Filing.Kind.choices]
+    rows = []
+    for province in provinces:
+        cells = [by_key.get((province.pk, kind)) for kind in kinds]
+        if status and not any(c is not None and c.status == status for c in cells):
+            continue
+        rows.append({"province": province, "cells": list(zip(kinds, cells, strict=True))})
+    return rows
+
+
+def filing_versions(filing):
+    """The filing's versions, newest first, each with its attachments read."""
+    return (
+        FilingVersion.objects.filter(filing=filing)
+        .select_related("submitted_by", "answered_by")
+        .prefetch_related(
+            Prefetch("attachments", queryset=FilingAttachment.objects.order_by("uploaded_at", "id"))
+        )
+        .order_by("-number")
+    )
+
+
+def filing_current_attachments(filing):
+    return filing.attachments.filter(removed_at__isnull=True).order_by("uploaded_at", "id")
+
+
+# --- consultations ----------------------------------------------------------------------------
+
+
+def _consultation_q(scope):
+    q = scope.paths_q("authority__path")
+    if scope.is_superuser:
+        return q
+    if scope.view_unit_ids:
+        q |= Q(unit_id__in=scope.view_unit_ids) | Q(unit__parent_id__in=scope.view_unit_ids)
+    return q
+
+
+def consultation_list_for(user):
+    return (
+        Consultation.objects.filter(_consultation_q(scope_for(user)))
+        .select_related("unit", "authority", "unit__port")
+        .order_by("-asked_at", "-id")
+    )
+
+
+def consultation_units_for(user):
+    """The units the user may ask for: a contact's own unit and its sub-units, and every unit
+    of the areas they edit."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Unit.objects.filter(is_active=True).order_by("code")
+    q = scope.unit_q(edit=True)
+    if scope.edit_unit_ids:
+        q |= Q(pk__in=scope.edit_unit_ids) | Q(parent_id__in=scope.edit_unit_ids)
+    return Unit.objects.filter(q, is_active=True).select_related("authority").order_by("code")
+
+
+# --- recipients of notices ---------------------------------------------------------------------
+
+
+def national_office_users():
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role=Membership.Role.NATIONAL_OFFICE,
+            memberships__authority__level=Authority.Level.NATIONAL,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def authority_office_users(authority):
+    """The users who hold a role at the authority; where nobody does, those of the nearest
+    authority above it that has someone (its office answers in its place)."""
+    parts = authority.path.split(PATH_SEPARATOR)[:-1]
+    paths = [PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR for i in range(len(parts))]
+    rows = list(
+        Membership.objects.filter(
+            authority__path__in=paths, user__is_active=True, authority__isnull=False
+        ).values_list("authority__path", "user")
+    )
+    if not rows:
+        return []
+    deepest = max(path for path, _user in rows)
+    user_ids = {user for path, user in rows if path == deepest}
+    return list(get_user_model().objects.filter(pk__in=user_ids).order_by("pk"))
+
+
+def unit_contact_users(unit):
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role=Membership.Role.UNIT_CONTACT,
+            memberships__unit=unit,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+# --- access helpers ---------------------------------------------------------------------------
+
+
+def _get_or_404(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_filing(user, pk, *, edit=False, answer=False):
+    """The filing if the user sees it, else 404. With `edit`, only for those who file it;
+    with `answer`, only for the national office: 403 when seen but not allowed."""
+    filing = _get_or_404(filing_list_for(user), pk)
+    scope = scope_for(user)
+    if edit and not can_file(scope, filing.authority.path):
+        raise PermissionDenied
+    if answer and not is_national_office(scope):
+        raise PermissionDenied
+    return filing
+
+
+def access_filing_attachment(user, pk):
+    """An attachment of a filing the user sees (any version's), else 404."""
+    attachment = _get_or_404(
+        FilingAttachment.objects.filter(
+            filing__in=filing_list_for(user).values("pk")
+        ).select_related("filing"),
+        pk,
+    )
+    return attachment
+
+
+def access_consultation(user, pk, *, answer=False):
+    """The consultation if the user sees it, else 404; with `answer`, 403 unless the user's
+    office answers it."""
+    consultation = _get_or_404(consultation_list_for(user), pk)
+    if answer and not can_answer_consultation(scope_for(user), consultation):
+        raise PermissionDenied
+    return consultation
