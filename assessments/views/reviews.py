@@ -334,7 +334,7 @@ def _member_label(subject, declared):
         reason = review_services.conflict_reason(member, subject, declared)
         if not reason:
             return name
-        return _("%(reviewer)s (conflict of interest: %(reason)s)") % {
+        return _("%(reviewer)s (cannot score: %(reason)s)") % {
             "reviewer": name,
             "reason": reason,
         }
