@@ -77,7 +77,12 @@ def ports_seen_by(user):
 
 
 def can_handle_any(user):
-    return bool(_handling_grants(scope_for(user)))
+    """Does the user handle any port? Without a port-level grant this costs one query (a
+    provincial authority may own ports directly)."""
+    grants = _handling_grants(scope_for(user))
+    if any(g.level in HANDLING_LEVELS for g in grants):
+        return True
+    return bool(grants) and ports_handled_by(user).exists()
 
 
 # --- feedback ---------------------------------------------------------------------------------

@@ -444,6 +444,8 @@ def survey_answer_submit(*, survey, group, scores, comment="", invitation=None, 
     same transaction; its one-to-one key on the answer refuses a second answer even if two
     arrive at once."""
     today = today or timezone.localdate()
+    # As stored now: the survey may have been closed since the caller read it.
+    survey = Survey.objects.get(pk=survey.pk)
     if invitation is not None:
         # Locked so that two answers sent at once with one code are decided one after the other.
         invitation = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)

@@ -454,3 +454,13 @@ def test_feedback_detail_query_count(client, crowd, port_officer, django_assert_
     assert response.status_code == 200
     assert response.context["can_handle"]
     assert len(response.context["history"]) == 2
+
+
+def test_public_pages_query_counts(crowd, world, public, django_assert_num_queries):
+    # the ports open to feedback (one query, whatever their number)
+    with django_assert_num_queries(1):
+        assert public.get(reverse("campaigns:public-feedback")).status_code == 200
+    # the port by its code
+    with django_assert_num_queries(1):
+        url = reverse("campaigns:public-feedback", args=[world.sz.port.code])
+        assert public.get(url).status_code == 200
