@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
                 ("order", models.PositiveSmallIntegerField(verbose_name="order")),
                 (
                     "survey",
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
                 ("order", models.PositiveSmallIntegerField(verbose_name="order")),
                 (
                     "survey",
@@ -264,7 +264,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("text", models.TextField(verbose_name="text")),
-                ("name", models.CharField(blank=True, max_length=50, verbose_name="名称")),
+                ("name", models.CharField(blank=True, max_length=50, verbose_name="name")),
                 ("contact", models.CharField(blank=True, max_length=100, verbose_name="contact")),
                 (
                     "tracking_hash",
