@@ -319,7 +319,7 @@ def test_assign_automatically_with_an_empty_panel_says_so(client_en, world, temp
 
 
 def test_ranking_reads_a_fixed_number_of_queries(
-    client, gd_review, scored, gd_officer, django_assert_num_queries
+    client, world, gd_review, scored, gd_officer, django_assert_num_queries
 ):
     login(client, gd_officer)
     # BASE + review + categories + provinces + subject count + the page of the ranking
@@ -331,6 +331,11 @@ def test_ranking_reads_a_fixed_number_of_queries(
     assert {row.score for row in rows} == {Decimal("80.00")}
     assert {row.normalised for row in rows} == {Decimal("80.00")}
     assert response.context["overall"]["count"] == EXTRA * 3
+    # Filtered by category and province: the same reads.
+    filters = {"category": "advanced_unit", "province": world.gd.pk}
+    with django_assert_num_queries(BASE + 9):
+        response = client.get(url("review-ranking", gd_review.pk), filters)
+    assert len(response.context["page"].object_list) == EXTRA
 
 
 def test_ranking_pages_by_fifty(client, world, gd_review, gd_officer):
