@@ -16,6 +16,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from campaigns.models import (
@@ -39,6 +40,7 @@ from campaigns.selectors.work import (
     rectification_overdue,
 )
 from civport.audit import audit_record, snapshot
+from civport.notifications import notify
 from civport.uploads import upload_check
 
 ACTIVITY_FILES_MAX = 10
@@ -810,25 +812,26 @@ def rectification_reminder_recipients(item):
 def rectification_reminders_send(*, today=None):
     """Remind the owner unit's contacts and the port officers of every overdue item; notify
     sends each person at most one reminder per item and day. Returns how many were sent."""
-    # Imported here: the notification engine lives in civport and is loaded on first use.
-    from civport.notifications import notify
-
     today = today or timezone.localdate()
     sent = 0
     for item in rectification_overdue(today).select_related("owner_unit__authority"):
         users = rectification_reminder_recipients(item)
         if not users:
             continue
-        days = (today - item.due_on).days
+        unit, finding = item.owner_unit.name, strip_tags(item.finding.text)[:120]
+        due, days = item.due_on.isoformat(), (today - item.due_on).days
+        # Callables: notify renders them in each recipient's language.
         sent += notify(
             users=users,
             key=f"rectification-overdue:{item.pk}",
-            title=_("Rectification overdue: %(unit)s") % {"unit": item.owner_unit.name},
-            body=_(
-                "The rectification item “%(finding)s” was due on %(due)s and is %(days)s days "
-                "overdue."
-            )
-            % {"finding": item.finding.text[:120], "due": item.due_on.isoformat(), "days": days},
+            title=lambda unit=unit: _("Rectification overdue: %(unit)s") % {"unit": unit},
+            body=lambda finding=finding, due=due, days=days: (
+                _(
+                    "The rectification item “%(finding)s” was due on %(due)s and is %(days)s days "
+                    "overdue."
+                )
+                % {"finding": finding, "due": due, "days": days}
+            ),
             url=reverse("campaigns:rectification-detail", args=[item.pk]),
             today=today,
         )
