@@ -16,6 +16,7 @@ DEFAULT_REPEAT = 7
 BUDGETS = {
     "pages.*.median_ms": 150,
     "import.*.ratio_vs_bulk": 3,
+    "ranking.*.ratio_vs_sql": 2,
 }
 
 

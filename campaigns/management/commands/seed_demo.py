@@ -2,28 +2,12 @@
 
 import time
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from campaigns.demo import ACCOUNTS, seed_demo
-
-
-def app_hooks(attribute):
-    """The seeding hooks the installed apps declare, in INSTALLED_APPS order.
-
-    An app that builds on campaigns sets `AppConfig.<attribute>` to the dotted path of a
-    function; campaigns may not import those apps (dependencies point one way), so its commands
-    find them through the app registry instead.
-    """
-    hooks = []
-    for config in apps.get_app_configs():
-        path = getattr(config, attribute, None)
-        if path:
-            hooks.append((config.label, import_string(path)))
-    return hooks
+from civport.hooks import app_hooks
 
 
 class Command(BaseCommand):

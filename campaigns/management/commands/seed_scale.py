@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from campaigns.management.commands.seed_demo import app_hooks
 from campaigns.scale import TOTAL_PORTS, seed_scale
+from civport.hooks import app_hooks
 
 
 def _positive(value):
