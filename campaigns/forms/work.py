@@ -80,7 +80,7 @@ class CommitmentForm(_WorkForm):
             "target_activities",
         ]
         widgets = {"due_on": DateInput(), "goal": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"owner_name": _("When the owner is not in the list of people.")}
+        help_texts = {"owner_name": _("When the person in charge is not in the list of people.")}
 
     def __init__(self, *args, areas, units, people, **kwargs):
         super().__init__(*args, **kwargs)

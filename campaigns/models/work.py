@@ -112,13 +112,13 @@ class Commitment(models.Model):
     goal = models.TextField(_("goal"))
     owner_person = models.ForeignKey(
         Person,
-        verbose_name=_("owner"),
+        verbose_name=_("person in charge"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    owner_name = models.CharField(_("owner's name"), max_length=100, blank=True)
+    owner_name = models.CharField(_("name of the person in charge"), max_length=100, blank=True)
     due_on = models.DateField(_("due on"))
     target_activities = models.PositiveSmallIntegerField(_("target number of activities"))
 
