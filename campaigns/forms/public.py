@@ -17,11 +17,11 @@ from campaigns.services.public import FEEDBACK_TEXT_MAX, INVITATIONS_MAX
 DEFAULT_GROUPS = (_("Enterprises"), _("Travellers"))
 DEFAULT_DIMENSIONS = (
     _("Service attitude"),
-    _("Efficiency"),
-    _("Fees"),
+    _("Work efficiency"),
+    _("Fees and charges"),
     _("Openness"),
-    _("Coordination"),
-    _("Integrity"),
+    _("Coordination and cooperation"),
+    _("Integrity and self-discipline"),
 )
 SCALE_RANGE = range(SCALE_MIN, SCALE_MAX + 1)
 SCORE_LABELS = {
