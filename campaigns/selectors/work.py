@@ -129,9 +129,18 @@ def plan_progress(plan):
 # --- activities -----------------------------------------------------------------------------
 
 
+def _own_unit_ids(scope, *, edit=False):
+    """A unit contact's own units and their sub-units, as a subquery."""
+    ids = scope.edit_unit_ids if edit else scope.view_unit_ids
+    units = Unit.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).values("pk")
+    return Subquery(units)
+
+
 def activity_list_for(user, *, edit=False):
     scope = scope_for(user)
-    q = scope.paths_q("authority__path", edit=edit) | _own_units_q(scope, "unit", edit=edit)
+    q = scope.paths_q("authority__path", edit=edit)
+    if not scope.is_superuser and (scope.edit_unit_ids if edit else scope.view_unit_ids):
+        q |= Q(unit_id__in=_own_unit_ids(scope, edit=edit))
     return (
         Activity.objects.filter(q)
         .select_related("authority", "unit")
@@ -152,7 +161,9 @@ def activity_filter(queryset, *, area=None, form=None, unit=None, authority=None
     if form:
         queryset = queryset.filter(form=form)
     if unit:
-        queryset = queryset.filter(Q(unit__name__icontains=unit) | Q(unit__code__iexact=unit))
+        # Match the few units first, then use the activities' unit index.
+        units = Unit.objects.filter(Q(name__icontains=unit) | Q(code__iexact=unit)).values("pk")
+        queryset = queryset.filter(unit_id__in=Subquery(units))
     if authority:
         queryset = queryset.filter(authority_id=authority)
     if status:
