@@ -506,7 +506,9 @@ def consultation_letter(request, pk):
         html = render_to_string(
             "campaigns/filings/consultation_letter.html", {"consultation": consultation}
         )
-    pdf = HTML(string=html, base_url=None).write_pdf()
+    # PDF 1.4 has no object streams: every viewer on the intranet opens it, and the embedded
+    # font's name stays readable in the file (checked by the tests).
+    pdf = HTML(string=html, base_url=None).write_pdf(pdf_version="1.4")
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"consultation-{consultation.reference_year}-{consultation.reference_number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
