@@ -14,14 +14,14 @@ MAX_GRANT_LINKS = 3
 # "unit": a unit contact; "filing": provincial officers and the national office; "all": both.
 WORK_ENTRIES = (
     ("campaigns:filing-list", _noop("Filings"), "filing"),
-    ("campaigns:plan-list", _noop("Plans"), "authority"),
+    ("campaigns:plan-list", _noop("Co-construction plans"), "authority"),
     ("campaigns:activity-list", _noop("Activities"), "all"),
-    ("campaigns:inspection-list", _noop("Inspections"), "authority"),
-    ("campaigns:rectification-list", _noop("Rectifications"), "all"),
-    ("campaigns:agreement-list", _noop("Agreements"), "authority"),
+    ("campaigns:inspection-list", _noop("Inspection visits"), "authority"),
+    ("campaigns:rectification-list", _noop("Rectification items"), "all"),
+    ("campaigns:agreement-list", _noop("Co-construction agreements"), "authority"),
     ("campaigns:special-campaign-list", _noop("Special campaigns"), "authority"),
-    ("campaigns:feedback-list", _noop("Feedback"), "authority"),
-    ("campaigns:survey-list", _noop("Surveys"), "authority"),
+    ("campaigns:feedback-list", _noop("Public feedback"), "authority"),
+    ("campaigns:survey-list", _noop("Satisfaction surveys"), "authority"),
     ("campaigns:consultation-list", _noop("Consultations"), "all"),
 )
 
