@@ -197,13 +197,18 @@ def access_filing(user, pk, *, edit=False, answer=False):
 
 
 def access_filing_attachment(user, pk):
-    """An attachment of a filing the user sees (any version's), else 404."""
+    """An attachment of a filing the user sees, else 404. Files of the working set are the
+    province's own until submitted: others only get the files of a submitted version."""
     attachment = _get_or_404(
         FilingAttachment.objects.filter(
-            filing__in=filing_list_for(user).values("pk")
-        ).select_related("filing"),
+            filing__in=Filing.objects.filter(scope_for(user).paths_q("authority__path"))
+        ).select_related("filing__authority"),
         pk,
     )
+    if not can_file(scope_for(user), attachment.filing.authority.path) and (
+        not attachment.versions.exists()
+    ):
+        raise Http404
     return attachment
 
 

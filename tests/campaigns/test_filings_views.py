@@ -244,3 +244,18 @@ def test_script_in_the_text_is_refused_on_the_form(client, world, gd_officer):
     assert 'id="id_text-errors"' in response.content.decode()
     filing.refresh_from_db()
     assert filing.text == "第一条\n第二条"
+
+
+def test_draft_files_are_the_provinces_own_until_submitted(
+    client, world, gd_officer, national_admin
+):
+    filing = draft(world, gd_officer)
+    attachment = services.filing_attachment_add(actor=gd_officer, filing=filing, upload=pdf())
+    url = reverse("campaigns:filing-attachment", args=[attachment.pk])
+    login(client, national_admin)
+    assert client.get(url).status_code == 404
+    login(client, gd_officer)
+    assert client.get(url).status_code == 200
+    services.filing_submit(actor=gd_officer, filing=filing)
+    login(client, national_admin)
+    assert client.get(url).status_code == 200
