@@ -94,9 +94,14 @@ def _insert_ignoring_duplicates(rows):
         f"({', '.join(quote(c) for c in columns)}) VALUES {placeholders} "
         f"ON CONFLICT DO NOTHING RETURNING {quote('id')}, {quote('user_id')}"
     )
+    # Raw SQL skips the fields' conversions: adapt the date and time as the ORM would.
+    adapt = {
+        "day": connection.ops.adapt_datefield_value,
+        "created_at": connection.ops.adapt_datetimefield_value,
+    }
     params = []
     for row in rows:
-        params += [row[c] for c in columns]
+        params += [adapt[c](row[c]) if c in adapt else row[c] for c in columns]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], row[1]) for row in cursor.fetchall()]
