@@ -15,3 +15,4 @@ class AssessmentsConfig(AppConfig):
         from assessments.cycle_dossier import cycle_dossier
 
         dossiers.register("campaigns.unit", cycle_dossier)
+        from assessments import dashboard_panels  # noqa: F401 (registers its panel on import)
