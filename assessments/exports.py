@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from assessments.models import ScoreSheet, Subject
 from assessments.selectors import (
     normalised_scores,
+    ranking_details,
     review_ranking,
     review_sheets,
     review_unstarted_assignments,
@@ -152,13 +153,15 @@ def ranking_headers():
 
 def ranking_rows(review):
     normalised = normalised_scores(review, Subject.objects.filter(review=review).values("pk"))
-    for row in review_ranking(review):
+    rows = list(review_ranking(review))
+    details = ranking_details(rows)
+    for row in rows:
         yield [
             # A vetoed subject is disqualified: it keeps its place at the end, without a rank.
             None if row.is_vetoed else row.rank,
             row.title,
             row.category,
-            row.province.name if row.province else "",
+            details[row.pk]["province"],
             row.sheets_submitted,
             row.score,
             row.high,

@@ -111,11 +111,38 @@ def queue_progress(queue):
 
 
 # -- ranking -----------------------------------------------------------------------------------
-def review_ranking(review):
-    """Every subject of the review with its aggregate score, flags and rank in its category.
+RANKING_FIELDS = (
+    "pk",
+    "title",
+    "category",
+    "province_id",
+    "authority_id",
+    "unit_id",
+    "sheets_submitted",
+    "score",
+    "high",
+    "low",
+    "spread",
+    "is_vetoed",
+    "is_disputed",
+    "rank",
+)
 
-    Annotations: `sheets_submitted`, `sheets_assigned`, `high`, `low`, `score` (mean, or trimmed
-    mean from `trim_from` sheets up), `spread`, `is_vetoed`, `is_disputed`, `rank`.
+
+def review_ranking(review, *, category="", province=None):
+    """Every subject of the review with its aggregate score, flags and rank in its category, as
+    named rows (one aggregate query; `RANKING_FIELDS`).
+
+    `score` is the mean of the submitted sheets' totals, or the trimmed mean from `trim_from`
+    sheets up; any veto disqualifies (`is_vetoed`, ranked last); `is_disputed` when highest minus
+    lowest passes the scheme's threshold; `rank` is shared by ties. Rows are plain named tuples
+    rather than model instances: building 3,000 instances would cost more than the query.
+    What a page shows beside the rows (names, assignments) is read for its rows only, with
+    `ranking_details`.
+
+    `category` and `province` narrow the rows; each subject keeps its rank in its whole
+    category, since the province test is made on a window over the row itself, which the
+    database applies after ranking (a plain WHERE would rank the province alone).
     """
     scheme = review.scheme
     submitted = Q(sheets__status=SUBMITTED)
@@ -129,23 +156,17 @@ def review_ranking(review):
     if trimmed:
         whens.append(When(sheets_submitted__gte=scheme.trim_from, then=trimmed_mean))
     whens.append(When(sheets_submitted__gt=0, then=mean))
-    assigned = (
-        Assignment.objects.filter(subject=OuterRef("pk"))
-        .order_by()
-        .values("subject")
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
-    return (
-        Subject.objects.filter(review=review)
-        .select_related("province", "authority")
-        .annotate(
+    subjects = Subject.objects.filter(review=review)
+    if category:
+        # The rank is partitioned by category, so this filter leaves ranks as they are.
+        subjects = subjects.filter(category=category)
+    ranking = (
+        subjects.annotate(
             sheets_submitted=Count("sheets", filter=submitted),
             sheets_sum=Sum("sheets__total", filter=submitted),
             high=Max("sheets__total", filter=submitted),
             low=Min("sheets__total", filter=submitted),
             veto_sheets=Count("sheets", filter=submitted & Q(sheets__has_veto=True)),
-            sheets_assigned=Coalesce(Subquery(assigned, output_field=IntegerField()), 0),
         )
         .annotate(
             score=Round(Case(*whens, default=None, output_field=SCORE), 2),
@@ -170,37 +191,69 @@ def review_ranking(review):
         )
         .order_by("category", "rank", "title", "pk")
     )
+    if province:
+        ranking = ranking.annotate(
+            row_province=Window(Max("province_id"), partition_by=[F("pk")])
+        ).filter(row_province=province)
+    return ranking.values_list(*RANKING_FIELDS, named=True)
+
+
+def ranking_details(rows):
+    """What a ranking page or export shows beside its rows: {subject id: {"assigned": n,
+    "province": name or ""}} for the given rows, two queries whatever their number."""
+    ids = [row.pk for row in rows]
+    assigned = dict(
+        Assignment.objects.filter(subject_id__in=ids)
+        .order_by()
+        .values_list("subject_id")
+        .annotate(c=Count("pk"))
+    )
+    province_ids = {row.province_id for row in rows if row.province_id}
+    names = dict(
+        Subject.province.field.related_model.objects.filter(pk__in=province_ids).values_list(
+            "pk", "name"
+        )
+    )
+    return {
+        row.pk: {"assigned": assigned.get(row.pk, 0), "province": names.get(row.province_id, "")}
+        for row in rows
+    }
 
 
 # -- reviewers ---------------------------------------------------------------------------------
 def reviewer_statistics(review):
-    """Panel members with assigned, submitted, mean, spread (population standard deviation)
-    and completion, one query."""
-    sheets = ScoreSheet.objects.filter(
-        subject__review=review, reviewer=OuterRef("user"), status=SUBMITTED
-    ).order_by()
-    grouped = sheets.values("reviewer")
-    assigned = (
-        Assignment.objects.filter(member=OuterRef("pk"))
-        .order_by()
-        .values("member")
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
-    return (
+    """The panel, each member with `assigned`, `submitted`, `mean` and `spread` (population
+    standard deviation) of their submitted totals: one grouped pass over the review's
+    assignments and one over its sheets (three queries), not subqueries per member."""
+    members = list(
         PanelMember.objects.filter(review=review)
         .select_related("user", "unit", "authority")
-        .annotate(
-            assigned=Coalesce(Subquery(assigned, output_field=IntegerField()), 0),
-            submitted=Coalesce(
-                Subquery(grouped.annotate(c=Count("pk")).values("c"), output_field=IntegerField()),
-                0,
-            ),
-            mean=Subquery(grouped.annotate(m=Avg("total")).values("m"), output_field=SCORE),
-            spread=Subquery(grouped.annotate(s=StdDev("total")).values("s"), output_field=SCORE),
-        )
         .order_by("user__username")
     )
+    assigned = dict(
+        Assignment.objects.filter(subject__review=review)
+        .order_by()
+        .values_list("member_id")
+        .annotate(c=Count("pk"))
+    )
+    sheets = {
+        row["reviewer"]: row
+        for row in ScoreSheet.objects.filter(subject__review=review, status=SUBMITTED)
+        .order_by()
+        .values("reviewer")
+        .annotate(
+            submitted=Count("pk"),
+            mean=Avg("total", output_field=SCORE),
+            spread=StdDev("total", output_field=SCORE),
+        )
+    }
+    for member in members:
+        row = sheets.get(member.user_id, {})
+        member.assigned = assigned.get(member.pk, 0)
+        member.submitted = row.get("submitted", 0)
+        member.mean = row.get("mean")
+        member.spread = row.get("spread")
+    return members
 
 
 def review_overall(review):
@@ -293,21 +346,6 @@ def ranking_filter_choices(review):
         .order_by("province__path")
     )
     return sorted(categories), [(pk, name) for pk, name, _path in provinces]
-
-
-def review_ranking_filtered(review, *, category="", province=None):
-    """`review_ranking` narrowed to a category and/or a province, each subject keeping its rank
-    in the whole category: the province test is made on a window over the row itself, so
-    PostgreSQL applies it after ranking (a plain WHERE would rank the province alone)."""
-    ranking = review_ranking(review)
-    if category:
-        # The rank is partitioned by category, so this filter leaves ranks as they are.
-        ranking = ranking.filter(category=category)
-    if province:
-        ranking = ranking.annotate(
-            row_province=Window(Max("province_id"), partition_by=[F("pk")])
-        ).filter(row_province=province)
-    return ranking
 
 
 def subject_sheets_for_office(subject):
@@ -409,39 +447,3 @@ def review_ranking_count(review, *, category="", province=None):
     if province:
         subjects = subjects.filter(province_id=province)
     return subjects.count()
-
-
-def panel_statistics(review):
-    """The panel with the figures of `reviewer_statistics` (assigned, submitted, mean, spread),
-    read as one grouped pass over the review's assignments and one over its sheets instead of
-    three correlated subqueries per member: at 310 reviewers × 15,000 sheets that is tens of
-    milliseconds instead of several hundred. Three queries."""
-    members = list(
-        PanelMember.objects.filter(review=review)
-        .select_related("user", "unit", "authority")
-        .order_by("user__username")
-    )
-    assigned = dict(
-        Assignment.objects.filter(subject__review=review)
-        .order_by()
-        .values_list("member_id")
-        .annotate(c=Count("pk"))
-    )
-    sheets = {
-        row["reviewer"]: row
-        for row in ScoreSheet.objects.filter(subject__review=review, status=SUBMITTED)
-        .order_by()
-        .values("reviewer")
-        .annotate(
-            submitted=Count("pk"),
-            mean=Avg("total", output_field=SCORE),
-            spread=StdDev("total", output_field=SCORE),
-        )
-    }
-    for member in members:
-        row = sheets.get(member.user_id, {})
-        member.assigned = assigned.get(member.pk, 0)
-        member.submitted = row.get("submitted", 0)
-        member.mean = row.get("mean")
-        member.spread = row.get("spread")
-    return members

@@ -29,24 +29,17 @@ WITH totals AS (
       LEFT JOIN {sheet} sheet ON sheet.subject_id = subject.id AND sheet.status = 'submitted'
      WHERE subject.review_id = %(review)s
      GROUP BY subject.id
-), assigned AS (
-    SELECT assignment.subject_id, count(*) AS assigned
-      FROM {assignment} assignment
-      JOIN {subject} subject ON subject.id = assignment.subject_id
-     WHERE subject.review_id = %(review)s
-     GROUP BY assignment.subject_id
 ), scored AS (
     SELECT totals.*,
-           coalesce(assigned.assigned, 0) AS assigned,
            round(CASE WHEN %(trimmed)s AND submitted >= %(trim_from)s
                       THEN (total_sum - high - low) / (submitted - 2)
                       WHEN submitted > 0 THEN total_sum / submitted END, 2) AS score,
            high - low AS spread
-      FROM totals LEFT JOIN assigned ON assigned.subject_id = totals.id
+      FROM totals
 )
 SELECT id, category, rank() OVER (PARTITION BY category
                                   ORDER BY vetoed, score DESC NULLS LAST) AS rank,
-       score, submitted, assigned, high, low, spread, vetoed,
+       score, submitted, high, low, spread, vetoed,
        coalesce(spread > %(threshold)s, false) AS disputed
   FROM scored
  ORDER BY category, rank, title, id
@@ -55,13 +48,12 @@ SELECT id, category, rank() OVER (PARTITION BY category
 
 def ranking_sql(review):
     """The review's ranking by one hand-written PostgreSQL query: rows of (subject id,
-    category, rank, score, sheets submitted, sheets assigned, high, low, spread, vetoed,
-    disputed), in the order of `selectors.review_ranking`."""
+    category, rank, score, sheets submitted, high, low, spread, vetoed, disputed), in the order
+    of `selectors.review_ranking`."""
     scheme = review.scheme
     sql = RANKING_SQL.format(
         subject=Subject._meta.db_table,
         sheet=ScoreSheet._meta.db_table,
-        assignment=Assignment._meta.db_table,
     )
     with connection.cursor() as cursor:
         cursor.execute(

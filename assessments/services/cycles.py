@@ -443,16 +443,21 @@ def cycle_publish(*, actor, cycle):
     profiles = area_profiles(review)
     now = timezone.now()
     subjects = []
-    for subject in review_ranking(review):
-        scored = subject.sheets_submitted > 0
-        subject.result_score = subject.score if scored else None
-        subject.result_vetoed = bool(subject.is_vetoed)
-        subject.result_passed = (
-            (subject.score >= scheme.pass_mark and not subject.is_vetoed) if scored else None
+    for row in review_ranking(review):
+        scored = row.sheets_submitted > 0
+        subjects.append(
+            Subject(
+                pk=row.pk,
+                title=row.title,
+                result_score=row.score if scored else None,
+                result_vetoed=bool(row.is_vetoed),
+                result_passed=(row.score >= scheme.pass_mark and not row.is_vetoed)
+                if scored
+                else None,
+                result_profile=profiles.get(row.pk, {}),
+                published_at=now,
+            )
         )
-        subject.result_profile = profiles.get(subject.pk, {})
-        subject.published_at = now
-        subjects.append(subject)
     Subject.objects.bulk_update(
         subjects,
         ["result_score", "result_vetoed", "result_passed", "result_profile", "published_at"],

@@ -33,13 +33,14 @@ from assessments.forms.reviews import (
 from assessments.models import Assignment, PanelMember, Review
 from assessments.selectors import (
     normalised_scores,
-    panel_statistics,
+    ranking_details,
     ranking_filter_choices,
     review_list_with_progress_for,
     review_overall,
     review_progress,
+    review_ranking,
     review_ranking_count,
-    review_ranking_filtered,
+    reviewer_statistics,
     scheme_items,
     subject_assignments,
     subject_conflicts,
@@ -158,7 +159,7 @@ class ReviewDetailView(ReviewView):
         context = {
             **self.review_context(review, "review-detail"),
             "progress": review_progress(review),
-            "panel": panel_statistics(review),
+            "panel": reviewer_statistics(review),
             "short": list(short.order_by("n", "title", "pk")[:SHORT_LISTED]),
             "short_count": short.count(),
             "next_phases": ReviewPhaseForm(review=review).fields["phase"].choices,
@@ -253,13 +254,16 @@ class ReviewRankingView(ReviewView):
         form = RankingFilterForm(request.GET or None, categories=categories, provinces=provinces)
         filters = form.filters()
         ranking = _Counted(
-            review_ranking_filtered(review, **filters), review_ranking_count(review, **filters)
+            review_ranking(review, **filters), review_ranking_count(review, **filters)
         )
         paged = _paginate(request, ranking, RANKING_PAGE_SIZE)
-        rows = paged["page"].object_list
-        normalised = normalised_scores(review, [row.pk for row in rows])
-        for row in rows:
-            row.normalised = normalised.get(row.pk)
+        page = paged["page"]
+        normalised = normalised_scores(review, [row.pk for row in page.object_list])
+        details = ranking_details(page.object_list)
+        page.object_list = [
+            {**row._asdict(), **details[row.pk], "normalised": normalised.get(row.pk)}
+            for row in page.object_list
+        ]
         context = {
             **self.review_context(review, "review-ranking"),
             "filter_form": form,
@@ -308,7 +312,7 @@ class ReviewReviewersView(ReviewView):
         sort = request.GET.get("sort")
         if sort not in REVIEWER_SORTS:
             sort = REVIEWER_SORTS[0]
-        members = _sort_reviewers(_with_severity(panel_statistics(review), overall), sort)
+        members = _sort_reviewers(_with_severity(reviewer_statistics(review), overall), sort)
         context = {
             **self.review_context(review, "review-reviewers"),
             "members": members,
