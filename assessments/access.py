@@ -5,14 +5,29 @@
 - A review: seen by those who see its authority; run (`manage=True`) by those who manage it.
 - A subject to score: only a reviewer holding the guardian permission the assignment gave,
   on a panel seat that is still active; a conflicted or unassigned reviewer gets 404.
+- An annual cycle and its subjects: the office of the cycle's authority sees them all and runs
+  the cycle; a unit's contact and the port officers of its area see and self-assess its subject;
+  an assigned reviewer also reads its evidence.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
-from assessments.models import ScoreSheet, Subject, SubjectUserObjectPermission
-from assessments.selectors import review_list_for, scheme_list_for
+from assessments.models import (
+    Cycle,
+    Evidence,
+    Item,
+    ScoreSheet,
+    Subject,
+    SubjectUserObjectPermission,
+)
+from assessments.selectors import review_list_for, scheme_list_for, subjects_visible_q
+from campaigns.models import Authority
 from campaigns.scope import scope_for
+from civport.queries import count_subquery
+
+PORT_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
 
 
 def _get_or_404(queryset, pk):
@@ -75,3 +90,117 @@ def access_sheet_for_office(user, pk):
     if not scope_for(user).edits_path(review.authority.path):
         raise PermissionDenied
     return sheet
+
+
+# --- annual cycles: who may ----------------------------------------------------------------------------------
+
+
+def sees_subject(scope, subject):
+    """Python twin of `subjects_visible_q` for one subject (its review and unit loaded)."""
+    if scope.sees_path(subject.review.authority.path):
+        return True
+    unit = subject.unit
+    if unit is None:
+        return False
+    return (
+        scope.sees_path(unit.authority.path)
+        or unit.pk in scope.view_unit_ids
+        or unit.parent_id in scope.view_unit_ids
+    )
+
+
+def may_self_assess(scope, subject):
+    """The unit's contact, or a port officer whose area holds the unit."""
+    unit = subject.unit
+    if unit is None:
+        return False
+    if unit.pk in scope.edit_unit_ids or unit.parent_id in scope.edit_unit_ids:
+        return True
+    return any(
+        g.kind == "authority"
+        and g.can_edit
+        and g.level in PORT_LEVELS
+        and unit.authority.path.startswith(g.path)
+        for g in scope.grants
+    )
+
+
+def may_run(scope, cycle):
+    return scope.edits_path(cycle.review.authority.path)
+
+
+# --- annual cycles: access helpers ---------------------------------------------------------------------------
+
+
+def access_cycle(user, pk, *, manage=False):
+    """The cycle with `is_office` (the user sees the whole cycle); 404 when the user sees none
+    of it, 403 when `manage` is asked of someone who only sees it."""
+    scope = scope_for(user)
+    cycle = _get_or_404(
+        Cycle.objects.select_related("review__authority", "review__scheme").annotate(
+            n_items=count_subquery(Item.objects.filter(scheme=OuterRef("review__scheme"))),
+            sees_some=Exists(
+                Subject.objects.filter(subjects_visible_q(scope), review=OuterRef("review"))
+            ),
+        ),
+        pk,
+    )
+    cycle.is_office = scope.sees_path(cycle.review.authority.path)
+    if not (cycle.is_office or cycle.sees_some):
+        raise Http404
+    if manage and not may_run(scope, cycle):
+        raise PermissionDenied
+    return cycle
+
+
+SUBJECT_RELATED = ("review__authority", "review__scheme", "review__cycle", "authority", "unit")
+
+
+def access_cycle_subject(user, pk):
+    """A cycle's subject the user sees, with `may_edit` (self-assessment open and theirs)."""
+    scope = scope_for(user)
+    subject = _get_or_404(
+        Subject.objects.select_related(*SUBJECT_RELATED, "unit__authority").filter(
+            review__cycle__isnull=False
+        ),
+        pk,
+    )
+    if not sees_subject(scope, subject) and not may_self_assess(scope, subject):
+        raise Http404
+    subject.cycle = subject.review.cycle
+    subject.may_edit = subject.cycle.status == Cycle.Status.SELF_ASSESSMENT and may_self_assess(
+        scope, subject
+    )
+    return subject
+
+
+def access_subject_result(user, pk):
+    subject = access_cycle_subject(user, pk)
+    if subject.published_at is None:
+        raise Http404
+    return subject
+
+
+def access_evidence(user, pk, *, edit=False):
+    """An evidence file for someone who sees its subject, or a reviewer assigned to score it;
+    with `edit`, for those who may change the self-assessment now."""
+    evidence = _get_or_404(
+        Evidence.objects.select_related(
+            *(f"self_assessment__subject__{r}" for r in SUBJECT_RELATED),
+            "self_assessment__subject__unit__authority",
+            "self_assessment__item",
+        ),
+        pk,
+    )
+    subject = evidence.self_assessment.subject
+    scope = scope_for(user)
+    if edit:
+        if may_self_assess(scope, subject):
+            return evidence
+        if sees_subject(scope, subject):
+            raise PermissionDenied
+        raise Http404
+    if sees_subject(scope, subject) or may_self_assess(scope, subject):
+        return evidence
+    access_subject_to_score(user, subject.pk)  # 404 unless assigned
+    return evidence

@@ -18,7 +18,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Func,
     IntegerField,
     Max,
     Min,
@@ -37,16 +36,19 @@ from django.db.models.functions import Coalesce, Rank, Round
 from assessments.models import (
     Assignment,
     Conflict,
+    Cycle,
     Item,
     PanelMember,
     Review,
     Scheme,
     Score,
     ScoreSheet,
+    SelfAssessment,
     Subject,
     VetoMark,
 )
 from campaigns.scope import scope_for
+from civport.queries import count_subquery
 
 SCORE = DecimalField(max_digits=9, decimal_places=4)
 SUBMITTED = ScoreSheet.Status.SUBMITTED
@@ -294,12 +296,6 @@ def normalised_scores(review, subject_ids):
 
 
 # -- the office's screens ----------------------------------------------------------------------
-def _count_of(queryset):
-    """A scalar subquery counting `queryset`'s rows (0 when it has none)."""
-    counted = queryset.order_by().values(n=Func(F("pk"), function="COUNT"))
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def review_list_with_progress_for(user):
     """`review_list_for` with the number of subjects, submitted sheets and the sheets expected
     (k × subjects), each a subquery, so the list is one query whatever its length."""
@@ -307,7 +303,7 @@ def review_list_with_progress_for(user):
     submitted = ScoreSheet.objects.filter(subject__review=OuterRef("pk"), status=SUBMITTED)
     return (
         review_list_for(user)
-        .annotate(n_subjects=_count_of(subjects), sheets_submitted=_count_of(submitted))
+        .annotate(n_subjects=count_subquery(subjects), sheets_submitted=count_subquery(submitted))
         .annotate(
             sheets_expected=ExpressionWrapper(
                 F("reviewers_per_subject") * F("n_subjects"), output_field=IntegerField()
@@ -322,10 +318,10 @@ def review_progress(review):
     counted = (
         Review.objects.filter(pk=review.pk)
         .values(
-            n_subjects=_count_of(Subject.objects.filter(review=OuterRef("pk"))),
-            n_assignments=_count_of(Assignment.objects.filter(subject__review=OuterRef("pk"))),
-            n_submitted=_count_of(sheets.filter(status=SUBMITTED)),
-            n_drafts=_count_of(sheets.filter(status=ScoreSheet.Status.DRAFT)),
+            n_subjects=count_subquery(Subject.objects.filter(review=OuterRef("pk"))),
+            n_assignments=count_subquery(Assignment.objects.filter(subject__review=OuterRef("pk"))),
+            n_submitted=count_subquery(sheets.filter(status=SUBMITTED)),
+            n_drafts=count_subquery(sheets.filter(status=ScoreSheet.Status.DRAFT)),
         )
         .get()
     )
@@ -447,3 +443,30 @@ def review_ranking_count(review, *, category="", province=None):
     if province:
         subjects = subjects.filter(province_id=province)
     return subjects.count()
+
+
+# -- annual cycles -----------------------------------------------------------------------------
+def subjects_visible_q(scope, prefix=""):
+    """Subjects the user sees: all of the cycles whose authority they see, and those of the units
+    they see (by the unit's authority, or as its contact)."""
+    return scope.paths_q(f"{prefix}review__authority__path") | scope.unit_q(
+        prefix=f"{prefix}unit__"
+    )
+
+
+def cycle_list_for(user):
+    """Cycles whose authority the user sees, or with a subject the user sees."""
+    scope = scope_for(user)
+    visible = Subject.objects.filter(subjects_visible_q(scope), review=OuterRef("review"))
+    return (
+        Cycle.objects.filter(scope.paths_q("review__authority__path") | Exists(visible))
+        .select_related("review__authority", "review__scheme")
+        .annotate(
+            n_subjects=count_subquery(visible),
+            n_self_assessed=count_subquery(
+                visible.filter(Exists(SelfAssessment.objects.filter(subject=OuterRef("pk"))))
+            ),
+            n_passed=count_subquery(visible.filter(result_passed=True)),
+        )
+        .order_by("-year", "review__authority__path", "pk")
+    )

@@ -19,17 +19,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import (
     DecimalField,
-    Exists,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -37,7 +32,15 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from assessments.access import access_subject_to_score
+from assessments.access import (
+    PORT_LEVELS,
+    access_cycle,
+    access_cycle_subject,
+    access_evidence,
+    access_subject_result,
+    may_run,
+    may_self_assess,
+)
 from assessments.forms.cycles import CycleOpenForm, SelfAssessmentForm
 from assessments.models import (
     Assignment,
@@ -50,169 +53,16 @@ from assessments.models import (
     SelfAssessment,
     Subject,
 )
+from assessments.selectors import cycle_list_for, subjects_visible_q
 from assessments.services import cycles as services
 from assessments.services.sheets import running_total
 from campaigns.forms import apply_service_errors
 from campaigns.models import Authority, Unit
 from campaigns.scope import scope_for
+from civport.queries import count_subquery
 from civport.uploads import attachment_response, upload_max_bytes
 
-PORT_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
 MONEY = DecimalField(max_digits=20, decimal_places=10)
-
-
-# --- who may ----------------------------------------------------------------------------------
-
-
-def subjects_visible_q(scope, prefix=""):
-    """Subjects the user sees: all of the cycles whose authority they see, and those of the units
-    they see (by the unit's authority, or as its contact)."""
-    return scope.paths_q(f"{prefix}review__authority__path") | scope.unit_q(
-        prefix=f"{prefix}unit__"
-    )
-
-
-def sees_subject(scope, subject):
-    """Python twin of `subjects_visible_q` for one subject (its review and unit loaded)."""
-    if scope.sees_path(subject.review.authority.path):
-        return True
-    unit = subject.unit
-    if unit is None:
-        return False
-    return (
-        scope.sees_path(unit.authority.path)
-        or unit.pk in scope.view_unit_ids
-        or unit.parent_id in scope.view_unit_ids
-    )
-
-
-def may_self_assess(scope, subject):
-    """The unit's contact, or a port officer whose area holds the unit."""
-    unit = subject.unit
-    if unit is None:
-        return False
-    if unit.pk in scope.edit_unit_ids or unit.parent_id in scope.edit_unit_ids:
-        return True
-    return any(
-        g.kind == "authority"
-        and g.can_edit
-        and g.level in PORT_LEVELS
-        and unit.authority.path.startswith(g.path)
-        for g in scope.grants
-    )
-
-
-def may_run(scope, cycle):
-    return scope.edits_path(cycle.review.authority.path)
-
-
-# --- access helpers ---------------------------------------------------------------------------
-
-
-def _count(queryset):
-    counted = queryset.order_by().values(
-        n=Func(F("pk"), function="COUNT", output_field=IntegerField())
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def cycle_list_for(user):
-    """Cycles whose authority the user sees, or with a subject the user sees."""
-    scope = scope_for(user)
-    visible = Subject.objects.filter(subjects_visible_q(scope), review=OuterRef("review"))
-    return (
-        Cycle.objects.filter(scope.paths_q("review__authority__path") | Exists(visible))
-        .select_related("review__authority", "review__scheme")
-        .annotate(
-            n_subjects=_count(visible),
-            n_self_assessed=_count(
-                visible.filter(Exists(SelfAssessment.objects.filter(subject=OuterRef("pk"))))
-            ),
-            n_passed=_count(visible.filter(result_passed=True)),
-        )
-        .order_by("-year", "review__authority__path", "pk")
-    )
-
-
-def access_cycle(user, pk, *, manage=False):
-    """The cycle with `is_office` (the user sees the whole cycle); 404 when the user sees none
-    of it, 403 when `manage` is asked of someone who only sees it."""
-    scope = scope_for(user)
-    cycle = _get_or_404(
-        Cycle.objects.select_related("review__authority", "review__scheme").annotate(
-            n_items=_count(Item.objects.filter(scheme=OuterRef("review__scheme"))),
-            sees_some=Exists(
-                Subject.objects.filter(subjects_visible_q(scope), review=OuterRef("review"))
-            ),
-        ),
-        pk,
-    )
-    cycle.is_office = scope.sees_path(cycle.review.authority.path)
-    if not (cycle.is_office or cycle.sees_some):
-        raise Http404
-    if manage and not may_run(scope, cycle):
-        raise PermissionDenied
-    return cycle
-
-
-SUBJECT_RELATED = ("review__authority", "review__scheme", "review__cycle", "authority", "unit")
-
-
-def access_cycle_subject(user, pk):
-    """A cycle's subject the user sees, with `may_edit` (self-assessment open and theirs)."""
-    scope = scope_for(user)
-    subject = _get_or_404(
-        Subject.objects.select_related(*SUBJECT_RELATED, "unit__authority").filter(
-            review__cycle__isnull=False
-        ),
-        pk,
-    )
-    if not sees_subject(scope, subject) and not may_self_assess(scope, subject):
-        raise Http404
-    subject.cycle = subject.review.cycle
-    subject.may_edit = subject.cycle.status == Cycle.Status.SELF_ASSESSMENT and may_self_assess(
-        scope, subject
-    )
-    return subject
-
-
-def access_subject_result(user, pk):
-    subject = access_cycle_subject(user, pk)
-    if subject.published_at is None:
-        raise Http404
-    return subject
-
-
-def access_evidence(user, pk, *, edit=False):
-    """An evidence file for someone who sees its subject, or a reviewer assigned to score it;
-    with `edit`, for those who may change the self-assessment now."""
-    evidence = _get_or_404(
-        Evidence.objects.select_related(
-            *(f"self_assessment__subject__{r}" for r in SUBJECT_RELATED),
-            "self_assessment__subject__unit__authority",
-            "self_assessment__item",
-        ),
-        pk,
-    )
-    subject = evidence.self_assessment.subject
-    scope = scope_for(user)
-    if edit:
-        if may_self_assess(scope, subject):
-            return evidence
-        if sees_subject(scope, subject):
-            raise PermissionDenied
-        raise Http404
-    if sees_subject(scope, subject) or may_self_assess(scope, subject):
-        return evidence
-    access_subject_to_score(user, subject.pk)  # 404 unless assigned
-    return evidence
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -271,12 +121,14 @@ def _subject_rows(user, cycle):
     return (
         queryset.select_related("authority", "unit__authority")
         .annotate(
-            n_claimed=_count(claims),
+            n_claimed=count_subquery(claims),
             claimed_standard=Subquery(standard, output_field=MONEY),
             claimed_bonus=Subquery(bonus, output_field=MONEY),
-            n_evidence=_count(Evidence.objects.filter(self_assessment__subject=OuterRef("pk"))),
-            n_assigned=_count(Assignment.objects.filter(subject=OuterRef("pk"))),
-            n_submitted=_count(sheets.filter(status=ScoreSheet.Status.SUBMITTED)),
+            n_evidence=count_subquery(
+                Evidence.objects.filter(self_assessment__subject=OuterRef("pk"))
+            ),
+            n_assigned=count_subquery(Assignment.objects.filter(subject=OuterRef("pk"))),
+            n_submitted=count_subquery(sheets.filter(status=ScoreSheet.Status.SUBMITTED)),
         )
         .order_by("authority__path", "title", "pk")
     )

@@ -31,20 +31,13 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.scope import scope_for
+from civport.queries import count_subquery
 
 # Levels whose officers log activities and make plans for their area.
 PLAN_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
 ACTIVITY_LEVELS = (Authority.Level.PROVINCIAL, Authority.Level.PORT, Authority.Level.COUNTY)
 # "An authority (port level or above) records an inspection visit."
 INSPECTION_LEVELS = (Authority.Level.NATIONAL, Authority.Level.PROVINCIAL, Authority.Level.PORT)
-
-
-def _count(queryset):
-    """A scalar subquery counting `queryset`'s rows (0 when it has none)."""
-    counted = queryset.order_by().values(
-        n=Func(F("pk"), function="COUNT", output_field=IntegerField())
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _own_units_q(scope, lookup, *, edit=False):
@@ -97,7 +90,7 @@ def plan_list_with_totals(queryset):
         n=Func(F("target_activities"), function="SUM", output_field=IntegerField())
     )
     return queryset.annotate(
-        n_commitments=_count(commitments),
+        n_commitments=count_subquery(commitments),
         n_target=Coalesce(Subquery(targets, output_field=IntegerField()), 0),
     )
 
@@ -119,8 +112,8 @@ def plan_progress(plan):
         Commitment.objects.filter(plan=plan)
         .select_related("area", "unit", "owner_person")
         .annotate(
-            logged=_count(activities),
-            verified=_count(activities.filter(status=Activity.Status.VERIFIED)),
+            logged=count_subquery(activities),
+            verified=count_subquery(activities.filter(status=Activity.Status.VERIFIED)),
         )
         .order_by("area__order", "unit__code", "pk")
     )
@@ -145,7 +138,9 @@ def activity_list_for(user, *, edit=False):
         Activity.objects.filter(q)
         .select_related("authority", "unit")
         .prefetch_related(Prefetch("areas", queryset=ConstructionArea.objects.order_by("order")))
-        .annotate(n_evidence=_count(ActivityEvidence.objects.filter(activity=OuterRef("pk"))))
+        .annotate(
+            n_evidence=count_subquery(ActivityEvidence.objects.filter(activity=OuterRef("pk")))
+        )
         .order_by("-occurred_on", "-pk")
     )
 
@@ -219,10 +214,10 @@ def special_campaign_list_for(user, *, edit=False):
         SpecialCampaign.objects.filter(q)
         .select_related("authority", "theme_area")
         .annotate(
-            n_members=_count(SpecialCampaign.members.through.objects.filter(
+            n_members=count_subquery(SpecialCampaign.members.through.objects.filter(
                 specialcampaign_id=OuterRef("pk")
             )),
-            n_activities=_count(Activity.objects.filter(special_campaign=OuterRef("pk"))),
+            n_activities=count_subquery(Activity.objects.filter(special_campaign=OuterRef("pk"))),
         )
         .order_by("-starts_on", "-pk")
     )  # fmt: skip
@@ -254,8 +249,8 @@ def inspection_list_for(user, *, edit=False):
         Inspection.objects.filter(q)
         .select_related("authority")
         .annotate(
-            n_findings=_count(Finding.objects.filter(inspection=OuterRef("pk"))),
-            n_pending=_count(pending),
+            n_findings=count_subquery(Finding.objects.filter(inspection=OuterRef("pk"))),
+            n_pending=count_subquery(pending),
         )
         .order_by("-visited_on", "-pk")
     )

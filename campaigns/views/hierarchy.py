@@ -10,8 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +40,7 @@ from campaigns.selectors import (
     port_list_for,
     unit_list_for,
 )
+from civport.queries import count_subquery
 
 AUTHORITY_TABS = ("children", "ports", "units", "people")
 # A person form lists at most about this many units; above it the user picks an authority first.
@@ -48,14 +48,6 @@ PERSON_UNIT_CHOICES_MAX = 200
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _count(queryset):
-    """A scalar subquery counting `queryset`'s rows (0 when it has none)."""
-    counted = queryset.order_by().values(
-        n=Func(F("pk"), function="COUNT", output_field=IntegerField())
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _paginate(request, queryset):
@@ -280,18 +272,18 @@ class HomeView(ScopedView):
             authority_cards = list(
                 roots.select_related("parent")
                 .annotate(
-                    n_children=_count(
+                    n_children=count_subquery(
                         Authority.objects.filter(path__startswith=OuterRef("path")).exclude(
                             pk=OuterRef("pk")
                         )
                     ),
-                    n_ports=_count(
+                    n_ports=count_subquery(
                         Port.objects.filter(authority__path__startswith=OuterRef("path"))
                     ),
-                    n_units=_count(
+                    n_units=count_subquery(
                         Unit.objects.filter(authority__path__startswith=OuterRef("path"))
                     ),
-                    n_people=_count(
+                    n_people=count_subquery(
                         Person.objects.filter(unit__authority__path__startswith=OuterRef("path"))
                     ),
                 )
@@ -303,12 +295,12 @@ class HomeView(ScopedView):
                 Unit.objects.filter(pk__in=unit_ids)
                 .select_related("authority", "port")
                 .annotate(
-                    n_people=_count(
+                    n_people=count_subquery(
                         Person.objects.filter(
                             Q(unit_id=OuterRef("pk")) | Q(unit__parent_id=OuterRef("pk"))
                         )
                     ),
-                    n_sub_units=_count(Unit.objects.filter(parent_id=OuterRef("pk"))),
+                    n_sub_units=count_subquery(Unit.objects.filter(parent_id=OuterRef("pk"))),
                 )
                 .order_by("code")
             )
@@ -352,7 +344,7 @@ class AuthorityDetailView(ScopedView):
             Authority.objects.filter(pk=authority.pk)
             .values(
                 leading_group_name=F("leading_group__name"),
-                **{f"n_{name}": _count(qs) for name, qs in querysets.items()},
+                **{f"n_{name}": count_subquery(qs) for name, qs in querysets.items()},
             )
             .get()
         )
