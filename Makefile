@@ -59,6 +59,7 @@ demo: migrate
 	@if $(PY) manage.py help seed_demo > /dev/null 2>&1; then \
 		$(PY) manage.py seed_demo; \
 	else echo "note: manage.py seed_demo is not available; starting without demo data"; fi
+	$(PY) manage.py schedules_install
 
 run: migrate compilemessages collectstatic demo
 	@echo "civport on http://$(ADDRESS)/  (demo password: \$$CIVPORT_DEMO_PASSWORD, default civport-demo)"

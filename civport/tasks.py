@@ -4,6 +4,10 @@ from celery import shared_task
 from django.apps import apps
 from django.db import connection
 
+# The notification e-mail task lives with the engine; importing it here registers it with every
+# worker, whatever apps' task modules the worker loads.
+from civport.notifications import notification_email_task  # noqa: F401
+
 
 @shared_task(name="civport.healthcheck_roundtrip", soft_time_limit=30, time_limit=60)
 def healthcheck_roundtrip():
