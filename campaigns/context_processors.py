@@ -13,6 +13,7 @@ MAX_GRANT_LINKS = 3
 # anyone holding a role at an authority (port officer and above, the national office sees all);
 # "unit": a unit contact; "filing": provincial officers and the national office; "all": both.
 WORK_ENTRIES = (
+    ("campaigns:dashboard", _noop("My dashboard"), "all"),
     ("campaigns:filing-list", _noop("Filings"), "filing"),
     ("campaigns:plan-list", _noop("Co-construction plans"), "authority"),
     ("campaigns:activity-list", _noop("Activities"), "all"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import filings, hierarchy, imports, public, work
+from campaigns.views import dashboards, filings, hierarchy, imports, public, work
 
 app_name = "campaigns"
 
@@ -34,4 +34,5 @@ urlpatterns = [
     *filings.urlpatterns,
     *work.urlpatterns,
     *public.urlpatterns,
+    *dashboards.urlpatterns,
 ]
