@@ -68,7 +68,7 @@ def _chunks(items, size):
 # -- the score matrix --------------------------------------------------------------------------
 def score_matrix_headers(items):
     return [
-        _("title"),
+        _("name"),
         _("category"),
         _("province"),
         _("reviewer"),
@@ -137,7 +137,7 @@ def score_matrix_xlsx(review):
 def ranking_headers():
     return [
         _("rank"),
-        _("title"),
+        _("name"),
         _("category"),
         _("province"),
         _("sheets submitted"),

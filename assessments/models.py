@@ -386,7 +386,7 @@ class Subject(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=60, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     authority = models.ForeignKey(
