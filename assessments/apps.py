@@ -15,4 +15,8 @@ class AssessmentsConfig(AppConfig):
         from assessments.cycle_dossier import cycle_dossier
 
         dossiers.register("campaigns.unit", cycle_dossier)
+        # An annual cycle's subjects are units, categorised by the unit's category.
+        from campaigns.models import Unit
+
+        dossiers.register_categories(Unit.Category.choices)
         from assessments import dashboard_panels  # noqa: F401 (registers its panel on import)

@@ -32,3 +32,17 @@ def dossier_for(subject):
     if provider is not None:
         return provider(subject)
     return Dossier("assessments/dossiers/_summary.html", {"subject": subject})
+
+
+# Subjects carry a category code (an award title, a unit category …) set by the app that attached
+# them; that app also registers the codes' labels, so screens show 全国文明口岸, not its code.
+_category_labels = {}
+
+
+def register_categories(choices):
+    """Register (code, label) pairs, e.g. a TextChoices' `.choices`."""
+    _category_labels.update(dict(choices))
+
+
+def category_label(code):
+    return str(_category_labels.get(code, code)) if code else ""

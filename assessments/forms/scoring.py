@@ -40,6 +40,7 @@ class QueueFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Title")}),
     )
+    category = forms.ChoiceField(label=gettext_lazy("category"), required=False)
     province = forms.TypedChoiceField(
         label=gettext_lazy("province"), required=False, coerce=int, empty_value=None
     )
@@ -49,8 +50,9 @@ class QueueFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, province_choices=(), **kwargs):
+    def __init__(self, *args, province_choices=(), category_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Any category")), *category_choices]
         self.fields["province"].choices = [("", _("Any province")), *province_choices]
         style_widgets(self)
 
@@ -63,6 +65,8 @@ class QueueFilterForm(forms.Form):
             queue = queue.filter(sheet_status=data["status"])
         if data["q"].strip():
             queue = queue.filter(subject__title__icontains=data["q"].strip())
+        if data["category"]:
+            queue = queue.filter(subject__category=data["category"])
         if data["province"]:
             queue = queue.filter(subject__province_id=data["province"])
         if data["due"]:

@@ -25,7 +25,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from assessments.access import access_subject_to_score
-from assessments.dossiers import dossier_for
+from assessments.dossiers import category_label, dossier_for
 from assessments.forms.scoring import ConflictForm, QueueFilterForm, ScoreSheetForm
 from assessments.models import Item, ScoreSheet, VetoCondition
 from assessments.selectors import queue_for, queue_progress
@@ -46,15 +46,23 @@ from campaigns.forms import apply_service_errors
 def queue(request):
     """The signed-in user's assignments, filtered, with the progress over all of them."""
     assignments = queue_for(request.user)
-    province_choices = list(
-        assignments.exclude(subject__province=None)
-        .order_by("subject__province__name")
-        .values_list("subject__province_id", "subject__province__name")
+    # Categories and provinces in one read of the queue's distinct pairs.
+    pairs = list(
+        assignments.order_by()
+        .values_list("subject__category", "subject__province_id", "subject__province__name")
         .distinct()
     )
-    form = QueueFilterForm(request.GET or None, province_choices=province_choices)
+    province_choices = sorted({(pk, name) for _c, pk, name in pairs if pk}, key=lambda p: p[1])
+    category_choices = sorted(
+        {(code, category_label(code)) for code, _p, _n in pairs if code}, key=lambda c: c[1]
+    )
+    form = QueueFilterForm(
+        request.GET or None, province_choices=province_choices, category_choices=category_choices
+    )
     page = Paginator(form.filter(assignments), settings.PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    for assignment in page.object_list:
+        assignment.category_label = category_label(assignment.subject.category)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -602,3 +602,19 @@ def test_a_bonus_error_is_shown_with_the_bonus_items_and_in_the_summary(subject)
     )
     assert form.bonus_errors == ["B1、B2 合计 6 分，上限 5 分"]
     assert (None, "B1、B2 合计 6 分，上限 5 分") in form.error_summary()
+
+
+def test_queue_filters_by_category_and_shows_its_registered_label(client, crowd, gd_reviewer):
+    from assessments.dossiers import register_categories
+
+    register_categories([("advanced_individual", "全国共建文明口岸先进个人")])
+    login(client, gd_reviewer)
+    response = client.get(reverse("assessments:queue"))
+    choices = dict(response.context["form"].fields["category"].choices)
+    assert choices["advanced_individual"] == "全国共建文明口岸先进个人"
+    assert set(choices) == {"", "advanced_unit", "advanced_individual", "port"}
+    response = client.get(reverse("assessments:queue"), {"category": "advanced_individual"})
+    rows = response.context["page"].object_list
+    assert len(rows) == 9  # three people in each of the three port authorities
+    assert {row.category_label for row in rows} == {"全国共建文明口岸先进个人"}
+    assert "全国共建文明口岸先进个人" in response.content.decode()
