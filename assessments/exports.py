@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from assessments.dossiers import category_label
 from assessments.models import ScoreSheet, Subject
 from assessments.selectors import (
     normalised_scores,
@@ -96,7 +97,7 @@ def score_matrix_rows(review, items):
             codes = vetoes.get(sheet.pk, [])
             yield [
                 subject.title,
-                subject.category,
+                category_label(subject.category),
                 subject.province.name if subject.province else "",
                 _reviewer_name(sheet.reviewer),
                 str(statuses[sheet.status]),
@@ -112,7 +113,7 @@ def score_matrix_rows(review, items):
         subject = assignment.subject
         yield [
             subject.title,
-            subject.category,
+            category_label(subject.category),
             subject.province.name if subject.province else "",
             _reviewer_name(assignment.member.user),
             not_started,
@@ -160,7 +161,7 @@ def ranking_rows(review):
             # A vetoed subject is disqualified: it keeps its place at the end, without a rank.
             None if row.is_vetoed else row.rank,
             row.title,
-            row.category,
+            category_label(row.category),
             details[row.pk]["province"],
             row.sheets_submitted,
             row.score,

@@ -4,6 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assessments.dossiers import category_label
 from assessments.models import Review
 from campaigns.forms import freeze_choices, style_widgets
 
@@ -84,7 +85,9 @@ class RankingFilterForm(forms.Form):
 
     def __init__(self, *args, categories, provinces, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("all categories"))] + [(c, c) for c in categories]
+        self.fields["category"].choices = [("", _("all categories"))] + [
+            (c, category_label(c)) for c in categories
+        ]
         self.fields["province"].choices = [("", _("all provinces"))] + [
             (str(pk), name) for pk, name in provinces
         ]
