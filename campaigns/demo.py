@@ -32,6 +32,7 @@ from campaigns.demo_regions import (
     SURNAMES,
     SUSPENDED,
 )
+from campaigns.demo_work import seed_work
 from campaigns.models import (
     Agency,
     Authority,
@@ -531,4 +532,5 @@ def seed_demo(*, password):
     seed_leading_groups(hierarchy, stats)
     seed_units_and_people(hierarchy, stats)
     seed_accounts(hierarchy, stats, password=password)
+    seed_work(stats)
     return stats
