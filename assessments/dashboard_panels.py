@@ -77,7 +77,7 @@ def assessment_profile(*, authority=None, unit=None):
             len(scored),
         ) % {"cycle": cycle_name, "date": published, "count": len(scored)}
     return AreaPanel(
-        title=_("Assessment profile (% of points)"),
+        title=_("Assessment profile (percent of points)"),
         caption=caption,
         values=_mean_profile(scored),
     )

@@ -136,7 +136,7 @@ def _breakdown_charts(data):
             "bar",
             labels,
             [
-                (_("Open"), [r.counts.rectifications_open for r in rows]),
+                (_("Not closed"), [r.counts.rectifications_open for r in rows]),
                 (_("Overdue"), [r.counts.rectifications_overdue for r in rows]),
             ],
             horizontal=True,
@@ -274,7 +274,7 @@ def port_dashboard(request, pk):
                 "bar",
                 [u.name for u in pending_units],
                 [
-                    (_("Open"), [u.open for u in pending_units]),
+                    (_("Awaiting answer"), [u.open for u in pending_units]),
                     (_("Sent back"), [u.sent_back for u in pending_units]),
                     (_("Answered, awaiting verification"), [u.answered for u in pending_units]),
                 ],

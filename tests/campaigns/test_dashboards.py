@@ -31,6 +31,7 @@ from campaigns.models import (
     Rectification,
 )
 from campaigns.selectors.public import survey_satisfaction_for_port
+from campaigns.selectors.work import plan_progress
 from campaigns.services import filings as filing_services
 from campaigns.services import public as public_services
 from campaigns.services import work as services
@@ -784,3 +785,22 @@ def test_rectifications_and_feedback_match_their_models(small):
     data = dashboards.breakdown(small.national, year=YEAR, today=TODAY)
     assert data.total.rectifications_open == Rectification.objects.exclude(status="closed").count()
     assert data.total.feedback_received == Feedback.objects.count()
+
+
+def test_progress_counts_as_the_plan_page_does(many, port_officer, unit_contact):
+    """The dashboards' progress (two indexed counts) equals the plan page's (`plan_progress`),
+    including an activity logged by the authority with a unit among the participants."""
+    sz = many.sz
+    log(port_officer, sz.authority, ["safety", "culture"], participants=sz.units, verified=True)
+    log(port_officer, sz.authority, ["service"], unit=sz.units[1], participants=[sz.units[1]])
+    plan = Plan.objects.get(authority=sz.authority, year=YEAR)
+    expected = [(c.pk, c.logged, c.verified) for c in plan_progress(plan)]
+    assert any(logged for _pk, logged, _v in expected)
+    ours = dashboards.plan_commitments_with_progress(plan)
+    assert [(c.pk, c.logged, c.verified) for c in ours] == expected
+    for unit in sz.units:
+        mine = dashboards.commitments_with_progress(port_officer, unit, YEAR)
+        assert {(c.pk, c.logged, c.verified) for c in mine} == {
+            row for row in expected if row[0] in {c.pk for c in mine}
+        }
+        assert {c.pk for c in mine} == {c.pk for c in plan.commitments.filter(unit=unit)}
