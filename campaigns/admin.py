@@ -6,6 +6,9 @@ audit entry) and imported through the same all-or-nothing engine as the portal
 revoked through `membership_grant` / `membership_revoke`, which keep the guardian permission in
 step. Only staff of the national office (or superusers) see any of it; nothing here is deleted,
 since every record is referenced from elsewhere: deactivate it instead.
+
+The campaign's work, the provinces' filings and what the public sends are shown read-only (their
+workflows belong to the services), with a few service-backed actions.
 """
 
 from django import forms
@@ -16,6 +19,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 
@@ -23,22 +28,46 @@ from campaigns import services
 from campaigns.forms import ImportUploadForm
 from campaigns.imports import delete_stored, import_records, load_stored, store_upload
 from campaigns.models import (
+    Activity,
+    ActivityEvidence,
     Agency,
+    Agreement,
     Authority,
     AuthorityGroupObjectPermission,
     AuthorityUserObjectPermission,
+    Commitment,
     ConstructionArea,
+    Consultation,
+    Feedback,
+    Filing,
+    FilingAttachment,
+    FilingVersion,
+    Finding,
+    Inspection,
     LeadingGroup,
     LeadingGroupMember,
     Membership,
     Person,
+    Plan,
     Port,
+    Rectification,
+    RectificationEvidence,
+    SpecialCampaign,
+    Survey,
+    SurveyDimension,
+    SurveyGroup,
+    SurveyInvitation,
+    SurveyRating,
+    SurveyResponse,
     Unit,
     UnitGroupObjectPermission,
     UnitUserObjectPermission,
 )
 from campaigns.resources import AuthorityResource, PersonResource, PortResource, UnitResource
 from campaigns.scope import scope_for
+from campaigns.services import filings as filing_services
+from campaigns.services import public as public_services
+from campaigns.services import work as work_services
 
 ADMIN_TOKEN_SALT = "campaigns.admin.import"
 ADMIN_TOKEN_MAX_AGE = 2 * 3600
@@ -428,3 +457,352 @@ class UserGrantAdmin(GrantAdmin):
 class GroupGrantAdmin(GrantAdmin):
     list_select_related = ("content_object", "permission", "group")
     search_fields = ("group__name", "content_object__name")
+
+
+# --- the campaign's work, filings and what the public sends ------------------------------------
+#
+# These records move through workflows (submit, answer, verify, close …) whose rules live in the
+# services, so the admin shows them read-only; the few transitions that need nothing but the
+# record are offered as actions that call the service for each selected row. Stored files are
+# left out: they are served only after an access check, never from a plain media address.
+
+
+class ReadOnlyAdmin(NationalOfficeAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        # Every field the page shows, the automatic dates included; left-out fields stay out.
+        opts = self.model._meta
+        return [
+            field.name
+            for field in [*opts.fields, *opts.many_to_many]
+            if not field.auto_created and field.name not in (self.exclude or ())
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    select_related = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_view_permission(self, request, obj=None):
+        return is_national_staff(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def run_service(modeladmin, request, queryset, call, done):
+    """Call `call(actor=, obj=)` for each selected row, each in its own transaction; report how
+    many went through and why any did not."""
+    count = 0
+    for obj in queryset:
+        try:
+            call(actor=request.user, obj=obj)
+        except ValidationError as exc:
+            for message in exc.messages:
+                modeladmin.message_user(
+                    request,
+                    _("%(object)s: %(reason)s") % {"object": obj, "reason": message},
+                    messages.WARNING,
+                )
+        else:
+            count += 1
+    if count:
+        modeladmin.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+
+
+FILE_FIELDS = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+
+
+class FilingVersionInline(ReadOnlyInline):
+    model = FilingVersion
+    fields = ("number", "title", "submitted_by", "submitted_at", "outcome", "comments")
+    select_related = ("filing__authority", "submitted_by")
+
+
+class FilingAttachmentInline(ReadOnlyInline):
+    model = FilingAttachment
+    fields = (*FILE_FIELDS, "removed_at")
+    select_related = ("filing__authority", "uploaded_by")
+
+
+@admin.register(Filing)
+class FilingAdmin(ReadOnlyAdmin):
+    list_display = ("authority", "kind", "title", "status", "version_count", "submitted_at")
+    list_filter = ("kind", "status")
+    search_fields = ("title", "authority__name", "authority__code")
+    list_select_related = ("authority",)
+    inlines = [FilingVersionInline, FilingAttachmentInline]
+    actions = ["acknowledge"]
+
+    @admin.action(description=_lazy("Acknowledge the submitted version"))
+    def acknowledge(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: filing_services.filing_acknowledge(actor=actor, filing=obj),
+            lambda n: ngettext(
+                "%(count)s filing acknowledged.", "%(count)s filings acknowledged.", n
+            ),
+        )
+
+
+@admin.register(FilingVersion)
+class FilingVersionAdmin(ReadOnlyAdmin):
+    list_display = ("filing", "number", "title", "submitted_at", "outcome", "answered_at")
+    list_filter = ("outcome",)
+    search_fields = ("title", "filing__authority__name")
+    list_select_related = ("filing__authority",)
+
+
+@admin.register(FilingAttachment)
+class FilingAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "filing", "content_type", "size", "uploaded_at", "removed_at")
+    search_fields = ("original_name", "filing__authority__name")
+    list_select_related = ("filing__authority",)
+    exclude = ("file",)
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "title", "authority", "due_on", "status", "reference")
+    list_filter = ("status",)
+    search_fields = ("title", "unit__name", "authority__name", "reference")
+    list_select_related = ("unit", "authority")
+
+
+class CommitmentInline(ReadOnlyInline):
+    model = Commitment
+    fields = ("area", "unit", "goal", "owner_person", "owner_name", "due_on", "target_activities")
+    select_related = ("area", "unit", "owner_person")
+
+
+@admin.register(Plan)
+class PlanAdmin(ReadOnlyAdmin):
+    list_display = ("title", "authority", "year", "status", "published_at")
+    list_filter = ("year", "status")
+    search_fields = ("title", "authority__name")
+    list_select_related = ("authority",)
+    inlines = [CommitmentInline]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "unit", "area", "owner_person", "owner_name", "due_on")
+    list_filter = ("area",)
+    search_fields = ("goal", "unit__name", "plan__title")
+    list_select_related = ("plan", "unit", "area", "owner_person")
+
+
+@admin.register(SpecialCampaign)
+class SpecialCampaignAdmin(ReadOnlyAdmin):
+    list_display = ("name", "authority", "theme_area", "starts_on", "ends_on")
+    list_filter = ("theme_area",)
+    search_fields = ("name", "authority__name")
+    list_select_related = ("authority", "theme_area")
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ReadOnlyAdmin):
+    list_display = ("title", "kind", "authority", "signed_on", "valid_until")
+    list_filter = ("kind",)
+    search_fields = ("title", "authority__name")
+    list_select_related = ("authority",)
+    exclude = ("file",)
+
+
+class ActivityEvidenceInline(ReadOnlyInline):
+    model = ActivityEvidence
+    fields = FILE_FIELDS
+    select_related = ("activity", "uploaded_by")
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_on", "title", "form", "authority", "unit", "status")
+    list_filter = ("status", "form")
+    search_fields = ("title", "unit__name", "authority__name")
+    list_select_related = ("authority", "unit")
+    inlines = [ActivityEvidenceInline]
+    actions = ["verify"]
+
+    @admin.action(description=_lazy("Verify the submitted activities"))
+    def verify(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: work_services.activity_verify(actor=actor, activity=obj),
+            lambda n: ngettext("%(count)s activity verified.", "%(count)s activities verified.", n),
+        )
+
+
+@admin.register(ActivityEvidence)
+class ActivityEvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "activity", "content_type", "size", "uploaded_at")
+    search_fields = ("original_name", "activity__title")
+    list_select_related = ("activity",)
+    exclude = ("file",)
+
+
+class FindingInline(ReadOnlyInline):
+    model = Finding
+    fields = ("text", "created_at")
+
+
+class RectificationInline(ReadOnlyInline):
+    model = Rectification
+    fields = ("finding", "owner_unit", "due_on", "status", "closed_at")
+    select_related = ("finding", "owner_unit")
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    list_display = ("visited_on", "inspectors", "authority")
+    search_fields = ("inspectors", "summary", "authority__name")
+    list_select_related = ("authority",)
+    inlines = [FindingInline, RectificationInline]
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "inspection", "created_at")
+    search_fields = ("text",)
+    list_select_related = ("inspection",)
+
+
+class RectificationEvidenceInline(ReadOnlyInline):
+    model = RectificationEvidence
+    fields = FILE_FIELDS
+    select_related = ("rectification__finding", "uploaded_by")
+
+
+@admin.register(Rectification)
+class RectificationAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "inspection", "owner_unit", "due_on", "status", "closed_at")
+    list_filter = ("status",)
+    search_fields = ("finding__text", "owner_unit__name")
+    list_select_related = ("finding", "inspection", "owner_unit")
+    inlines = [RectificationEvidenceInline]
+    actions = ["close"]
+
+    def get_queryset(self, request):
+        # The item is named by its finding's text (the change page's title too).
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    @admin.action(description=_lazy("Close the answered items"))
+    def close(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: work_services.rectification_close(actor=actor, item=obj),
+            lambda n: ngettext(
+                "%(count)s rectification item closed.",
+                "%(count)s rectification items closed.",
+                n,
+            ),
+        )
+
+
+@admin.register(RectificationEvidence)
+class RectificationEvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "rectification", "content_type", "size", "uploaded_at")
+    search_fields = ("original_name",)
+    list_select_related = ("rectification__finding",)
+    exclude = ("file",)
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "port", "status", "answered_at", "closed_at")
+    list_filter = ("kind", "status")
+    search_fields = ("text", "port__name")
+    list_select_related = ("port",)
+    # Only the submitter's code opens an item; its hash is of no use to anyone here.
+    exclude = ("tracking_hash",)
+
+
+class SurveyGroupInline(ReadOnlyInline):
+    model = SurveyGroup
+    fields = ("order", "name")
+
+
+class SurveyDimensionInline(ReadOnlyInline):
+    model = SurveyDimension
+    fields = ("order", "name")
+
+
+@admin.register(Survey)
+class SurveyAdmin(ReadOnlyAdmin):
+    list_display = ("title", "port", "mode", "status", "period_start", "period_end")
+    list_filter = ("status", "mode")
+    search_fields = ("title", "port__name")
+    list_select_related = ("port",)
+    inlines = [SurveyGroupInline, SurveyDimensionInline]
+    actions = ["close"]
+
+    @admin.action(description=_lazy("Close the open surveys"))
+    def close(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda actor, obj: public_services.survey_close(actor=actor, survey=obj),
+            lambda n: ngettext("%(count)s survey closed.", "%(count)s surveys closed.", n),
+        )
+
+
+@admin.register(SurveyGroup, SurveyDimension)
+class SurveyPartAdmin(ReadOnlyAdmin):
+    list_display = ("name", "survey", "order")
+    search_fields = ("name", "survey__title")
+    list_select_related = ("survey",)
+
+
+@admin.register(SurveyInvitation)
+class SurveyInvitationAdmin(ReadOnlyAdmin):
+    list_display = ("code", "survey", "created_at", "used_at")
+    search_fields = ("code", "survey__title")
+    list_select_related = ("survey",)
+
+
+class SurveyRatingInline(ReadOnlyInline):
+    model = SurveyRating
+    fields = ("agency", "dimension", "score")
+    select_related = ("agency", "dimension")
+    show_change_link = False
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ReadOnlyAdmin):
+    list_display = ("submitted_at", "survey", "group", "invitation")
+    search_fields = ("survey__title", "comment")
+    list_select_related = ("survey", "group", "invitation")
+    inlines = [SurveyRatingInline]
+
+
+@admin.register(SurveyRating)
+class SurveyRatingAdmin(ReadOnlyAdmin):
+    list_display = ("response", "agency", "dimension", "score")
+    list_filter = ("score",)
+    list_select_related = ("response__survey", "agency", "dimension")
