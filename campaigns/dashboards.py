@@ -199,10 +199,6 @@ class Counts:
         """Anything besides filings (which only provinces make)."""
         return any(getattr(self, name) for name in self.SUMMED[2:])
 
-    @property
-    def feedback_handled_percent(self):
-        return percent(self.feedback_handled, self.feedback_received)
-
 
 @dataclass
 class BreakdownRow:
@@ -369,10 +365,6 @@ class AreaRow:
     logged: int = 0  # activities toward the plan, each commitment counted up to its target
     panel_values: list = field(default_factory=list)  # one per panel, None when missing
 
-    @property
-    def plan_percent(self):
-        return percent(self.logged, self.target, places=Decimal(1))
-
 
 @dataclass
 class UnitRectifications:
@@ -429,10 +421,6 @@ class PortDashboard:
     def plan_percent(self):
         return percent(self.plan_logged, self.plan_target, places=Decimal(1))
 
-    @property
-    def feedback_handled_percent(self):
-        return percent(self.feedback_handled, self.feedback_received)
-
 
 def _area_rows(areas, counts):
     """`counts` maps an area id to (activities, verified)."""
@@ -457,7 +445,7 @@ def _with_progress_percent(commitments):
 def port_dashboard(authority, *, year, today):
     """The port (or county) authority's year: activities per area, its plan's progress, its
     units' rectification items, feedback and satisfaction per port, and the registered panels.
-    Eleven queries with a plan for the year (ten without), plus one per panel provider."""
+    Nine queries with a plan for the year (eight without), plus one per panel provider."""
     start, end, begins, ends = year_bounds(year)
     path = authority.path
     areas = list(ConstructionArea.objects.order_by("order"))
@@ -648,7 +636,7 @@ def plan_commitments_with_progress(plan):
 
 def unit_dashboard(user, unit, *, year, today):
     """A unit's year: its activities per area, its rectification items, its commitments with
-    their progress, and the registered panels. Seven queries, plus one per panel provider."""
+    their progress, and the registered panels. Six queries, plus one per panel provider."""
     start, end, begins, ends = year_bounds(year)
     areas = list(ConstructionArea.objects.order_by("order"))
     activities = _unit_activities(unit, start, end)

@@ -181,6 +181,7 @@ def national_dashboard(request):
         rows=_breakdown_rows(data),
         area_labels=[dashboards.area_label(a) for a in data.areas],
         charts=_breakdown_charts(data),
+        province_count=sum(1 for r in data.rows if not r.is_node),
         provinces_filed_all=sum(
             1 for r in data.rows if not r.is_node and r.counts.filings_filed == FILING_KINDS
         ),
