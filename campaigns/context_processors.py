@@ -53,7 +53,8 @@ def section(label, entries, landing=None):
         "label": label,
         "url": url,
         "active": any(entry["active"] for entry in entries),
-        "items": entries,
+        # Not "items": a template would find every dict's items() method under that name.
+        "entries": entries,
     }
 
 
