@@ -86,6 +86,9 @@ def synthetic_counts():
 @transaction.atomic
 def delete_synthetic():
     """Remove every synthetic row, children first (the foreign keys protect their parents)."""
+    from campaigns import scale_work  # it builds on this module's names
+
+    scale_work.delete_synthetic()
     Person.objects.filter(code__startswith=PREFIX).delete()
     Unit.objects.filter(code__startswith=PREFIX, parent__isnull=False).delete()
     Unit.objects.filter(code__startswith=PREFIX).delete()
@@ -251,11 +254,16 @@ class ScaleResult:
 
 def seed_scale(*, units=6000, people=20000, ports=TOTAL_PORTS, reset=False, seed=SCALE_SEED):
     """Build the data set; with existing synthetic data and no `reset`, do nothing."""
+    from campaigns import scale_work  # it builds on this module's names
+
     started = time.monotonic()
     if reset:
         delete_synthetic()
     elif synthetic_present():
-        return ScaleResult(True, time.monotonic() - started, synthetic_counts(), {})
+        # The campaign's work is built on existing units when it is missing, else skipped too.
+        work = scale_work.seed_work()
+        counts = {**synthetic_counts(), **work.counts}
+        return ScaleResult(work.skipped, time.monotonic() - started, counts, work.timings)
     run = ScaleRun(units=units, people=people, ports=ports, rng=random.Random(seed))
     timings = {}
     with transaction.atomic():
@@ -263,4 +271,7 @@ def seed_scale(*, units=6000, people=20000, ports=TOTAL_PORTS, reset=False, seed
             step_started = time.monotonic()
             step(run)
             timings[step.__name__.removeprefix("step_")] = time.monotonic() - step_started
-    return ScaleResult(False, time.monotonic() - started, synthetic_counts(), timings)
+        # The campaign's work on the units just made (campaigns.scale_work).
+        timings.update(scale_work.seed_work().timings)
+    counts = {**synthetic_counts(), **scale_work.synthetic_counts()}
+    return ScaleResult(False, time.monotonic() - started, counts, timings)
