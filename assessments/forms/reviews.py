@@ -2,11 +2,13 @@
 (the review, the panel seats on offer, the filter choices) from the view; the services decide."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from assessments.dossiers import category_label
 from assessments.models import Review
-from campaigns.forms import freeze_choices, style_widgets
+from assessments.services.reviews import MAX_REVIEWERS_PER_SUBJECT
+from campaigns.forms import DateInput, freeze_choices, style_widgets
 
 # The phase a review may move to from each phase. Closing stops scoring; a closed review can be
 # opened again (a reopened sheet needs an open review to be rescored).
@@ -101,3 +103,128 @@ class RankingFilterForm(forms.Form):
             "category": self.cleaned_data["category"],
             "province": self.cleaned_data["province"],
         }
+
+
+# --- creating a review and managing its panel -------------------------------------------------
+
+
+def scheme_label(scheme):
+    """A scheme in a choice list, with its owner (`schemes` select their authority)."""
+    return _("%(scheme)s (%(authority)s)") % {"scheme": scheme, "authority": scheme.authority.name}
+
+
+class ReviewCreateForm(forms.Form):
+    """A new review. `authorities` are those the user runs reviews for; `schemes` the published
+    schemes any of them may use. Which scheme fits which authority is the service's check."""
+
+    name = forms.CharField(label=_("name"), max_length=120)
+    round_key = forms.CharField(
+        label=_("round"),
+        max_length=60,
+        help_text=_("What the review belongs to, such as 2025-2026; one review per round."),
+    )
+    authority = forms.ModelChoiceField(label=_("authority"), queryset=None)
+    scheme = forms.ModelChoiceField(
+        label=_("scheme"),
+        queryset=None,
+        help_text=_(
+            "Published schemes only: the national templates and your province's own versions."
+        ),
+    )
+    reviewers_per_subject = forms.IntegerField(
+        label=_("reviewers per subject"),
+        min_value=1,
+        max_value=MAX_REVIEWERS_PER_SUBJECT,
+        initial=5,
+    )
+    due_on = forms.DateField(label=_("due on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, authorities, schemes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = authorities
+        self.fields["scheme"].queryset = schemes
+        self.fields["scheme"].label_from_instance = scheme_label
+        freeze_choices(self)
+        style_widgets(self)
+
+    def full_clean(self):
+        super().full_clean()
+        style_widgets(self)
+
+
+class PanelUnitOwnerForm(forms.Form):
+    """A small GET form: the authority whose units the panel forms offer, when the review's
+    authority has too many units to list them all."""
+
+    owner = forms.ModelChoiceField(label=_("authority of the listed units"), queryset=None)
+
+    def __init__(self, *args, authorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = authorities
+        freeze_choices(self)
+        style_widgets(self)
+
+
+class PanelMemberWhereForm(forms.Form):
+    """Where a reviewer works, for the conflict-of-interest rule. `units` is the list on offer
+    (the review's units, or one authority's when there are many); on a POST it is the whole
+    review's, so any unit within the review validates."""
+
+    unit = forms.ModelChoiceField(
+        label=_("own unit"),
+        queryset=None,
+        required=False,
+        help_text=_("The reviewer cannot score this unit."),
+    )
+    authority = forms.ModelChoiceField(
+        label=_("own authority"),
+        queryset=None,
+        required=False,
+        help_text=_("The reviewer cannot score any subject of this authority."),
+    )
+
+    def __init__(self, *args, units, authorities, units_help=None, unit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if unit_label is not None:
+            self.fields["unit"].label_from_instance = unit_label
+        self.fields["authority"].queryset = authorities
+        if units_help:
+            self.fields["unit"].help_text = units_help
+        if not self.is_bound:
+            # Read the choices now (one query each), so rendering runs none.
+            freeze_choices(self)
+        style_widgets(self)
+
+    def full_clean(self):
+        super().full_clean()
+        style_widgets(self)
+
+
+class PanelMemberAddForm(PanelMemberWhereForm):
+    """A reviewer is added by username: the office does not see the whole list of accounts."""
+
+    username = forms.CharField(label=_("username"), max_length=150)
+    field_order = ["username", "unit", "authority"]
+
+    def __init__(self, *args, review, **kwargs):
+        self.review = review
+        super().__init__(*args, **kwargs)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _(
+                    "No active account has the username “%(username)s”. Check the spelling, or "
+                    "ask the system administrator to create the account."
+                ),
+                params={"username": username},
+            )
+        if self.review.panel.filter(user=user).exists():
+            raise forms.ValidationError(
+                _("%(username)s is on the panel already."), params={"username": username}
+            )
+        self.user = user
+        return username

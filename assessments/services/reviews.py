@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.models import (
     Assignment,
@@ -35,14 +36,43 @@ def _score_permission():
     return Permission.objects.get(content_type__app_label="assessments", codename=SCORE_SUBJECT)
 
 
+MAX_REVIEWERS_PER_SUBJECT = 9
+
+
+def scheme_usable_by(scheme, authority):
+    """A review runs on a published scheme of its own authority or of one above it (a national
+    template, the province's own version)."""
+    return scheme.is_published and authority.path.startswith(scheme.authority.path)
+
+
 @transaction.atomic
 def review_create(
     *, actor, name, round_key, authority, scheme, reviewers_per_subject=5, due_on=None
 ):
+    name, round_key = (name or "").strip(), (round_key or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Give the review a name.")
+    if not round_key:
+        errors["round_key"] = _("Give the round the review belongs to, such as 2025-2026.")
     if not scheme.is_published:
-        raise ValidationError({"scheme": _("A review scores on a published scheme only.")})
-    if Review.objects.filter(round_key=round_key, authority=authority).exists():
-        raise ValidationError(_("This authority has a review for this round already."))
+        errors["scheme"] = _("A review scores on a published scheme only.")
+    elif not scheme_usable_by(scheme, authority):
+        errors["scheme"] = _(
+            "“%(scheme)s” belongs to another authority; choose a scheme of %(authority)s or a "
+            "national template."
+        ) % {"scheme": scheme, "authority": authority.name}
+    if not 1 <= (reviewers_per_subject or 0) <= MAX_REVIEWERS_PER_SUBJECT:
+        errors["reviewers_per_subject"] = _("A subject needs between 1 and %(max)d reviewers.") % {
+            "max": MAX_REVIEWERS_PER_SUBJECT
+        }
+    if round_key and Review.objects.filter(round_key=round_key, authority=authority).exists():
+        errors["round_key"] = _("%(authority)s has a review for the round %(round)s already.") % {
+            "authority": authority.name,
+            "round": round_key,
+        }
+    if errors:
+        raise ValidationError(errors)
     review = Review(
         name=name,
         round_key=round_key,
@@ -82,25 +112,151 @@ def review_set_phase(*, actor, review, phase):
     return review
 
 
+def _where_errors(review, unit, authority):
+    """Where a reviewer works must lie within the review's authority."""
+    errors = {}
+    if authority is not None and (
+        authority.pk == review.authority_id or not authority.path.startswith(review.authority.path)
+    ):
+        errors["authority"] = _("Choose an authority within %(authority)s.") % {
+            "authority": review.authority.name
+        }
+    if unit is not None:
+        if not unit.authority.path.startswith(review.authority.path):
+            errors["unit"] = _("Choose a unit within %(authority)s.") % {
+                "authority": review.authority.name
+            }
+        elif authority is not None and not unit.authority.path.startswith(authority.path):
+            errors["unit"] = _("%(unit)s does not belong to %(authority)s.") % {
+                "unit": unit.name,
+                "authority": authority.name,
+            }
+    return errors
+
+
+def _name(member):
+    return member.user.get_username()
+
+
 @transaction.atomic
 def panel_member_add(*, actor, review, user, unit=None, authority=None):
+    """Seat `user` on the review's panel, with where they work (for conflicts of interest).
+
+    Adding is allowed in any phase. Seating someone already on the panel changes where they
+    work, with the same check as `panel_member_update`."""
+    errors = _where_errors(review, unit, authority)
+    if not user.is_active:
+        errors["username"] = _("The account %(username)s is deactivated.") % {
+            "username": user.get_username()
+        }
+    if errors:
+        raise ValidationError(errors)
     member, created = PanelMember.objects.get_or_create(
         review=review, user=user, defaults={"unit": unit, "authority": authority}
     )
-    if not created and (member.unit_id, member.authority_id) != (
-        getattr(unit, "pk", None),
-        getattr(authority, "pk", None),
-    ):
-        member.unit, member.authority = unit, authority
-        member.save(update_fields=["unit", "authority"])
-    if created:
-        audit_record(
-            actor=actor,
-            action="assessments.panel.member_added",
-            obj=member,
-            changes={"review": review.pk, "user": user.pk, "unit": unit, "authority": authority},
-        )
+    if not created:
+        return panel_member_update(actor=actor, member=member, unit=unit, authority=authority)
+    audit_record(
+        actor=actor,
+        action="assessments.panel.member_added",
+        obj=member,
+        changes={"review": review.pk, "user": user.pk, "unit": unit, "authority": authority},
+    )
     return member
+
+
+@transaction.atomic
+def panel_member_update(*, actor, member, unit=None, authority=None):
+    """Change where a reviewer works. Their assignments are checked again: if one would become
+    a conflict of interest, the change is refused, naming the subjects (the office withdraws
+    those assignments first)."""
+    # Locked so an assignment cannot be added between the check and the change.
+    member = (
+        PanelMember.objects.select_for_update()
+        .select_related("review__authority", "user")
+        .get(pk=member.pk)
+    )
+    before = (member.unit_id, member.authority_id)
+    if before == (getattr(unit, "pk", None), getattr(authority, "pk", None)):
+        return member
+    errors = _where_errors(member.review, unit, authority)
+    if errors:
+        raise ValidationError(errors)
+    member.unit, member.authority = unit, authority
+    conflicted = [
+        a.subject.title
+        for a in Assignment.objects.filter(member=member)
+        .select_related("subject")
+        .order_by("subject__title", "pk")
+        if conflict_reason(member, a.subject)
+    ]
+    if conflicted:
+        raise ValidationError(
+            _(
+                "%(reviewer)s is assigned to subjects this would make a conflict of interest: "
+                "%(subjects)s. Withdraw those assignments first."
+            )
+            % {
+                "reviewer": _name(member),
+                "subjects": "、".join(f"“{title}”" for title in conflicted),
+            }
+        )
+    member.save(update_fields=["unit", "authority"])
+    audit_record(
+        actor=actor,
+        action="assessments.panel.member_changed",
+        obj=member,
+        changes={
+            "unit": [before[0], member.unit_id],
+            "authority": [before[1], member.authority_id],
+        },
+    )
+    return member
+
+
+@transaction.atomic
+def panel_member_set_active(*, actor, member, is_active):
+    """Deactivate or reactivate a seat. A deactivated reviewer gets no new assignments and
+    cannot open what they were assigned (the access helper needs an active seat); their
+    assignments, drafts and submitted sheets stay, so reactivating gives everything back."""
+    member = PanelMember.objects.select_for_update().get(pk=member.pk)
+    if member.is_active == is_active:
+        return member
+    member.is_active = is_active
+    member.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action=f"assessments.panel.member_{'reactivated' if is_active else 'deactivated'}",
+        obj=member,
+        changes={"is_active": [not is_active, is_active]},
+    )
+    return member
+
+
+@transaction.atomic
+def panel_member_remove(*, actor, member):
+    """Take a reviewer off the panel; refused while they have assignments (their sheets and
+    the subjects' scores hang on those)."""
+    member = PanelMember.objects.select_for_update().select_related("user").get(pk=member.pk)
+    count = Assignment.objects.filter(member=member).count()
+    if count:
+        raise ValidationError(
+            ngettext(
+                "%(reviewer)s has %(count)d assignment; withdraw it first, or deactivate the "
+                "reviewer instead.",
+                "%(reviewer)s has %(count)d assignments; withdraw them first, or deactivate the "
+                "reviewer instead.",
+                count,
+            )
+            % {"reviewer": _name(member), "count": count}
+        )
+    audit_record(
+        actor=actor,
+        action="assessments.panel.member_removed",
+        obj=member.review,
+        changes={"user": member.user_id, "unit": member.unit_id, "authority": member.authority_id},
+    )
+    member.delete()
 
 
 def _province_of(authority):

@@ -12,6 +12,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -25,12 +26,16 @@ from assessments import exports
 from assessments.access import access_review, access_sheet_for_office, access_subject_for_office
 from assessments.forms.reviews import (
     AssignmentAddForm,
+    PanelMemberAddForm,
+    PanelMemberWhereForm,
+    PanelUnitOwnerForm,
     RankingFilterForm,
+    ReviewCreateForm,
     ReviewPhaseForm,
     SheetReopenForm,
     member_name,
 )
-from assessments.models import Assignment, PanelMember, Review
+from assessments.models import Assignment, PanelMember, Review, Scheme
 from assessments.selectors import (
     normalised_scores,
     ranking_details,
@@ -49,9 +54,11 @@ from assessments.selectors import (
 )
 from assessments.services import reviews as review_services
 from assessments.services.sheets import score_sheet_reopen
-from campaigns.forms import apply_service_errors
+from campaigns.forms import apply_service_errors, freeze_choices
 from campaigns.imports import XLSX_CONTENT_TYPE
+from campaigns.models import Authority, Unit
 from campaigns.scope import scope_for
+from campaigns.selectors import authority_list_for
 
 RANKING_PAGE_SIZE = 50
 REVIEW_PAGE_SIZE = 25
@@ -60,6 +67,10 @@ SHORT_LISTED = 50
 # An assignment message names at most this many subjects short of reviewers.
 SHORT_NAMED = 10
 REVIEWER_SORTS = ("severity", "completion", "name")
+# A panel form lists every unit of the review's authority up to this many; beyond, the units
+# of one authority at a time (as the person form does).
+PANEL_UNIT_CHOICES_MAX = 200
+REVIEW_LEVELS = (Authority.Level.NATIONAL, Authority.Level.PROVINCIAL)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -115,6 +126,7 @@ def _tabs(review, current):
             ("review-detail", _("Overview")),
             ("review-ranking", _("Ranking")),
             ("review-reviewers", _("Reviewers")),
+            ("review-panel", _("Panel")),
         )
     ]
 
@@ -145,11 +157,77 @@ class ReviewView(View):
 # --- the list and one review ------------------------------------------------------------------
 
 
+def _runs_reviews(scope):
+    """Whether the user manages a provincial or the national authority (no query: the scope
+    holds the grants' levels)."""
+    return scope.is_superuser or any(
+        g.kind == "authority" and g.can_edit and g.level in REVIEW_LEVELS for g in scope.grants
+    )
+
+
 class ReviewListView(View):
     def get(self, request):
         reviews = review_list_with_progress_for(request.user).order_by("-created_at", "pk")
-        context = {"trail": [], **_paginate(request, reviews, REVIEW_PAGE_SIZE)}
+        context = {
+            "trail": [],
+            "can_create": _runs_reviews(scope_for(request.user)),
+            **_paginate(request, reviews, REVIEW_PAGE_SIZE),
+        }
         return render(request, "assessments/reviews/review_list.html", context)
+
+
+class ReviewCreateView(View):
+    """A new review for an authority the user manages (provincial or national), on a published
+    scheme that authority may use: the national templates, and a province's own versions."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not _runs_reviews(scope_for(request.user)):
+            raise Http404
+        self.authorities = authority_list_for(request.user, edit=True).filter(
+            level__in=REVIEW_LEVELS
+        )
+        provinces = self.authorities.filter(level=Authority.Level.PROVINCIAL)
+        self.schemes = (
+            Scheme.objects.filter(status=Scheme.Status.PUBLISHED)
+            .filter(
+                Q(is_template=True, authority__level=Authority.Level.NATIONAL)
+                | Q(authority__in=provinces)
+            )
+            .select_related("authority")
+            .order_by("authority__path", "family", "-version")
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self._render(request, self._form())
+
+    def post(self, request):
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                review = review_services.review_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The review “%(name)s” was created. Add its reviewers to the panel.")
+                    % {"name": review.name},
+                )
+                return redirect("assessments:review-panel", pk=review.pk)
+        return self._render(request, form)
+
+    def _form(self, data=None):
+        return ReviewCreateForm(data, authorities=self.authorities, schemes=self.schemes)
+
+    def _render(self, request, form):
+        context = {
+            "title": _("New review"),
+            "trail": _trail(),
+            "form": form,
+            "cancel_url": reverse("assessments:review-list"),
+        }
+        return render(request, "assessments/reviews/review_form.html", context)
 
 
 class ReviewDetailView(ReviewView):
@@ -325,6 +403,255 @@ class ReviewReviewersView(ReviewView):
             ],
         }
         return render(request, "assessments/reviews/review_reviewers.html", context)
+
+
+# --- the panel --------------------------------------------------------------------------------
+
+
+def _where_choices(review, owner=None, keep_unit_id=None):
+    """The units and authorities a panel form offers for `review`: the authorities below the
+    review's authority, and its units — all of them when few, else those of `owner` (plus the
+    member's current unit); `None` for the units when an owner must be chosen first."""
+    path = review.authority.path
+    authorities = Authority.objects.filter(path__startswith=path).exclude(pk=review.authority_id)
+    units = Unit.objects.filter(authority__path__startswith=path).select_related("authority")
+    if owner is not None:
+        shown = units.filter(Q(authority__path__startswith=owner.path) | Q(pk=keep_unit_id))
+    elif units.count() <= PANEL_UNIT_CHOICES_MAX:
+        shown = units
+    else:
+        shown = units.filter(pk=keep_unit_id) if keep_unit_id else None
+    if shown is not None:
+        shown = shown.order_by("authority__path", "code")
+    return authorities.order_by("path"), units, shown
+
+
+def _unit_label(unit):
+    return _("%(unit)s (%(authority)s)") % {"unit": unit.name, "authority": unit.authority.name}
+
+
+def _where_form(form_class, data, for_review, owner, *, keep_unit_id=None, **kwargs):
+    """A panel form with its choices: on GET the units on offer, on POST every unit of the
+    review (validated by one lookup); an invalid POST is shown again with the units on offer."""
+    authorities, all_units, shown = _where_choices(for_review, owner, keep_unit_id)
+    help_text = None
+    if shown is None:
+        help_text = _(
+            "%(authority)s has too many units to list; choose the authority of the reviewer's "
+            "unit above and press “Show”."
+        ) % {"authority": for_review.authority.name}
+    elif owner is not None:
+        help_text = _("The units of %(authority)s.") % {"authority": owner.name}
+    form = form_class(
+        data,
+        units=all_units if data is not None else _or_none(shown),
+        authorities=authorities,
+        units_help=help_text,
+        unit_label=_unit_label,
+        **kwargs,
+    )
+    form.shown_units = shown
+    return form
+
+
+def _or_none(units):
+    return units if units is not None else Unit.objects.none()
+
+
+def _freeze_for_display(form):
+    """Before showing a bound form again: offer the units on offer (not the whole review's)."""
+    form.fields["unit"].queryset = _or_none(form.shown_units)
+    freeze_choices(form)
+
+
+def _unit_owners(review):
+    return Authority.objects.filter(
+        path__startswith=review.authority.path,
+        level__in=(Authority.Level.PORT, Authority.Level.COUNTY),
+    ).order_by("path")
+
+
+def _requested_owner(request, review):
+    """The authority of `?owner=` whose units the panel forms list, within the review's."""
+    pk = request.GET.get("owner")
+    if not pk:
+        return None
+    try:
+        return _unit_owners(review).get(pk=pk)
+    except (Authority.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def _owner_form(review, owner, form):
+    """The GET form switching the listed units to another authority's, shown when the review
+    has too many units to list at once (or an authority was chosen already)."""
+    if form is None or (owner is None and form.shown_units is not None):
+        return None
+    initial = {"owner": owner.pk} if owner else {}
+    return PanelUnitOwnerForm(initial=initial, authorities=_unit_owners(review))
+
+
+class ReviewPanelView(ReviewView):
+    """The review's panel: its members with their load, where each works (for conflicts of
+    interest) and, for the office, adding a reviewer by username, changing where they work,
+    deactivating, reactivating and removing."""
+
+    def get(self, request, pk):
+        review = self.get_review(pk)
+        form = owner = None
+        if self.can_manage:
+            owner = _requested_owner(request, review)
+            form = _where_form(PanelMemberAddForm, None, review, owner, review=review)
+        return self._render(request, review, form, owner)
+
+    def post(self, request, pk):
+        review = access_review(request.user, pk, manage=True)
+        self.can_manage = True
+        owner = _requested_owner(request, review)
+        form = _where_form(PanelMemberAddForm, request.POST, review, owner, review=review)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                review_services.panel_member_add(
+                    actor=request.user,
+                    review=review,
+                    user=form.user,
+                    unit=data["unit"],
+                    authority=data["authority"],
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(reviewer)s was added to the panel.") % {"reviewer": data["username"]},
+                )
+                return redirect("assessments:review-panel", pk=review.pk)
+        _freeze_for_display(form)
+        return self._render(request, review, form, owner)
+
+    def _render(self, request, review, form, owner):
+        context = {
+            **self.review_context(review, "review-panel"),
+            "members": reviewer_statistics(review),
+            "form": form,
+            "owner_form": _owner_form(review, owner, form),
+        }
+        return render(request, "assessments/reviews/review_panel.html", context)
+
+
+def _member_to_manage(user, pk):
+    """A panel seat, for the office that runs its review (404 for anyone who does not see the
+    review, 403 for who sees it without running it)."""
+    try:
+        member = PanelMember.objects.select_related(
+            "user", "unit__authority", "authority", "review__authority"
+        ).get(pk=pk)
+    except (PanelMember.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    access_review(user, member.review_id, manage=True)
+    return member
+
+
+class PanelMemberEditView(View):
+    """Change where a reviewer works; refused when one of their assignments would become a
+    conflict of interest."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.member = _member_to_manage(request.user, kwargs["pk"])
+        self.review = self.member.review
+        self.owner = _requested_owner(request, self.review)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        initial = {"unit": self.member.unit_id, "authority": self.member.authority_id}
+        form = _where_form(
+            PanelMemberWhereForm,
+            None,
+            self.review,
+            self.owner,
+            keep_unit_id=self.member.unit_id,
+            initial=initial,
+        )
+        return self._render(request, form)
+
+    def post(self, request, pk):
+        form = _where_form(
+            PanelMemberWhereForm,
+            request.POST,
+            self.review,
+            self.owner,
+            keep_unit_id=self.member.unit_id,
+        )
+        if form.is_valid():
+            try:
+                review_services.panel_member_update(
+                    actor=request.user, member=self.member, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Where %(reviewer)s works was saved.")
+                    % {"reviewer": self.member.user.get_username()},
+                )
+                return redirect("assessments:review-panel", pk=self.review.pk)
+        _freeze_for_display(form)
+        return self._render(request, form)
+
+    def _render(self, request, form):
+        name = member_name(self.member)
+        context = {
+            "review": self.review,
+            "member": self.member,
+            "title": _("Where %(reviewer)s works") % {"reviewer": name},
+            "trail": _trail(self.review),
+            "extra_trail": [
+                {
+                    "name": _("Panel"),
+                    "url": reverse("assessments:review-panel", args=[self.review.pk]),
+                }
+            ],
+            "form": form,
+            "owner_form": _owner_form(self.review, self.owner, form),
+            "cancel_url": reverse("assessments:review-panel", args=[self.review.pk]),
+        }
+        return render(request, "assessments/reviews/panel_member_form.html", context)
+
+
+@require_POST
+def panel_member_active(request, pk):
+    member = _member_to_manage(request.user, pk)
+    is_active = request.POST.get("is_active") == "1"
+    review_services.panel_member_set_active(actor=request.user, member=member, is_active=is_active)
+    name = member.user.get_username()
+    if is_active:
+        text = _("%(reviewer)s is active again and can score their assignments.")
+    else:
+        text = _(
+            "%(reviewer)s was deactivated: they get no new assignments and cannot score until "
+            "reactivated. Their sheets are kept; withdraw their unsubmitted assignments from "
+            "each subject's page to give them to someone else."
+        )
+    messages.success(request, text % {"reviewer": name})
+    return redirect("assessments:review-panel", pk=member.review_id)
+
+
+@require_POST
+def panel_member_remove(request, pk):
+    member = _member_to_manage(request.user, pk)
+    try:
+        review_services.panel_member_remove(actor=request.user, member=member)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("%(reviewer)s was removed from the panel.")
+            % {"reviewer": member.user.get_username()},
+        )
+    return redirect("assessments:review-panel", pk=member.review_id)
 
 
 # --- one subject ------------------------------------------------------------------------------
@@ -521,6 +848,11 @@ def review_export_ranking(request, pk):
 
 urlpatterns = [
     path("reviews/", ReviewListView.as_view(), name="review-list"),
+    path("reviews/new/", ReviewCreateView.as_view(), name="review-create"),
+    path("reviews/<int:pk>/panel/", ReviewPanelView.as_view(), name="review-panel"),
+    path("reviews/panel/<int:pk>/", PanelMemberEditView.as_view(), name="panel-member-edit"),
+    path("reviews/panel/<int:pk>/active/", panel_member_active, name="panel-member-active"),
+    path("reviews/panel/<int:pk>/remove/", panel_member_remove, name="panel-member-remove"),
     path("reviews/<int:pk>/", ReviewDetailView.as_view(), name="review-detail"),
     path("reviews/<int:pk>/phase/", ReviewPhaseView.as_view(), name="review-phase"),
     path("reviews/<int:pk>/assign/", review_assign, name="review-assign"),
