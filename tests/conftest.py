@@ -42,16 +42,28 @@ def _is_transactional(request):
     return bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
 
 
+def _uses_database(request):
+    if {"db", "transactional_db", "live_server", "django_db_reset_sequences"} & set(
+        request.fixturenames
+    ):
+        return True
+    return request.node.get_closest_marker("django_db") is not None
+
+
 @pytest.fixture(autouse=True)
-def _reference_data_in_transactional_tests(request):
-    """Transactional tests (live server, real worker) end with a flush that also empties the
-    tables the data migration filled; put the nine areas and the agencies back before each one
-    (the migration's function is idempotent)."""
-    if not _is_transactional(request):
+def _reference_data(request):
+    """The nine areas and the agencies come from a data migration. A transactional test (live
+    server, real worker, threads) ends with a flush that empties every table, and with
+    pytest-xdist a worker may run another test on that database afterwards; so every database
+    test puts them back when they are missing (one query when they are there; the migration's
+    function is idempotent)."""
+    if not _uses_database(request):
         return
-    request.getfixturevalue("transactional_db")
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
     from django.apps import apps
 
+    if apps.get_model("campaigns", "Agency").objects.exists():
+        return
     importlib.import_module("campaigns.migrations.0002_reference_data").forwards(apps, None)
 
 
