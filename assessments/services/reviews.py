@@ -235,8 +235,8 @@ def panel_member_set_active(*, actor, member, is_active):
 
 @transaction.atomic
 def panel_member_remove(*, actor, member):
-    """Take a reviewer off the panel; refused while they have assignments (their sheets and
-    the subjects' scores hang on those)."""
+    """Take a reviewer off the panel; refused while they have assignments, sheets or declared
+    conflicts in the review (deactivating is the way then)."""
     member = PanelMember.objects.select_for_update().select_related("user").get(pk=member.pk)
     count = Assignment.objects.filter(member=member).count()
     if count:
@@ -249,6 +249,19 @@ def panel_member_remove(*, actor, member):
                 count,
             )
             % {"reviewer": _name(member), "count": count}
+        )
+    # A kept sheet would lose its seat, and a declared conflict would go with the seat (the
+    # reviewer could then be assigned that subject once seated again).
+    has_sheets = ScoreSheet.objects.filter(
+        subject__review_id=member.review_id, reviewer_id=member.user_id
+    ).exists()
+    if has_sheets or Conflict.objects.filter(member=member).exists():
+        raise ValidationError(
+            _(
+                "%(reviewer)s has score sheets or declared conflicts of interest in this review; "
+                "deactivate the reviewer instead."
+            )
+            % {"reviewer": _name(member)}
         )
     audit_record(
         actor=actor,
@@ -386,6 +399,11 @@ def assignment_add(*, actor, subject, member):
     """The office assigns one reviewer by hand; a conflict of interest is refused."""
     if member.review_id != subject.review_id:
         raise ValidationError(_("The reviewer is on another review's panel."))
+    if not member.is_active:
+        raise ValidationError(
+            _("%(reviewer)s is deactivated; reactivate the reviewer first.")
+            % {"reviewer": member.user.get_username()}
+        )
     reason = conflict_reason(member, subject, _declared(subject.review))
     if reason:
         raise ValidationError(

@@ -500,3 +500,24 @@ def test_the_404_is_for_the_stated_reason(client, world, gd_review, gd_officer):
     login(client, gd_officer)
     for page in gets:
         assert client.get(page).status_code == 200, page
+
+
+def test_removal_is_refused_after_a_declared_conflict(
+    client_en, world, gd_review, gd_subjects, gd_officer
+):
+    member = gd_review.panel.get(user__username="gd_r5")
+    review_services.conflict_declare(
+        actor=member.user, subject=gd_subjects[0], reason="曾在该单位任职"
+    )
+    login(client_en, gd_officer)
+    response = client_en.post(url("panel-member-remove", member.pk))
+    assert "deactivate the reviewer instead" in messages_of(response)[0]
+    assert PanelMember.objects.filter(pk=member.pk).exists()
+
+
+def test_a_deactivated_reviewer_cannot_be_assigned_by_hand(world, gd_review, gd_subjects):
+    member = gd_review.panel.get(user__username="gd_r5")
+    member = review_services.panel_member_set_active(actor=None, member=member, is_active=False)
+    with pytest.raises(ValidationError, match="gd_r5 is deactivated"):
+        review_services.assignment_add(actor=None, subject=gd_subjects[2], member=member)
+    assert not Assignment.objects.filter(member=member).exists()
