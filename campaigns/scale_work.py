@@ -1,15 +1,15 @@
 """The campaign's work in the national-scale data set (DESIGN §9): a year of activities,
-inspections with rectification items, public feedback and the synthetic port authorities'
-plans, spread over the synthetic units and every port. Built by `campaigns.scale.seed_scale`
-after its units exist, or on its own (`seed_work`) on a data set made before it.
+inspections with rectification items, public feedback and the port authorities' plans, spread
+over the synthetic units and every port. Built by `campaigns.scale.seed_scale` after its units
+exist, or on its own (`seed_work`) on a data set made before it.
 
 Sized by the synthetic units there are: with the default 6,000 units, 100,000 activities (one or
 two construction areas each, some with a participating unit), 10,000 rectification items (five
 findings per inspection visit) and 20,000 feedback items. Like the rest of the scale data this is
 benchmark filler: rows are written with `bulk_create`, timestamps included, bypassing the
 services, and get **no audit entries**. What marks a row as synthetic: an activity's or a
-rectification item's unit (code `SYN-…`), an inspection's visited units, a plan's port
-authority, and a feedback item's tracking hash, which starts with `SYN-` (a real one is a SHA-256
+rectification item's unit (code `SYN-…`), an inspection's visited units, a plan's committed
+units, and a feedback item's tracking hash, which starts with `SYN-` (a real one is a SHA-256
 in hex, so no tracking code ever finds a synthetic item).
 
 Benchmark persona: `bench_port`, port officer of Shenzhen's (real) port authority: with seven
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campaigns import services
@@ -125,7 +126,7 @@ def delete_synthetic():
     Rectification.objects.filter(inspection__in=inspections).delete()
     Finding.objects.filter(inspection__in=inspections).delete()
     inspections.delete()
-    Plan.objects.filter(authority__code__startswith=PREFIX).delete()
+    Plan.objects.filter(pk__in=Commitment.objects.filter(unit__in=units).values("plan_id")).delete()
     Feedback.objects.filter(tracking_hash__startswith=PREFIX).delete()
     get_user_model().objects.filter(username=BENCH_PORT).delete()
 
@@ -409,11 +410,20 @@ def build_feedback(run, count):
 
 
 def build_plans(run):
-    """A published plan for this year for every synthetic port authority: commitments of up to
-    nine of its units, one construction area each."""
+    """A published plan for this year for every synthetic port authority and the bench port
+    officer's, where it has synthetic units and no plan yet: commitments of up to nine of its
+    synthetic units, one construction area each. Its commitments' units mark such a plan as
+    synthetic."""
     year = run.today.year
     authorities = list(
-        Authority.objects.filter(code__startswith=PREFIX).order_by("pk").values_list("pk", "name")
+        Authority.objects.filter(
+            Q(code__startswith=PREFIX) | Q(code=BENCH_PORT_AUTHORITY),
+            level=Authority.Level.PORT,
+            pk__in=list(run.by_authority),
+        )
+        .exclude(plans__year=year)
+        .order_by("pk")
+        .values_list("pk", "name")
     )
     now = timezone.now()
     with _explicit_times(Plan):

@@ -66,8 +66,14 @@ def test_seed_scale_builds_the_work_sized_by_the_units(scale):
     assert Inspection.objects.count() == RECTIFICATIONS // scale_work.FINDINGS_PER_INSPECTION
     assert Finding.objects.count() == RECTIFICATIONS
     assert {"activities", "rectifications", "feedback"} <= set(result.timings)
-    synthetic_authorities = Authority.objects.filter(code__startswith=PREFIX)
-    assert Plan.objects.filter(authority__in=synthetic_authorities).count() == 62
+    # A plan for each synthetic port authority with synthetic units, and Shenzhen's.
+    with_units = set(
+        Unit.objects.filter(code__startswith=PREFIX).values_list("authority__code", flat=True)
+    )
+    planned = set(Plan.objects.values_list("authority__code", flat=True))
+    assert planned == {c for c in with_units if c.startswith(PREFIX) or c == "GD-SZ"}
+    assert "GD-SZ" in planned and len(planned) > 30
+    assert not Plan.objects.filter(commitments__isnull=True).exists()
     per_plan = Commitment.objects.values("plan").annotate(n=Count("pk"))
     assert {row["n"] for row in per_plan} <= set(range(1, 10))
 
