@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from campaigns import services
 from campaigns.models import Agency, Authority, Membership, Port, Unit
 
-pytest_plugins = ["tests.worker"]
+pytest_plugins = ["tests.worker", "tests.assessments.fixtures"]
 
 REQUIRE_SERVICES = os.environ.get("CIVPORT_REQUIRE_SERVICES") == "1"
 

@@ -31,9 +31,8 @@ from assessments.models import (
 from assessments.services import reviews as review_services
 from assessments.services import schemes as services
 from civport.models import AuditEntry
+from tests.assessments.fixtures import submit_sheet
 from tests.conftest import login
-
-from .conftest import submit_sheet
 
 MODELS = [
     Scheme,

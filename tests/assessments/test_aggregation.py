@@ -14,8 +14,7 @@ from assessments.selectors import (
     reviewer_statistics,
 )
 from assessments.services import reviews as review_services
-
-from .conftest import submit_sheet
+from tests.assessments.fixtures import submit_sheet
 
 
 def _assign_all(review, subject):

@@ -24,8 +24,7 @@ from assessments.services import reviews as review_services
 from assessments.services.schemes import scheme_new_version
 from assessments.services.sheets import SheetInput, score_sheet_save
 from civport.models import AuditEntry
-
-from .conftest import make_user
+from tests.assessments.fixtures import make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"

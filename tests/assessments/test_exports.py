@@ -14,9 +14,8 @@ from assessments.selectors import normalised_scores, review_ranking, scheme_item
 from assessments.services import reviews as review_services
 from assessments.services.sheets import SheetInput, score_sheet_save
 from campaigns.imports import XLSX_CONTENT_TYPE
+from tests.assessments.fixtures import submit_sheet
 from tests.conftest import login
-
-from .conftest import submit_sheet
 
 FORMULA = '=HYPERLINK("http://example.com/steal","点击")'
 

@@ -11,8 +11,7 @@ from assessments.models import Assignment, Conflict, ScoreSheet, SubjectUserObje
 from assessments.services import reviews as review_services
 from assessments.services.sheets import SheetInput, score_sheet_save
 from campaigns.models import Unit
-
-from .conftest import make_user, submit_sheet
+from tests.assessments.fixtures import make_user, submit_sheet
 
 
 @pytest.fixture

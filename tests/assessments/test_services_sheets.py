@@ -17,8 +17,7 @@ from assessments.services.sheets import (
     veto_reason_field,
 )
 from civport.models import AuditEntry
-
-from .conftest import full_input, submit_sheet
+from tests.assessments.fixtures import full_input, submit_sheet
 
 
 @pytest.fixture
@@ -155,7 +154,7 @@ def test_a_stale_revision_is_refused_and_keeps_the_newer_save(gz_subject, assign
 def test_two_tabs_saving_at_once_one_wins_the_other_is_told(world, template):
     # Two real connections save the same new sheet from revision 0 at the same moment: the row
     # lock serialises them and the second one is refused instead of overwriting the first.
-    from .conftest import make_user
+    from tests.assessments.fixtures import make_user
 
     review = review_services.review_create(
         actor=None, name="r", round_key="x", authority=world.gd, scheme=template

@@ -3,8 +3,7 @@ from decimal import Decimal
 from assessments.models import Assignment, ScoreSheet
 from assessments.selectors import review_ranking, reviewer_statistics
 from assessments.services import reviews as review_services
-
-from .conftest import submit_sheet
+from tests.assessments.fixtures import submit_sheet
 
 
 def test_flow_assign_score_rank(gd_review, gd_subjects, gd_reviewer):

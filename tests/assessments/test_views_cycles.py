@@ -18,9 +18,9 @@ from assessments.services import cycles
 from assessments.services import reviews as review_services
 from campaigns import services as campaign_services
 from campaigns.models import Unit
+from tests.assessments.fixtures import make_user
 from tests.conftest import login
 
-from .conftest import make_user
 from .test_cycles import PDF, PNG, item, open_gd_cycle, pdf, sheet_input, subjects_of, submit
 
 BASE = 3  # session + user + scope

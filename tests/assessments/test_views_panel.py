@@ -18,9 +18,8 @@ from assessments.services import schemes as scheme_services
 from assessments.views import reviews as review_views
 from campaigns.scope import forget_scope
 from civport.models import AuditEntry
+from tests.assessments.fixtures import ROUND, make_user, submit_sheet
 from tests.conftest import login
-
-from .conftest import ROUND, make_user, submit_sheet
 
 BASE = 3  # session + user + scope
 MEMBERS = 12

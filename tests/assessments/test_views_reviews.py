@@ -26,9 +26,8 @@ from assessments.models import (
 from assessments.services import reviews as review_services
 from campaigns.scope import forget_scope
 from civport.models import AuditEntry
+from tests.assessments.fixtures import make_user, submit_sheet
 from tests.conftest import login
-
-from .conftest import make_user, submit_sheet
 
 BASE = 3  # session + user + scope
 EXTRA = 12

@@ -15,9 +15,8 @@ from assessments.forms.scoring import ScoreSheetForm
 from assessments.models import Assignment, Item, Review, Score, ScoreSheet, VetoCondition
 from assessments.services import reviews as review_services
 from assessments.services.sheets import note_field, points_field, veto_field, veto_reason_field
+from tests.assessments.fixtures import submit_sheet
 from tests.conftest import login
-
-from .conftest import submit_sheet
 
 BASE = 3  # session + user + the scope of the navigation
 

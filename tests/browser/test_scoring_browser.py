@@ -11,16 +11,9 @@ from playwright.sync_api import expect
 from assessments.models import Assignment, Item, ScoreSheet
 from assessments.services import reviews as review_services
 from assessments.services.sheets import note_field, points_field
-from tests.assessments import conftest as assessment_fixtures
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The Guangdong review of the view tests (its conftest does not reach this directory).
-template = assessment_fixtures.template
-gd_reviewer = assessment_fixtures.gd_reviewer
-gd_review = assessment_fixtures.gd_review
-gd_subjects = assessment_fixtures.gd_subjects
 
 
 def _autosave_of(field, value):

@@ -35,7 +35,7 @@ from campaigns.selectors.work import plan_progress
 from campaigns.services import filings as filing_services
 from campaigns.services import public as public_services
 from campaigns.services import work as services
-from tests.assessments.conftest import make_user, submit_sheet, template  # noqa: F401
+from tests.assessments.fixtures import make_user, submit_sheet, template  # noqa: F401
 from tests.conftest import login
 
 BASE = 3  # session + user + scope

@@ -1,5 +1,8 @@
 """Fixtures for assessments: the starting template, a Guangdong review with a five-seat panel,
-and subjects attached to the world's units (any model can be a subject's target)."""
+and subjects attached to the world's units (any model can be a subject's target).
+
+tests/conftest.py loads this module as a plugin, so browser and dashboard tests use them too.
+"""
 
 import datetime
 from decimal import Decimal
