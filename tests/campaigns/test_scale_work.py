@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from bench import bench_work
+from bench.common import BenchContext
 from campaigns import scale_work
 from campaigns.models import (
     Activity,
@@ -170,3 +172,20 @@ def test_an_existing_data_set_gets_the_work_it_lacks_at_the_sizes_asked(scale):
     result = seed_scale(units=UNITS, people=200)
     assert not result.skipped
     assert result.counts["activities"] == ACTIVITIES
+
+
+def test_the_work_benchmark_measures_every_page_on_the_data_set(scale):
+    ctx = BenchContext(repeat=1)
+
+    bench_work.run(ctx)
+
+    assert ctx.failures == []
+    names = {r["name"] for r in ctx.results}
+    for page in (
+        "activity_list",
+        "activity_list_port",
+        "national_dashboard",
+        "port_dashboard",
+        "rectification_list_overdue",
+    ):
+        assert {f"pages.{page}.queries", f"pages.{page}.median_ms"} <= names
