@@ -26,8 +26,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, Sum
 from django.utils import timezone, translation
 
 from campaigns.models import (
@@ -44,6 +43,7 @@ from campaigns.models import (
 )
 from campaigns.models.public import SCALE_MAX
 from campaigns.selectors.work import plan_list_for
+from civport.queries import count_subquery
 
 FEEDBACK_HANDLED = (Feedback.Status.ANSWERED, Feedback.Status.CLOSED)
 RECTIFICATION_LIST_MAX = 20
@@ -136,14 +136,6 @@ def _satisfaction(total, count):
     if not count:
         return None
     return (Decimal(total) * 100 / (count * SCALE_MAX)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
-
-
-def _count(queryset):
-    """A scalar subquery counting `queryset`'s rows (0 when it has none)."""
-    counted = queryset.order_by().values(
-        n=Func(F("pk"), function="COUNT", output_field=IntegerField())
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _below(queryset, lookup, node):
@@ -610,8 +602,9 @@ def _progress(commitments, year):
     )
     verified = Activity.Status.VERIFIED
     return commitments.annotate(
-        logged=_count(own) + _count(joined),
-        verified=_count(own.filter(status=verified)) + _count(joined.filter(status=verified)),
+        logged=count_subquery(own) + count_subquery(joined),
+        verified=count_subquery(own.filter(status=verified))
+        + count_subquery(joined.filter(status=verified)),
     )
 
 

@@ -11,8 +11,11 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Uploaded files of a test run go to a temporary directory, never into the working tree.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="civport-test-media-"))
+# Uploaded files of a test run go to a temporary directory, never into the working tree. It is put
+# in the environment so that the real worker the run starts (tests/worker.py) reads the same one.
+MEDIA_ROOT = Path(
+    os.environ.setdefault("CIVPORT_TEST_MEDIA_ROOT", tempfile.mkdtemp(prefix="civport-test-media-"))
+)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Tasks run in-process in every test, even with REDIS_URL set; only the tests that ask for the

@@ -10,7 +10,9 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.db.models.signals import post_migrate
 
 from campaigns import services
 from campaigns.models import Agency, Authority, Membership, Port, Unit
@@ -35,36 +37,24 @@ def require_service(reason):
     pytest.skip(reason)
 
 
-def _is_transactional(request):
-    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames):
-        return True
-    marker = request.node.get_closest_marker("django_db")
-    return bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
-
-
-def _uses_database(request):
-    if {"db", "transactional_db", "live_server", "django_db_reset_sequences"} & set(
-        request.fixturenames
-    ):
-        return True
-    return request.node.get_closest_marker("django_db") is not None
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
+def _reference_data_after_flush(sender, using="default", **kwargs):
     """The nine areas and the agencies come from a data migration. A transactional test (live
     server, real worker, threads) ends with a flush that empties every table, and with
-    pytest-xdist a worker may run another test on that database afterwards; so every database
-    test puts them back when they are missing (one query when they are there; the migration's
-    function is idempotent)."""
-    if not _uses_database(request):
-        return
-    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    pytest-xdist a worker may run other tests, or a module's seeding fixture, on that database
+    afterwards. Django sends post_migrate after every flush: put them back then (the migration's
+    function is idempotent, and does nothing here when they are there)."""
     from django.apps import apps
 
-    if apps.get_model("campaigns", "Agency").objects.exists():
+    if apps.get_model("campaigns", "Agency").objects.using(using).exists():
         return
     importlib.import_module("campaigns.migrations.0002_reference_data").forwards(apps, None)
+
+
+post_migrate.connect(
+    _reference_data_after_flush,
+    sender=django_apps.get_app_config("campaigns"),
+    dispatch_uid="tests-reference-data-after-flush",
+)
 
 
 @dataclass

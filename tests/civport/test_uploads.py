@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.utils import translation
 
 from civport.uploads import attachment_response, clean_original_name, detect_type, upload_check
 
@@ -85,6 +86,13 @@ def test_accepted_types_are_detected_by_content(name, data, extension, content_t
     assert (checked.extension, checked.content_type) == (extension, content_type)
     assert checked.original_name == name
     assert checked.size == len(data)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (the portal's default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_png_named_pdf_is_a_png():
@@ -180,7 +188,7 @@ def test_attachment_response_names_the_file_and_forbids_sniffing():
         )
         assert "sandbox" in response["Content-Security-Policy"]
         assert b"".join(response.streaming_content) == PNG
-        response.close()
+        response.file_to_stream.close()  # not response.close(): that signals the request end
     finally:
         default_storage.delete(name)
 
@@ -192,7 +200,7 @@ def test_attachment_response_quotes_an_ascii_name():
             default_storage.open(name), original_name='re"port.pdf', content_type="application/pdf"
         )
         assert response["Content-Disposition"] == 'attachment; filename="re\\"port.pdf"'
-        response.close()
+        response.file_to_stream.close()  # not response.close(): that signals the request end
     finally:
         default_storage.delete(name)
 
