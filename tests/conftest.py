@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_migrate
+from django.utils import translation
 
 from campaigns import services
 from campaigns.models import Agency, Authority, Membership, Port, Unit
@@ -234,6 +235,15 @@ def persona(request, db):
         return request.getfixturevalue(name)
 
     return get
+
+
+@pytest.fixture
+def in_english(client, settings):
+    """English messages, in the test's own code and in its client's requests (the portal's
+    default language is Chinese); for tests that assert the English text."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def login(client, user):

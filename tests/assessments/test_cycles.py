@@ -26,6 +26,8 @@ from assessments.services.sheets import SheetInput, score_sheet_save
 from civport.models import AuditEntry
 from tests.assessments.fixtures import make_user
 
+pytestmark = pytest.mark.usefixtures("in_english")  # the messages are asserted in English
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 D = Decimal

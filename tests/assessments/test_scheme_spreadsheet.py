@@ -21,6 +21,8 @@ from campaigns.imports import ImportFileError
 from civport.models import AuditEntry
 from tests.conftest import login
 
+pytestmark = pytest.mark.usefixtures("in_english")  # the messages are asserted in English
+
 ZH = [zh for zh, _en in ITEM_COLUMNS.values()]
 EN = [en for _zh, en in ITEM_COLUMNS.values()]
 

@@ -13,6 +13,8 @@ from assessments.services.sheets import SheetInput, score_sheet_save
 from campaigns.models import Unit
 from tests.assessments.fixtures import make_user, submit_sheet
 
+pytestmark = pytest.mark.usefixtures("in_english")  # the messages are asserted in English
+
 
 @pytest.fixture
 def many_subjects(world, gd_review):

@@ -12,6 +12,8 @@ from assessments.services.sheets import running_total
 from assessments.template import template_install
 from civport.models import AuditEntry
 
+pytestmark = pytest.mark.usefixtures("in_english")  # the messages are asserted in English
+
 CENT = Decimal("0.01")
 
 

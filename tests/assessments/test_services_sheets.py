@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from assessments.models import Item, Review, Score, ScoreSheet, VetoCondition
 from assessments.services import reviews as review_services
@@ -18,6 +19,8 @@ from assessments.services.sheets import (
 )
 from civport.models import AuditEntry
 from tests.assessments.fixtures import full_input, submit_sheet
+
+pytestmark = pytest.mark.usefixtures("in_english")  # the messages are asserted in English
 
 
 @pytest.fixture
@@ -174,6 +177,7 @@ def test_two_tabs_saving_at_once_one_wins_the_other_is_told(world, template):
     def tab(points):
         try:
             barrier.wait()
+            translation.activate("en")  # each thread has its own active language
             score_sheet_save(
                 actor=user,
                 subject=subject,

@@ -250,6 +250,7 @@ def test_weights_are_saved(client, gd_officer, gd_draft):
     assert item.weight == Decimal("1.1")
 
 
+@pytest.mark.usefixtures("in_english")
 def test_weights_of_a_published_version_redirect_with_a_message(client, national_admin, template):
     login(client, national_admin)
     response = client.get(url("scheme-weights", template), follow=True)
@@ -307,6 +308,7 @@ def test_national_office_answers_but_does_not_change_a_provinces_version(
     assert gd_draft.filing == "not_filed"
 
 
+@pytest.mark.usefixtures("in_english")
 def test_national_office_versions_and_publishes(client, national_admin, template):
     login(client, national_admin)
     response = client.post(url("scheme-new-version", template))
