@@ -57,7 +57,7 @@ def access_subject_to_score(user, pk):
         user=user, permission__codename="score_subject"
     ).values("content_object_id")
     queryset = Subject.objects.select_related(
-        "review__scheme", "review__authority", "province", "authority", "unit"
+        "review__scheme", "review__authority", "review__cycle", "province", "authority", "unit"
     ).filter(
         pk__in=granted,
         review__panel__user=user,

@@ -28,6 +28,7 @@ from assessments.access import access_subject_to_score
 from assessments.dossiers import category_label, dossier_for
 from assessments.forms.scoring import ConflictForm, QueueFilterForm, ScoreSheetForm
 from assessments.models import Item, ScoreSheet, VetoCondition
+from assessments.questionnaire import questionnaire_notes, subject_year
 from assessments.selectors import queue_for, queue_progress
 from assessments.services.reviews import conflict_declare
 from assessments.services.sheets import (
@@ -141,8 +142,9 @@ def _load(user, subject):
     return SheetPage(subject=subject, items=items, conditions=conditions, sheet=sheet)
 
 
-def _sections(form, items, by_item):
-    """Standard items grouped area → indicator, and the bonus items, with their fields."""
+def _sections(form, items, by_item, notes):
+    """Standard items grouped area → indicator, and the bonus items, with their fields, what
+    the dossier shows under each, and the questionnaire results of questionnaire items."""
     areas, bonus = [], []
     for item in items:
         row = {
@@ -150,6 +152,7 @@ def _sections(form, items, by_item):
             "points": form[points_field(item.pk)],
             "note": form[note_field(item.pk)],
             "dossier": by_item.get(item.pk),
+            "questionnaire": notes.get(item.pk),
         }
         if item.kind == Item.Kind.BONUS:
             bonus.append(row)
@@ -170,7 +173,8 @@ def _score_url(subject):
 
 def _render_page(request, page, form, *, points, confirm=False, status=200):
     dossier = dossier_for(page.subject)
-    areas, bonus = _sections(form, page.items, dossier.by_item)
+    notes = questionnaire_notes(page.subject, page.items, year=subject_year(page.subject))
+    areas, bonus = _sections(form, page.items, dossier.by_item, notes)
     scheme = page.review.scheme
     if form.is_bound:
         form.focus_first_error()

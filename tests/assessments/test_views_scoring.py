@@ -201,8 +201,9 @@ def test_scoring_page_reads_a_fixed_number_of_queries(
     # count does not depend on which test ran first.
     ContentType.objects.get_for_id(subject.content_type_id)
     # BASE + subject (access) + items with their indicators and areas + veto conditions
-    # + the sheet + its scores + its veto marks (prefetched)
-    with django_assert_num_queries(BASE + 6):
+    # + the sheet + its scores + its veto marks (prefetched) + the satisfaction surveys of the
+    # unit's port (the scheme has a questionnaire item)
+    with django_assert_num_queries(BASE + 7):
         response = client.get(score_url(subject))
     assert response.status_code == 200
     html = response.content.decode()
@@ -617,3 +618,40 @@ def test_queue_filters_by_category_and_shows_its_registered_label(client, crowd,
     assert len(rows) == 9  # three people in each of the three port authorities
     assert {row.category_label for row in rows} == {"全国共建文明口岸先进个人"}
     assert "全国共建文明口岸先进个人" in response.content.decode()
+
+
+def test_a_questionnaire_item_shows_the_ports_survey_satisfaction(
+    client, world, subject, gd_reviewer, port_officer
+):
+    from django.utils import timezone
+
+    from campaigns.models import Agency
+    from campaigns.services import public as survey_services
+
+    today = timezone.localdate()
+    survey = survey_services.survey_create(
+        actor=port_officer,
+        port=subject.unit.port,
+        title="口岸服务满意度调查",
+        period_start=today - datetime.timedelta(days=5),
+        period_end=today + datetime.timedelta(days=5),
+        mode="open_link",
+        groups=["企业"],
+        dimensions=["服务态度"],
+        agencies=list(Agency.objects.filter(code="CUSTOMS")),
+    )
+    survey_services.survey_open(actor=port_officer, survey=survey)
+    group, dimension = survey.groups.get(), survey.dimensions.get()
+    customs = survey.agencies.get()
+    for score in (4, 5):  # a mean of 4.5 out of 5: 90.0%
+        survey_services.survey_answer_submit(
+            survey=survey, group=group, scores={(customs.pk, dimension.pk): score}
+        )
+    subject.review.due_on = today
+    subject.review.save(update_fields=["due_on"])
+    login(client, gd_reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(score_url(subject)).content.decode()
+    # Item 3.2 (满意度调查, 5 points) is the template's questionnaire item.
+    assert f"Satisfaction surveys of the port in {today.year}: 90.0%" in html
+    assert "which is 4.50 of 5.00 points" in html
