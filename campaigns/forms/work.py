@@ -67,6 +67,14 @@ class PlanForm(_WorkForm):
         self.freeze_choices()
 
 
+class PlanEditForm(_WorkForm):
+    """The plan's title; its port authority and year stay."""
+
+    class Meta:
+        model = Plan
+        fields = ["title"]
+
+
 class CommitmentForm(_WorkForm):
     class Meta:
         model = Commitment
@@ -200,7 +208,8 @@ class AgreementForm(_WorkForm):
 
     def __init__(self, *args, authorities, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = authorities
+        if "authority" in self.fields:
+            self.fields["authority"].queryset = authorities
         self.fields["parties"].queryset = units
         self.freeze_choices()
 
@@ -217,6 +226,21 @@ class AgreementForm(_WorkForm):
         return data
 
 
+class AgreementEditForm(AgreementForm):
+    """An agreement's own fields; its authority stays. A file uploaded here replaces the
+    stored one."""
+
+    class Meta(AgreementForm.Meta):
+        fields = ["title", "kind", "parties", "signed_on", "valid_until", "terms"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, authorities=None, units=units, **kwargs)
+        if self.instance.file:
+            self.fields["upload"].help_text = _(
+                "A file chosen here replaces %(name)s. Leave it empty to keep that file."
+            ) % {"name": self.instance.file_name}
+
+
 class SpecialCampaignForm(_WorkForm):
     class Meta:
         model = SpecialCampaign
@@ -230,7 +254,8 @@ class SpecialCampaignForm(_WorkForm):
 
     def __init__(self, *args, authorities, units, areas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = authorities
+        if "authority" in self.fields:
+            self.fields["authority"].queryset = authorities
         self.fields["theme_area"].queryset = areas
         self.fields["members"].queryset = units
         self.freeze_choices()
@@ -246,6 +271,16 @@ class SpecialCampaignForm(_WorkForm):
         data = super().service_data()
         data["members"] = list(data.get("members") or [])
         return data
+
+
+class SpecialCampaignEditForm(SpecialCampaignForm):
+    """A special campaign's own fields; its authority stays."""
+
+    class Meta(SpecialCampaignForm.Meta):
+        fields = ["name", "theme_area", "members", "starts_on", "ends_on", "goals"]
+
+    def __init__(self, *args, units, areas, **kwargs):
+        super().__init__(*args, authorities=None, units=units, areas=areas, **kwargs)
 
 
 # --- inspections and rectifications ----------------------------------------------------------------

@@ -39,7 +39,7 @@ from campaigns.selectors.work import (
     PLAN_LEVELS,
     rectification_overdue,
 )
-from civport.audit import audit_record, snapshot
+from civport.audit import audit_record, diff, snapshot
 from civport.notifications import notify
 from civport.uploads import upload_check
 
@@ -620,6 +620,110 @@ def special_campaign_create(
             ),
             "members": sorted(u.pk for u in members),
         },
+    )
+    return campaign
+
+
+AGREEMENT_FIELDS = ("authority", "title", "kind", "signed_on", "valid_until", "terms")
+AGREEMENT_EDITABLE = ("title", "kind", "signed_on", "valid_until", "terms")
+
+
+@transaction.atomic
+def agreement_update(*, actor, agreement, parties, upload=None, **data):
+    """Change an agreement's title, kind, parties, dates and terms; a new file replaces the
+    stored one, which is deleted once the change is committed. Its authority stays."""
+    unknown = set(data) - set(AGREEMENT_EDITABLE)
+    if unknown:
+        raise ValueError(f"{', '.join(sorted(unknown))} cannot be changed here")
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("authority")
+        .get(pk=agreement.pk)
+    )
+    authority = agreement.authority
+    parties = list(parties)
+    if len(parties) < 2:
+        raise ValidationError({"parties": _("An agreement has at least two parties.")})
+    _check_units_within("parties", parties, authority)
+    before = snapshot(agreement, AGREEMENT_FIELDS)
+    before_parties = sorted(agreement.parties.values_list("pk", flat=True))
+    for name, value in data.items():
+        setattr(agreement, name, value)
+    agreement.title = (agreement.title or "").strip()
+    agreement.terms = sanitise(agreement.terms)
+    _require_text("terms", agreement.terms, _("Write the terms of the agreement."))
+    checked = _check_uploads("upload", [upload] if upload else [], have=0, limit=1)
+    agreement.full_clean(exclude=["file"])
+    changes = diff(before, agreement, AGREEMENT_FIELDS)
+    after_parties = sorted(u.pk for u in parties)
+    if after_parties != before_parties:
+        changes["parties"] = [before_parties, after_parties]
+    if not changes and not checked:
+        return agreement
+    old_file, old_name = agreement.file.name, agreement.file_name
+    storage = agreement.file.storage
+    if checked:
+        upload, info = checked[0]
+        upload.seek(0)
+        agreement.file.save(info.stored_name, upload, save=False)
+        agreement.file_name = info.original_name
+        agreement.file_type = info.content_type
+        changes["file"] = [old_name, agreement.file_name]
+    try:
+        agreement.save()
+        agreement.parties.set(parties)
+        audit_record(
+            actor=actor, action="campaigns.agreement.updated", obj=agreement, changes=changes
+        )
+    except BaseException:
+        if checked:
+            storage.delete(agreement.file.name)
+        raise
+    if checked and old_file:
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return agreement
+
+
+SPECIAL_CAMPAIGN_FIELDS = ("authority", "name", "theme_area", "starts_on", "ends_on", "goals")
+SPECIAL_CAMPAIGN_EDITABLE = ("name", "theme_area", "starts_on", "ends_on", "goals")
+
+
+@transaction.atomic
+def special_campaign_update(*, actor, campaign, members, **data):
+    """Change a special campaign's name, theme area, member units, period and goals; its
+    authority stays."""
+    unknown = set(data) - set(SPECIAL_CAMPAIGN_EDITABLE)
+    if unknown:
+        raise ValueError(f"{', '.join(sorted(unknown))} cannot be changed here")
+    campaign = (
+        SpecialCampaign.objects.select_for_update(of=("self",))
+        .select_related("authority")
+        .get(pk=campaign.pk)
+    )
+    members = list(members)
+    if not members:
+        raise ValidationError({"members": _("Choose the member units.")})
+    _check_units_within("members", members, campaign.authority)
+    before = snapshot(campaign, SPECIAL_CAMPAIGN_FIELDS)
+    before_members = sorted(campaign.members.values_list("pk", flat=True))
+    for name, value in data.items():
+        setattr(campaign, name, value)
+    campaign.name = (campaign.name or "").strip()
+    campaign.goals = sanitise(campaign.goals)
+    _require_text("goals", campaign.goals, _("Write the campaign's goals."))
+    if campaign.starts_on and campaign.ends_on and campaign.ends_on < campaign.starts_on:
+        raise ValidationError({"ends_on": _("The end must not precede the start.")})
+    campaign.full_clean()
+    changes = diff(before, campaign, SPECIAL_CAMPAIGN_FIELDS)
+    after_members = sorted(u.pk for u in members)
+    if after_members != before_members:
+        changes["members"] = [before_members, after_members]
+    if not changes:
+        return campaign
+    campaign.save()
+    campaign.members.set(members)
+    audit_record(
+        actor=actor, action="campaigns.special_campaign.updated", obj=campaign, changes=changes
     )
     return campaign
 

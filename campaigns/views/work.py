@@ -23,17 +23,20 @@ from campaigns.forms import apply_service_errors, style_widgets
 from campaigns.forms.work import (
     ActivityFilterForm,
     ActivityForm,
+    AgreementEditForm,
     AgreementForm,
     CommentForm,
     CommitmentForm,
     FindingForm,
     InspectionForm,
+    PlanEditForm,
     PlanForm,
     RectificationAnswerForm,
     RectificationFilterForm,
+    SpecialCampaignEditForm,
     SpecialCampaignForm,
 )
-from campaigns.models import Person, Plan, Port, Unit
+from campaigns.models import Agreement, Person, Plan, Port, SpecialCampaign, Unit
 from campaigns.selectors import authority_list_for, construction_area_list
 from campaigns.selectors.work import (
     ACTIVITY_LEVELS,
@@ -160,6 +163,33 @@ class PlanCreateView(ScopedView):
         )
 
 
+class PlanEditView(ScopedView):
+    """The plan's title, for whoever may edit the plan (its port authority and above)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan = access_plan(self.user, kwargs["pk"], edit=True)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        return self.post(request, pk)
+
+    def post(self, request, pk):
+        plan = self.plan
+        form = PlanEditForm(request.POST or None, instance=plan)
+        saved = _run(request, form, lambda d: services.plan_update(actor=self.user, plan=plan, **d))
+        if saved:
+            messages.success(request, _("The plan %(title)s was saved.") % {"title": saved})
+            return redirect("campaigns:plan-detail", plan.pk)
+        return _form_page(
+            request,
+            form,
+            title=_("Edit %(title)s") % {"title": plan.title},
+            cancel_url=reverse("campaigns:plan-detail", args=[plan.pk]),
+            trail_name=_("Co-construction plans"),
+            trail_url="plan-list",
+        )
+
+
 class PlanDetailView(ScopedView):
     """The plan's commitments with their progress; its officers add commitments here."""
 
@@ -270,6 +300,18 @@ def _own_units(scope):
     """A unit contact's own units (with their sub-units)."""
     ids = scope.edit_unit_ids
     return Unit.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).select_related("authority")
+
+
+def _units_for_record(authority, current):
+    """The choices of a record's units: the active units in its authority's area, and those it
+    already names (so that a unit deactivated since stays chosen)."""
+    return (
+        Unit.objects.filter(
+            Q(authority__path__startswith=authority.path, is_active=True) | Q(pk__in=current)
+        )
+        .select_related("authority")
+        .order_by("code")
+    )
 
 
 def _units_under(paths):
@@ -464,6 +506,7 @@ class AgreementDetailView(ScopedView):
         agreement = access_agreement(self.user, pk)
         context = {
             "agreement": agreement,
+            "can_edit": self.scope.edits_path(agreement.authority.path),
             "extra_trail": _crumbs(_("Co-construction agreements"), "agreement-list"),
         }
         return render(request, "campaigns/work/agreement_detail.html", context)
@@ -515,6 +558,43 @@ class AgreementCreateView(ScopedView):
         return _units_under(self.scope.edit_paths)
 
 
+class AgreementEditView(ScopedView):
+    """The agreement's title, kind, parties, dates, terms and file; its authority stays."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.agreement = access_agreement(self.user, kwargs["pk"], edit=True)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        return self.post(request, pk)
+
+    def post(self, request, pk):
+        agreement = self.agreement
+        current = Agreement.parties.through.objects.filter(agreement_id=agreement.pk)
+        form = AgreementEditForm(
+            request.POST or None,
+            request.FILES or None,
+            instance=agreement,
+            units=_units_for_record(agreement.authority, current.values("unit_id")),
+        )
+        saved = _run(
+            request,
+            form,
+            lambda d: services.agreement_update(actor=self.user, agreement=agreement, **d),
+        )
+        if saved:
+            messages.success(request, _("The agreement %(title)s was saved.") % {"title": saved})
+            return redirect("campaigns:agreement-detail", agreement.pk)
+        return _form_page(
+            request,
+            form,
+            title=_("Edit %(title)s") % {"title": agreement.title},
+            cancel_url=reverse("campaigns:agreement-detail", args=[agreement.pk]),
+            trail_name=_("Co-construction agreements"),
+            trail_url="agreement-list",
+        )
+
+
 class SpecialCampaignListView(ScopedView):
     def get(self, request):
         context = {
@@ -531,6 +611,7 @@ class SpecialCampaignDetailView(ScopedView):
         campaign = access_special_campaign(self.user, pk)
         context = {
             "campaign": campaign,
+            "can_edit": self.scope.edits_path(campaign.authority.path),
             "members": list(campaign.members.order_by("code")),
             "activities": list(
                 activity_list_for(self.user)
@@ -563,6 +644,45 @@ class SpecialCampaignCreateView(AgreementCreateView):
             form,
             title=_("New special campaign"),
             cancel_url=reverse("campaigns:special-campaign-list"),
+            trail_name=_("Special campaigns"),
+            trail_url="special-campaign-list",
+        )
+
+
+class SpecialCampaignEditView(ScopedView):
+    """The campaign's name, theme area, member units, period and goals; its authority stays."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.campaign = access_special_campaign(self.user, kwargs["pk"], edit=True)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        return self.post(request, pk)
+
+    def post(self, request, pk):
+        campaign = self.campaign
+        current = SpecialCampaign.members.through.objects.filter(specialcampaign_id=campaign.pk)
+        form = SpecialCampaignEditForm(
+            request.POST or None,
+            instance=campaign,
+            units=_units_for_record(campaign.authority, current.values("unit_id")),
+            areas=construction_area_list(),
+        )
+        saved = _run(
+            request,
+            form,
+            lambda d: services.special_campaign_update(actor=self.user, campaign=campaign, **d),
+        )
+        if saved:
+            messages.success(
+                request, _("The special campaign %(name)s was saved.") % {"name": saved}
+            )
+            return redirect("campaigns:special-campaign-detail", campaign.pk)
+        return _form_page(
+            request,
+            form,
+            title=_("Edit %(title)s") % {"title": campaign.name},
+            cancel_url=reverse("campaigns:special-campaign-detail", args=[campaign.pk]),
             trail_name=_("Special campaigns"),
             trail_url="special-campaign-list",
         )
@@ -765,6 +885,7 @@ urlpatterns = [
     path("plans/", PlanListView.as_view(), name="plan-list"),
     path("plans/new/", PlanCreateView.as_view(), name="plan-create"),
     path("plans/<int:pk>/", PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/edit/", PlanEditView.as_view(), name="plan-edit"),
     path("plans/<int:pk>/publish/", plan_publish, name="plan-publish"),
     path("plans/<int:pk>/reopen/", plan_reopen, name="plan-reopen"),
     path("commitments/<int:pk>/remove/", commitment_remove, name="commitment-remove"),
@@ -784,6 +905,7 @@ urlpatterns = [
     path("agreements/", AgreementListView.as_view(), name="agreement-list"),
     path("agreements/new/", AgreementCreateView.as_view(), name="agreement-create"),
     path("agreements/<int:pk>/", AgreementDetailView.as_view(), name="agreement-detail"),
+    path("agreements/<int:pk>/edit/", AgreementEditView.as_view(), name="agreement-edit"),
     path("agreements/<int:pk>/file/", agreement_file, name="agreement-file"),
     path("special-campaigns/", SpecialCampaignListView.as_view(), name="special-campaign-list"),
     path(
@@ -795,6 +917,11 @@ urlpatterns = [
         "special-campaigns/<int:pk>/",
         SpecialCampaignDetailView.as_view(),
         name="special-campaign-detail",
+    ),
+    path(
+        "special-campaigns/<int:pk>/edit/",
+        SpecialCampaignEditView.as_view(),
+        name="special-campaign-edit",
     ),
     # Inspections and rectifications
     path("inspections/", InspectionListView.as_view(), name="inspection-list"),
