@@ -118,8 +118,6 @@ RANKING_FIELDS = (
     "title",
     "category",
     "province_id",
-    "authority_id",
-    "unit_id",
     "sheets_submitted",
     "score",
     "high",
