@@ -11,12 +11,11 @@ class AssessmentsConfig(AppConfig):
     scale_delete = "assessments.scale.delete_synthetic"
 
     def ready(self):
-        from assessments import dossiers
+        from assessments import dashboard_panels, dossiers
         from assessments.cycle_dossier import cycle_dossier
+        from campaigns.models import Unit
 
         dossiers.register("campaigns.unit", cycle_dossier)
         # An annual cycle's subjects are units, categorised by the unit's category.
-        from campaigns.models import Unit
-
         dossiers.register_categories(Unit.Category.choices)
-        from assessments import dashboard_panels  # noqa: F401 (registers its panel on import)
+        dashboard_panels.register()

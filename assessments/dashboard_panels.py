@@ -1,7 +1,7 @@
 """The assessment profile on the campaign's dashboards.
 
-Registered with `campaigns.dashboards.register_panel` when `AssessmentsConfig.ready()` imports
-this module, so that campaigns shows it without importing this app (DESIGN §5). For a port (or
+Registered with `campaigns.dashboards.register_panel` when `AssessmentsConfig.ready()` calls
+`register()`, so that campaigns shows it without importing this app (dependencies point one way). For a port (or
 county) authority it is the nine-area profile of the latest published annual cycle that
 assessed the authority's units: per area, the mean over those units of their published
 percentages. For a unit it is the unit's own profile in the latest published cycle that
@@ -84,4 +84,6 @@ def assessment_profile(*, authority=None, unit=None):
 
 
 # Imported once from AssessmentsConfig.ready(); registering again only replaces the entry.
-register_panel("assessment_profile", assessment_profile)
+def register():
+    """Called once by `AssessmentsConfig.ready()`."""
+    register_panel("assessment_profile", assessment_profile)
