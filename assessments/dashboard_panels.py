@@ -2,10 +2,10 @@
 
 Registered with `campaigns.dashboards.register_panel` by `register()`, which
 `AssessmentsConfig.ready()` calls, so that campaigns shows it without importing this app
-(dependencies point one way). For a port (or county) authority it is the nine-area profile of the latest published annual cycle that
-assessed the authority's units: per area, the mean over those units of their published
-percentages. For a unit it is the unit's own profile in the latest published cycle that
-assessed it. One query either way.
+(dependencies point one way). For a port (or county) authority it is the nine-area profile of
+the latest published annual cycle that assessed the authority's units: per area, the mean over
+those units of their published percentages. For a unit it is the unit's own profile in the
+latest published cycle that assessed it. One query either way.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
