@@ -20,6 +20,7 @@ themselves, since the service that caused one records its own audit entry and th
 what and when.
 """
 
+import datetime
 import logging
 import smtplib
 
@@ -186,6 +187,29 @@ def notification_email_send(*, notification_id):
     return True
 
 
+# An e-mail still unsent this long after its notice was written was never queued (the broker was
+# down at commit) or its task was lost; the sweeper queues it again.
+EMAIL_SWEEP_AFTER = datetime.timedelta(minutes=15)
+EMAIL_SWEEP_BATCH = 1000
+
+
+def notification_emails_requeue(*, now=None):
+    """Queue again the e-mails of notices wanted but not sent for EMAIL_SWEEP_AFTER; returns how
+    many. Safe to run at any time: the send claims each notice first, so an e-mail whose task
+    was only slow goes out once all the same."""
+    cutoff = (now or timezone.now()) - EMAIL_SWEEP_AFTER
+    ids = list(
+        Notification.objects.filter(
+            wants_email=True, emailed_at__isnull=True, created_at__lt=cutoff, user__email__gt=""
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:EMAIL_SWEEP_BATCH]
+    )
+    for pk in ids:
+        notification_email_task.delay(pk)
+    return len(ids)
+
+
 def _site_url():
     """The portal's address for links in e-mails; empty when not configured (relative links)."""
     return getattr(settings, "CIVPORT_SITE_URL", "").rstrip("/")
@@ -202,6 +226,13 @@ def _site_url():
 )
 def notification_email_task(notification_id):
     return notification_email_send(notification_id=notification_id)
+
+
+@shared_task(
+    name="civport.notification_email_sweep", acks_late=True, soft_time_limit=120, time_limit=180
+)
+def notification_email_sweep_task():
+    return notification_emails_requeue()
 
 
 # --- reading --------------------------------------------------------------------------------

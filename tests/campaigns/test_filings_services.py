@@ -204,6 +204,8 @@ def test_schedules_install_is_idempotent(db):
         "campaigns.rectification_reminders",
     ]
     assert {str(t.crontab.timezone) for t in tasks} == {"Asia/Shanghai"}
+    sweeper = PeriodicTask.objects.get(name="civport.notification_email_sweep")
+    assert (sweeper.crontab.hour, sweeper.crontab.minute) == ("*", "*/15")
 
 
 def test_schedules_install_dry_run_writes_nothing(db):

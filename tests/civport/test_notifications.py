@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from civport.models import AuditEntry, Notification
 from civport.notifications import (
+    EMAIL_SWEEP_AFTER,
     local_today,
     notification_email_send,
+    notification_emails_requeue,
     notify,
 )
 from tests.conftest import login
@@ -135,6 +137,22 @@ def test_no_email_is_queued_before_commit_or_when_not_asked(
         notify(users=[reader], key="quiet", title="T", today=DAY, email=False)
     assert len(callbacks) == 1
     assert mail.outbox == []
+
+
+def test_the_sweeper_sends_an_email_that_was_never_queued_once(
+    reader, django_capture_on_commit_callbacks
+):
+    # The broker was down when the notice was written: its e-mail task never ran.
+    with django_capture_on_commit_callbacks(execute=False):
+        notify(users=[reader, _user("no-address")], key="k", title="Overdue", today=DAY)
+    assert mail.outbox == []
+    now = timezone.now()
+    assert notification_emails_requeue(now=now) == 0  # too recent: its task may still come
+    later = now + EMAIL_SWEEP_AFTER + datetime.timedelta(seconds=1)
+    assert notification_emails_requeue(now=later) == 1  # the user with no address is skipped
+    assert [m.to for m in mail.outbox] == [["reader@example.org"]]
+    assert notification_emails_requeue(now=later) == 0
+    assert len(mail.outbox) == 1
 
 
 def test_titles_are_rendered_in_the_recipients_language_not_the_callers(reader):

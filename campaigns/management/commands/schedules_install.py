@@ -6,18 +6,21 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 TIME_ZONE = "Asia/Shanghai"
 
-# (task name, hour, minute, description): every morning, before office hours, in Asia/Shanghai.
+# (task name, hour, minute, description) in Asia/Shanghai: the reminders every morning before
+# office hours, the e-mail sweeper every quarter of an hour.
 SCHEDULES = (
     ("campaigns.filing_reminders", 7, 0, "Provincial filings unanswered for a week"),
     ("campaigns.consultation_reminders", 7, 10, "Consultations due within three days or overdue"),
     ("campaigns.rectification_reminders", 7, 20, "Overdue rectification items"),
+    ("civport.notification_email_sweep", "*", "*/15", "E-mails of notices never sent"),
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Create or update the daily reminder tasks of Celery beat (django-celery-beat), "
-        "each at a fixed morning time in Asia/Shanghai. Safe to re-run: tasks are matched by "
+        "Create or update the periodic tasks of Celery beat (django-celery-beat): the daily "
+        "reminders at a fixed morning time in Asia/Shanghai and the quarter-hourly sweeper "
+        "of unsent e-mails. Safe to re-run: tasks are matched by "
         "name, and a task an administrator disabled stays disabled."
     )
 
@@ -65,10 +68,10 @@ class Command(BaseCommand):
                     unchanged += 1
             if dry_run:
                 transaction.set_rollback(True)
-        verb = "Dry run, nothing written" if dry_run else "Reminder schedules installed"
+        verb = "Dry run, nothing written" if dry_run else "Schedules installed"
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb}: {created} created, {updated} updated, {unchanged} unchanged "
-                f"(daily, {TIME_ZONE})."
+                f"({TIME_ZONE})."
             )
         )
