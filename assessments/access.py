@@ -25,27 +25,20 @@ from assessments.models import (
 from assessments.selectors import review_list_for, scheme_list_for, subjects_visible_q
 from campaigns.models import Authority
 from campaigns.scope import scope_for
-from civport.queries import count_subquery
+from civport.queries import count_subquery, get_or_404
 
 PORT_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
 
 
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def access_scheme(user, pk, *, edit=False):
-    scheme = _get_or_404(scheme_list_for(user), pk)
+    scheme = get_or_404(scheme_list_for(user), pk)
     if edit and not scope_for(user).edits_path(scheme.authority.path):
         raise PermissionDenied
     return scheme
 
 
 def access_review(user, pk, *, manage=False):
-    review = _get_or_404(review_list_for(user), pk)
+    review = get_or_404(review_list_for(user), pk)
     if manage and not scope_for(user).edits_path(review.authority.path):
         raise PermissionDenied
     return review
@@ -64,12 +57,12 @@ def access_subject_to_score(user, pk):
         review__panel__is_active=True,
         assignments__member__user=user,
     )
-    return _get_or_404(queryset, pk)
+    return get_or_404(queryset, pk)
 
 
 def access_subject_for_office(user, pk, *, manage=False):
     """A subject seen from the review's office (ranking, matrix, reopening)."""
-    subject = _get_or_404(
+    subject = get_or_404(
         Subject.objects.select_related(
             "review__scheme", "review__authority", "province", "authority", "unit"
         ),
@@ -81,7 +74,7 @@ def access_subject_for_office(user, pk, *, manage=False):
 
 def access_sheet_for_office(user, pk):
     """A score sheet, for the office that runs its review (reopening)."""
-    sheet = _get_or_404(
+    sheet = get_or_404(
         ScoreSheet.objects.select_related("subject__review__authority", "reviewer"), pk
     )
     review = sheet.subject.review
@@ -136,7 +129,7 @@ def access_cycle(user, pk, *, manage=False):
     """The cycle with `is_office` (the user sees the whole cycle); 404 when the user sees none
     of it, 403 when `manage` is asked of someone who only sees it."""
     scope = scope_for(user)
-    cycle = _get_or_404(
+    cycle = get_or_404(
         Cycle.objects.select_related("review__authority", "review__scheme").annotate(
             n_items=count_subquery(Item.objects.filter(scheme=OuterRef("review__scheme"))),
             sees_some=Exists(
@@ -159,7 +152,7 @@ SUBJECT_RELATED = ("review__authority", "review__scheme", "review__cycle", "auth
 def access_cycle_subject(user, pk):
     """A cycle's subject the user sees, with `may_edit` (self-assessment open and theirs)."""
     scope = scope_for(user)
-    subject = _get_or_404(
+    subject = get_or_404(
         Subject.objects.select_related(*SUBJECT_RELATED, "unit__authority").filter(
             review__cycle__isnull=False
         ),
@@ -184,7 +177,7 @@ def access_subject_result(user, pk):
 def access_evidence(user, pk, *, edit=False):
     """An evidence file for someone who sees its subject, or a reviewer assigned to score it;
     with `edit`, for those who may change the self-assessment now."""
-    evidence = _get_or_404(
+    evidence = get_or_404(
         Evidence.objects.select_related(
             *(f"self_assessment__subject__{r}" for r in SUBJECT_RELATED),
             "self_assessment__subject__unit__authority",

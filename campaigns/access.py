@@ -5,7 +5,6 @@ object the user may see but not change gives 403 when asked for with `edit=True`
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from campaigns.scope import scope_for
 from campaigns.selectors import (
@@ -14,39 +13,33 @@ from campaigns.selectors import (
     port_list_for,
     unit_list_for,
 )
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+from civport.queries import get_or_404
 
 
 def access_authority(user, pk, *, edit=False):
     """The authority if the user may see it (or, with `edit`, change it); else 404/403."""
-    authority = _get_or_404(authority_list_for(user), pk)
+    authority = get_or_404(authority_list_for(user), pk)
     if edit and not scope_for(user).edits_below(authority.path):
         raise PermissionDenied
     return authority
 
 
 def access_port(user, pk, *, edit=False):
-    port = _get_or_404(port_list_for(user), pk)
+    port = get_or_404(port_list_for(user), pk)
     if edit and not scope_for(user).edits_path(port.authority.path):
         raise PermissionDenied
     return port
 
 
 def access_unit(user, pk, *, edit=False):
-    unit = _get_or_404(unit_list_for(user), pk)
+    unit = get_or_404(unit_list_for(user), pk)
     if edit and not scope_for(user).edits_path(unit.authority.path):
         raise PermissionDenied
     return unit
 
 
 def access_person(user, pk, *, edit=False):
-    person = _get_or_404(person_list_for(user), pk)
+    person = get_or_404(person_list_for(user), pk)
     if edit and not scope_for(user).unit_allows_people_edit(person.unit):
         raise PermissionDenied
     return person

@@ -1,7 +1,8 @@
-"""Small query expressions shared by every app."""
+"""Small query helpers shared by every app."""
 
 from django.db.models import F, Func, IntegerField, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 
 def count_subquery(queryset):
@@ -11,3 +12,12 @@ def count_subquery(queryset):
         n=Func(F("pk"), function="COUNT", output_field=IntegerField())
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def get_or_404(queryset, pk):
+    """The row `pk` of a (scoped) queryset, or 404: a missing row, a row outside the user's scope
+    and a malformed id all look the same."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

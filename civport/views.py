@@ -3,9 +3,7 @@
 The count is fetched by htmx after the page has loaded, so no page gains a query for it; without
 JavaScript the navigation shows a plain link to the list."""
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +17,7 @@ from civport.notifications import (
     notification_mark_read,
     notification_unread_count,
 )
+from civport.pagination import paginate
 
 
 @require_GET
@@ -26,15 +25,11 @@ def notification_list(request):
     queryset = notification_list_for(request.user)
     if request.GET.get("show") == "unread":
         queryset = queryset.filter(read_at__isnull=True)
-    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
+    paged = paginate(request, queryset)
     context = {
-        "page": page,
-        "querystring": params.urlencode(),
+        **paged,
         "show_unread": request.GET.get("show") == "unread",
-        "has_unread": any(n.read_at is None for n in page.object_list),
+        "has_unread": any(n.read_at is None for n in paged["page"].object_list),
     }
     return render(request, "civport/notification_list.html", context)
 

@@ -13,10 +13,8 @@ Anything else is a 404, whether it exists or not. Writes go through
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import (
     DecimalField,
     F,
@@ -59,6 +57,7 @@ from assessments.services.sheets import running_total
 from campaigns.forms import apply_service_errors
 from campaigns.models import Authority, Unit
 from campaigns.scope import scope_for
+from civport.pagination import paginate
 from civport.queries import count_subquery
 from civport.uploads import attachment_response, upload_max_bytes
 
@@ -69,9 +68,7 @@ MONEY = DecimalField(max_digits=20, decimal_places=10)
 
 
 def _page(request, queryset):
-    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    return page
+    return paginate(request, queryset)["page"]
 
 
 def _office_authorities(user):

@@ -11,7 +11,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,6 +58,7 @@ from campaigns.imports import XLSX_CONTENT_TYPE
 from campaigns.models import Authority, Unit
 from campaigns.scope import scope_for
 from campaigns.selectors import authority_list_for
+from civport.pagination import paginate
 
 RANKING_PAGE_SIZE = 50
 REVIEW_PAGE_SIZE = 25
@@ -103,14 +103,6 @@ class _Counted:
 
     def __getitem__(self, key):
         return self.queryset[key]
-
-
-def _paginate(request, queryset, per_page):
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
-    return {"page": page, "querystring": params.urlencode()}
 
 
 def _tabs(review, current):
@@ -171,7 +163,7 @@ class ReviewListView(View):
         context = {
             "trail": [],
             "can_create": _runs_reviews(scope_for(request.user)),
-            **_paginate(request, reviews, REVIEW_PAGE_SIZE),
+            **paginate(request, reviews, REVIEW_PAGE_SIZE),
         }
         return render(request, "assessments/reviews/review_list.html", context)
 
@@ -334,7 +326,7 @@ class ReviewRankingView(ReviewView):
         ranking = _Counted(
             review_ranking(review, **filters), review_ranking_count(review, **filters)
         )
-        paged = _paginate(request, ranking, RANKING_PAGE_SIZE)
+        paged = paginate(request, ranking, RANKING_PAGE_SIZE)
         page = paged["page"]
         normalised = normalised_scores(review, [row.pk for row in page.object_list])
         details = ranking_details(page.object_list)

@@ -11,10 +11,8 @@ All writes go through `score_sheet_save` and `conflict_declare`.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -40,6 +38,7 @@ from assessments.services.sheets import (
     veto_reason_field,
 )
 from campaigns.forms import apply_service_errors
+from civport.pagination import paginate
 
 # --- the queue --------------------------------------------------------------------------------
 
@@ -60,19 +59,15 @@ def queue(request):
     form = QueueFilterForm(
         request.GET or None, province_choices=province_choices, category_choices=category_choices
     )
-    page = Paginator(form.filter(assignments), settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    for assignment in page.object_list:
+    paged = paginate(request, form.filter(assignments))
+    for assignment in paged["page"].object_list:
         assignment.category_label = category_label(assignment.subject.category)
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "assessments/scoring/queue.html",
         {
             "form": form,
-            "page": page,
-            "querystring": params.urlencode(),
+            **paged,
             "is_filtered": form.is_filtered,
             "progress": queue_progress(assignments),
             "today": timezone.localdate(),

@@ -21,6 +21,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.scope import scope_for
+from civport.queries import get_or_404
 
 # --- who may do what (from the scope alone, no query) ----------------------------------------
 
@@ -177,17 +178,10 @@ def unit_contact_users(unit):
 # --- access helpers ---------------------------------------------------------------------------
 
 
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def access_filing(user, pk, *, edit=False, answer=False):
     """The filing if the user sees it, else 404. With `edit`, only for those who file it;
     with `answer`, only for the national office: 403 when seen but not allowed."""
-    filing = _get_or_404(filing_list_for(user), pk)
+    filing = get_or_404(filing_list_for(user), pk)
     scope = scope_for(user)
     if edit and not can_file(scope, filing.authority.path):
         raise PermissionDenied
@@ -199,7 +193,7 @@ def access_filing(user, pk, *, edit=False, answer=False):
 def access_filing_attachment(user, pk):
     """An attachment of a filing the user sees, else 404. Files of the working set are the
     province's own until submitted: others only get the files of a submitted version."""
-    attachment = _get_or_404(
+    attachment = get_or_404(
         FilingAttachment.objects.filter(
             filing__in=Filing.objects.filter(scope_for(user).paths_q("authority__path"))
         ).select_related("filing__authority"),
@@ -215,7 +209,7 @@ def access_filing_attachment(user, pk):
 def access_consultation(user, pk, *, answer=False):
     """The consultation if the user sees it, else 404; with `answer`, 403 unless the user's
     office answers it."""
-    consultation = _get_or_404(consultation_list_for(user), pk)
+    consultation = get_or_404(consultation_list_for(user), pk)
     if answer and not can_answer_consultation(scope_for(user), consultation):
         raise PermissionDenied
     return consultation

@@ -28,6 +28,7 @@ from campaigns.models import (
 from campaigns.models.public import SCALE_MAX
 from campaigns.scope import scope_for
 from campaigns.services.public import normalise_code, tracking_hash
+from civport.queries import get_or_404
 
 HANDLING_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
 TWO_PLACES = Decimal("0.01")
@@ -296,16 +297,9 @@ def survey_satisfaction_for_port(port, year):
 # --- access helpers ---------------------------------------------------------------------------
 
 
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def access_feedback(user, pk, *, edit=False):
     """A feedback item the user may see (404 otherwise); with `edit`, handle (403 otherwise)."""
-    item = _get_or_404(feedback_list_for(user), pk)
+    item = get_or_404(feedback_list_for(user), pk)
     if edit and not handles_path(scope_for(user), item.port.authority.path):
         raise PermissionDenied
     return item
@@ -313,7 +307,7 @@ def access_feedback(user, pk, *, edit=False):
 
 def access_survey(user, pk, *, edit=False):
     """A survey the user may see (404 otherwise); with `edit`, manage (403 otherwise)."""
-    survey = _get_or_404(
+    survey = get_or_404(
         Survey.objects.filter(scope_for(user).paths_q("port__authority__path")).select_related(
             "port", "port__authority"
         ),

@@ -12,7 +12,6 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from campaigns.models import (
     Activity,
@@ -31,7 +30,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.scope import scope_for
-from civport.queries import count_subquery
+from civport.queries import count_subquery, get_or_404
 
 # Levels whose officers log activities and make plans for their area.
 PLAN_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
@@ -348,22 +347,15 @@ def rectification_can_review(user, item):
 # "Does not exist" and "not yours" are the same 404; visible but not changeable is 403.
 
 
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def access_plan(user, pk, *, edit=False):
-    plan = _get_or_404(plan_list_for(user), pk)
+    plan = get_or_404(plan_list_for(user), pk)
     if edit and not plan_can_edit(user, plan):
         raise PermissionDenied
     return plan
 
 
 def access_commitment(user, pk, *, edit=False):
-    commitment = _get_or_404(
+    commitment = get_or_404(
         Commitment.objects.filter(plan__in=plan_list_for(user)).select_related(
             "plan", "plan__authority", "unit", "area"
         ),
@@ -375,14 +367,14 @@ def access_commitment(user, pk, *, edit=False):
 
 
 def access_activity(user, pk, *, edit=False):
-    activity = _get_or_404(activity_list_for(user), pk)
+    activity = get_or_404(activity_list_for(user), pk)
     if edit and not activity_can_edit(user, activity):
         raise PermissionDenied
     return activity
 
 
 def access_activity_evidence(user, pk, *, edit=False):
-    evidence = _get_or_404(
+    evidence = get_or_404(
         ActivityEvidence.objects.filter(
             Exists(activity_list_for(user).filter(pk=OuterRef("activity_id")))
         ).select_related("activity"),
@@ -394,21 +386,21 @@ def access_activity_evidence(user, pk, *, edit=False):
 
 
 def access_agreement(user, pk, *, edit=False):
-    agreement = _get_or_404(agreement_list_for(user), pk)
+    agreement = get_or_404(agreement_list_for(user), pk)
     if edit and not scope_for(user).edits_path(agreement.authority.path):
         raise PermissionDenied
     return agreement
 
 
 def access_special_campaign(user, pk, *, edit=False):
-    campaign = _get_or_404(special_campaign_list_for(user), pk)
+    campaign = get_or_404(special_campaign_list_for(user), pk)
     if edit and not scope_for(user).edits_path(campaign.authority.path):
         raise PermissionDenied
     return campaign
 
 
 def access_inspection(user, pk, *, edit=False):
-    inspection = _get_or_404(inspection_list_for(user), pk)
+    inspection = get_or_404(inspection_list_for(user), pk)
     if edit and not scope_for(user).edits_path(inspection.authority.path):
         raise PermissionDenied
     return inspection
@@ -417,14 +409,14 @@ def access_inspection(user, pk, *, edit=False):
 def access_rectification(user, pk, *, edit=False):
     """With `edit`, the user must be able to act on the item now: answer it (the owner unit's
     contact) or review the answer (an officer of the inspecting authority)."""
-    item = _get_or_404(rectification_list_for(user), pk)
+    item = get_or_404(rectification_list_for(user), pk)
     if edit and not (rectification_can_answer(user, item) or rectification_can_review(user, item)):
         raise PermissionDenied
     return item
 
 
 def access_rectification_evidence(user, pk):
-    return _get_or_404(
+    return get_or_404(
         RectificationEvidence.objects.filter(
             Exists(rectification_list_for(user).filter(pk=OuterRef("rectification_id")))
         ),

@@ -6,12 +6,9 @@ forms receive the choices the user may use. Writes go through `campaigns.service
 Everything a template shows is read here; templates run no queries.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -40,7 +37,8 @@ from campaigns.selectors import (
     port_list_for,
     unit_list_for,
 )
-from civport.queries import count_subquery
+from civport.pagination import paginate
+from civport.queries import count_subquery, get_or_404
 
 AUTHORITY_TABS = ("children", "ports", "units", "people")
 # A person form lists at most about this many units; above it the user picks an authority first.
@@ -53,13 +51,8 @@ PERSON_UNIT_CHOICES_MAX = 200
 def _paginate(request, queryset):
     """The requested page with its rows read, the query string to keep in page links (the
     filters), and whether any filter is set."""
-    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
     return {
-        "page": page,
-        "querystring": params.urlencode(),
+        **paginate(request, queryset),
         "is_filtered": any(v for k, v in request.GET.items() if k not in ("page", "tab")),
     }
 
@@ -139,14 +132,6 @@ DETAIL_URL_NAMES = {
 
 def _detail_url(obj):
     return reverse(DETAIL_URL_NAMES[type(obj)], args=[obj.pk])
-
-
-def _one_or_404(queryset, pk):
-    """The row `pk` of a scoped queryset (an id from the query string), or 404."""
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def _initial(request, *names):
@@ -566,7 +551,7 @@ class UnitCreateView(_UnitFormView):
             self.parent = access_unit(self.user, request.GET["parent"], edit=True)
             self.owner = self.parent.authority
         elif request.GET.get("authority"):
-            self.owner = _one_or_404(_editable_unit_owners(self.user), request.GET["authority"])
+            self.owner = get_or_404(_editable_unit_owners(self.user), request.GET["authority"])
         return super().dispatch(request, *args, **kwargs)
 
     def parent_authority_id(self):
@@ -652,7 +637,7 @@ class _PersonFormView(ScopedFormView):
     def requested_owner(self):
         """The authority of `?authority=`, among those the user edits (404 otherwise)."""
         pk = self.request.GET.get("authority")
-        return _one_or_404(_editable_unit_owners(self.user), pk) if pk else None
+        return get_or_404(_editable_unit_owners(self.user), pk) if pk else None
 
     def get_form_kwargs(self):
         return {"units": self.units, "units_of": self.owner}
