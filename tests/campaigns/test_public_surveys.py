@@ -285,7 +285,8 @@ def test_answers_are_rate_limited(world, port_officer, public, settings):
 # --- answering: invitations -------------------------------------------------------------------
 
 
-def test_an_invitation_answers_once(client, world, port_officer, public):
+def test_an_invitation_answers_once(client, world, port_officer, public, settings):
+    public.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     survey = _survey(world, port_officer, mode=Survey.Mode.INVITATION)
     login(client, port_officer)
     response = client.post(reverse("campaigns:survey-invitations", args=[survey.pk]), {"count": 3})
@@ -305,7 +306,7 @@ def test_an_invitation_answers_once(client, world, port_officer, public):
     assert public.post(url, {**data, "csrfmiddlewaretoken": token}).status_code == 302
     second = public.post(url, {**data, "csrfmiddlewaretoken": token})
     assert second.status_code == 409
-    assert "already been used" in second.context["refusal"] or "已" in second.context["refusal"]
+    assert "already been used" in second.context["refusal"]
     assert SurveyResponse.objects.count() == 1
     again = public.get(url)
     assert again.context["refusal"] and again.context["form"] is None
