@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("Awards")
+    # Found by campaigns' seed_demo and seed_scale commands through the app registry.
+    demo_seed = "awards.demo.seed_demo"
+    scale_seed = "awards.scale.seed_scale"
+    scale_delete = "awards.scale.delete_synthetic"
+
+    def ready(self):
+        from assessments import dossiers
+        from awards.dossier import nomination_dossier
+        from awards.models import Title
+
+        dossiers.register("awards.nomination", nomination_dossier)
+        dossiers.register_categories(Title.choices)

@@ -34,5 +34,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("notifications/", include("civport.urls_notifications")),
     path("assessments/", include("assessments.urls")),
+    path("", include("awards.urls")),
     path("", include("campaigns.urls")),
 ]

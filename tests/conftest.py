@@ -18,7 +18,7 @@ from django.utils import translation
 from campaigns import services
 from campaigns.models import Agency, Authority, Membership, Port, Unit
 
-pytest_plugins = ["tests.worker", "tests.assessments.fixtures"]
+pytest_plugins = ["tests.worker", "tests.assessments.fixtures", "tests.awards.fixtures"]
 
 REQUIRE_SERVICES = os.environ.get("CIVPORT_REQUIRE_SERVICES") == "1"
 

@@ -1,0 +1,1 @@
+"""Admin pages (filled in per part of the round)."""

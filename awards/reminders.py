@@ -1,0 +1,1 @@
+"""Daily reminders of the award round (Celery beat)."""

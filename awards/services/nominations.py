@@ -1,0 +1,1 @@
+"""Writes to nominations: the dossier, submission, withdrawal and the chain of opinions."""

@@ -1,0 +1,1 @@
+"""Writes to a province's recommendation list, within the quota."""

@@ -1,0 +1,3 @@
+"""Screens (filled in per part of the round)."""
+
+urlpatterns = []
