@@ -48,7 +48,9 @@ SHEETS_PER_SUBJECT = 5
 INDIVIDUAL_SHARE = 0.2
 VETO_SHARE = 0.01
 BONUS_SHARE = 0.15
-ROUND_KEY = f"{PREFIX}2025-2026"
+# Named as the awards part of seed_scale names its round's review (`Round.review_key`), so that
+# it can adopt this review as the national review of a round of nominations.
+ROUND_KEY = "award-syn-2025-2026"
 REVIEWER_PREFIX = "syn-reviewer-"
 # The benchmark's reviewer: the first seat of the panel, with an ordinary queue (~48 subjects).
 BENCH_REVIEWER = f"{REVIEWER_PREFIX}001"
