@@ -261,6 +261,8 @@ CIVPORT_IMPORT_INLINE_ROWS = _positive_int("CIVPORT_IMPORT_INLINE_ROWS", 500)
 # Evidence and other uploaded files: largest file accepted.
 CIVPORT_UPLOAD_MAX_BYTES = _positive_int("CIVPORT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 CIVPORT_DEMO_PASSWORD = env.str("CIVPORT_DEMO_PASSWORD", default="civport-demo")
+# The award round's deadline reminders start this many days before a deadline.
+CIVPORT_AWARD_REMINDER_DAYS = _positive_int("CIVPORT_AWARD_REMINDER_DAYS", 7)
 
 # --- E-mail ---------------------------------------------------------------------------------
 try:
