@@ -1,0 +1,1 @@
+"""Forms of the award round, one module per part of the round."""
