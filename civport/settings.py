@@ -261,6 +261,11 @@ CIVPORT_IMPORT_INLINE_ROWS = _positive_int("CIVPORT_IMPORT_INLINE_ROWS", 500)
 # Evidence and other uploaded files: largest file accepted.
 CIVPORT_UPLOAD_MAX_BYTES = _positive_int("CIVPORT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 CIVPORT_DEMO_PASSWORD = env.str("CIVPORT_DEMO_PASSWORD", default="civport-demo")
+# The portal's public address, printed in documents that leave it (the QR code of a certificate
+# points to its verification page there).
+CIVPORT_PUBLIC_URL = env.str("CIVPORT_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not CIVPORT_PUBLIC_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("CIVPORT_PUBLIC_URL must start with http:// or https://")
 # The award round's deadline reminders start this many days before a deadline.
 CIVPORT_AWARD_REMINDER_DAYS = _positive_int("CIVPORT_AWARD_REMINDER_DAYS", 7)
 
