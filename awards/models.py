@@ -574,6 +574,8 @@ class Honour(models.Model):
         choices=RenderStatus.choices,
         default=RenderStatus.PENDING,
     )
+    # When the render was last asked for: the sweeper queues again what waits too long.
+    render_queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     render_claimed_at = models.DateTimeField(_("rendering since"), null=True, blank=True)
     render_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
@@ -612,6 +614,8 @@ class DecisionDocument(models.Model):
     render_status = models.CharField(
         _("status"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.PENDING
     )
+    # When the render was last asked for: the sweeper queues again what waits too long.
+    render_queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     render_claimed_at = models.DateTimeField(_("rendering since"), null=True, blank=True)
     render_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
