@@ -9,6 +9,13 @@ class AwardsConfig(AppConfig):
     demo_seed = "awards.demo.seed_demo"
     scale_seed = "awards.scale.seed_scale"
     scale_delete = "awards.scale.delete_synthetic"
+    # (task name, hour, minute, description) in Asia/Shanghai, installed by schedules_install.
+    beat_schedules = (
+        ("awards.nomination_deadline_reminders", 7, 30, "Award nominations due soon"),
+        ("awards.review_deadline_reminders", 7, 40, "Award scoring due soon or overdue"),
+        ("awards.recommendation_reminders", 7, 50, "Provincial recommendation lists not submitted"),
+        ("awards.certificates_sweep", "*", "*/10", "Certificates and decisions stuck in pending"),
+    )
 
     def ready(self):
         from assessments import dossiers

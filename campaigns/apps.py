@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Campaign organisation")
+    # (task name, hour, minute, description) in Asia/Shanghai, installed by schedules_install:
+    # the reminders every morning before office hours.
+    beat_schedules = (
+        ("campaigns.filing_reminders", 7, 0, "Provincial filings unanswered for a week"),
+        (
+            "campaigns.consultation_reminders",
+            7,
+            10,
+            "Consultations due within three days or overdue",
+        ),
+        ("campaigns.rectification_reminders", 7, 20, "Overdue rectification items"),
+    )

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CivportConfig(AppConfig):
     name = "civport"
     verbose_name = _("Portal")
+    # Installed by schedules_install (see CampaignsConfig): the e-mail sweeper every quarter hour.
+    beat_schedules = (
+        ("civport.notification_email_sweep", "*", "*/15", "E-mails of notices never sent"),
+    )
