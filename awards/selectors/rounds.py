@@ -1,7 +1,14 @@
 """Reads of rounds and of the assessments reviews that score them."""
 
-from assessments.models import Review
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from assessments.models import Assignment, Review, ScoreSheet, Subject
+from awards.models import Nomination, Quota, Recommendation, Round, Title
 from campaigns.models import Authority
+from civport.queries import count_subquery
 
 
 def round_reviews(round):
@@ -31,3 +38,205 @@ def provinces():
 
 def national_office():
     return Authority.objects.get(level=Authority.Level.NATIONAL)
+
+
+# --- the admin's lists and pages --------------------------------------------------------------
+
+Status = Nomination.Status
+
+# Nominations that were submitted, whatever became of them (a withdrawn one no longer counts).
+SUBMITTED_OR_LATER = (
+    Status.SUBMITTED,
+    Status.RECOMMENDED,
+    Status.NOT_RECOMMENDED,
+    Status.CANDIDATE,
+    Status.REJECTED,
+    Status.AWARDED,
+)
+RECOMMENDED_OR_LATER = (Status.RECOMMENDED, Status.CANDIDATE, Status.REJECTED, Status.AWARDED)
+DECIDED = (Status.CANDIDATE, Status.REJECTED, Status.AWARDED)
+
+
+def round_changelist():
+    """Rounds with their scheme and the counts the admin's list shows, in one query: the
+    nominations are joined once and counted by status; the quotas are summed in a subquery (a
+    second join would multiply the rows)."""
+    quota_total = (
+        Quota.objects.filter(round=OuterRef("pk"))
+        .order_by()
+        .values("round")
+        .annotate(total=Sum("quota"))
+        .values("total")
+    )
+    return Round.objects.select_related("scheme").annotate(
+        n_quota=Coalesce(Subquery(quota_total, output_field=IntegerField()), 0),
+        n_drafts=Count("nominations", filter=Q(nominations__status=Status.DRAFT)),
+        n_submitted=Count("nominations", filter=Q(nominations__status__in=SUBMITTED_OR_LATER)),
+        n_recommended=Count("nominations", filter=Q(nominations__status__in=RECOMMENDED_OR_LATER)),
+        n_candidates=Count(
+            "nominations", filter=Q(nominations__status__in=(Status.CANDIDATE, Status.AWARDED))
+        ),
+        n_awarded=Count("nominations", filter=Q(nominations__status=Status.AWARDED)),
+    )
+
+
+@dataclass
+class TitleCell:
+    title: str
+    quota: int | None = None
+    drafts: int = 0
+    submitted: int = 0
+    recommended: int = 0
+
+    @property
+    def over_quota(self):
+        return self.quota is not None and self.recommended > self.quota
+
+
+@dataclass
+class ReviewProgress:
+    review: object = None
+    assigned: int = 0
+    sheets: int = 0
+
+    @property
+    def percent(self):
+        return round(100 * self.sheets / self.assigned) if self.assigned else 0
+
+
+@dataclass
+class ProvinceProgress:
+    province: object
+    cells: list = field(default_factory=list)
+    review: ReviewProgress = field(default_factory=ReviewProgress)
+    recommendation: object = None
+
+    @property
+    def submitted(self):
+        return sum(cell.submitted for cell in self.cells)
+
+    @property
+    def drafts(self):
+        return sum(cell.drafts for cell in self.cells)
+
+    @property
+    def quota(self):
+        return sum(cell.quota or 0 for cell in self.cells)
+
+
+@dataclass
+class RoundProgress:
+    provinces: list
+    national: ReviewProgress
+    totals: list
+
+
+def round_progress(round):
+    """Per province and title: the quota, nominations in draft, submitted and recommended; the
+    province's review (submitted sheets against assignments) and its recommendation list.
+    Five queries whatever the number of provinces: provinces, quotas, nomination counts
+    grouped by province, title and status, the round's reviews with their counts (one query,
+    a counting subquery per review), the recommendation lists with who submitted them."""
+    titles = list(Title.values)
+    all_provinces = list(provinces())
+    quotas = {
+        (province_id, title): quota
+        for province_id, title, quota in Quota.objects.filter(round=round).values_list(
+            "province_id", "title", "quota"
+        )
+    }
+    counts = {}
+    for row in (
+        Nomination.objects.filter(round=round)
+        .order_by()
+        .values("province_id", "title")
+        .annotate(
+            drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+            submitted=Count("pk", filter=Q(status__in=SUBMITTED_OR_LATER)),
+            recommended=Count("pk", filter=Q(status__in=RECOMMENDED_OR_LATER)),
+        )
+    ):
+        counts[(row["province_id"], row["title"])] = row
+    reviews = {}
+    national = ReviewProgress()
+    for review in (
+        Review.objects.filter(round_key=round.review_key)
+        .select_related("authority")
+        .annotate(
+            assigned=count_subquery(Assignment.objects.filter(subject__review=OuterRef("pk"))),
+            sheets=count_subquery(
+                ScoreSheet.objects.filter(
+                    subject__review=OuterRef("pk"), status=ScoreSheet.Status.SUBMITTED
+                )
+            ),
+        )
+    ):
+        progress = ReviewProgress(review=review, assigned=review.assigned, sheets=review.sheets)
+        if review.authority.level == Authority.Level.NATIONAL:
+            national = progress
+        else:
+            reviews[review.authority_id] = progress
+    lists = {
+        r.province_id: r
+        for r in Recommendation.objects.filter(round=round).select_related("submitted_by")
+    }
+    rows = []
+    totals = [TitleCell(title=title, quota=0) for title in titles]
+    for province in all_provinces:
+        cells = []
+        for title, total in zip(titles, totals, strict=True):
+            found = counts.get((province.pk, title), {})
+            cell = TitleCell(
+                title=title,
+                quota=quotas.get((province.pk, title)),
+                drafts=found.get("drafts", 0),
+                submitted=found.get("submitted", 0),
+                recommended=found.get("recommended", 0),
+            )
+            cells.append(cell)
+            total.quota += cell.quota or 0
+            total.drafts += cell.drafts
+            total.submitted += cell.submitted
+            total.recommended += cell.recommended
+        row = ProvinceProgress(
+            province=province,
+            cells=cells,
+            review=reviews.get(province.pk, ReviewProgress()),
+            recommendation=lists.get(province.pk),
+        )
+        if row.quota or any(c.drafts or c.submitted for c in cells) or row.recommendation:
+            rows.append(row)
+    return RoundProgress(provinces=rows, national=national, totals=totals)
+
+
+def ranking_title_counts(round):
+    """{title: {"undecided": n, "candidates": n, "rejected": n}} of the nominations before the
+    national office, one query."""
+    table = {title: {"undecided": 0, "candidates": 0, "rejected": 0} for title in Title.values}
+    key = {
+        Status.RECOMMENDED: "undecided",
+        Status.CANDIDATE: "candidates",
+        Status.AWARDED: "candidates",
+        Status.REJECTED: "rejected",
+    }
+    for title, status, n in (
+        Nomination.objects.filter(round=round, status__in=list(key))
+        .order_by()
+        .values_list("title", "status")
+        .annotate(n=Count("pk"))
+    ):
+        table[title][key[status]] += n
+    return table
+
+
+def ranking_nominations(rows):
+    """{subject id: nomination} for a page of ranking rows, with the nomination's province (two
+    queries: the subjects' targets, then the nominations)."""
+    targets = dict(
+        Subject.objects.filter(pk__in=[row.pk for row in rows]).values_list("pk", "object_id")
+    )
+    nominations = Nomination.objects.filter(pk__in=list(targets.values())).select_related(
+        "province"
+    )
+    by_pk = {n.pk: n for n in nominations}
+    return {subject_id: by_pk.get(object_id) for subject_id, object_id in targets.items()}
