@@ -8,7 +8,11 @@ from django.urls import reverse
 
 from awards.models import Nomination, Objection
 from civport.models import AuditEntry
-from tests.awards.test_notice_services import candidates, file, notice_round  # noqa: F401
+from tests.awards.test_notice_services import (  # noqa: F401 (fixtures)
+    candidates_fixture,
+    file,
+    notice_round_fixture,
+)
 from tests.conftest import login
 
 CHANGELIST = reverse("admin:awards_objection_changelist")
@@ -74,7 +78,7 @@ def test_uphold_asks_for_the_resolution_then_withdraws(office, objections, candi
     chosen = objections[:2]
     page = _act(office, "uphold", chosen)
     assert page.status_code == 200
-    assert [t.name for t in page.templates][0] == "awards/notice/admin_resolve.html"
+    assert page.templates[0].name == "awards/notice/admin_resolve.html"
     assert Objection.objects.filter(status=Objection.Status.OPEN).count() == 12
     done = _act(office, "uphold", chosen, apply="1", resolution="经核实，反映情况属实。")
     text = done.content.decode()

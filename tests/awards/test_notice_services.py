@@ -2,7 +2,8 @@
 the notice runs, with contact details, as plain text) and resolving it once (upheld → the
 nomination is withdrawn with the resolution as its reason; dismissed → nothing else changes).
 
-The fixtures `notice_round` and `candidates` are shared with the other test_notice_* modules."""
+The fixtures `notice_round` and `candidates` are shared with the other test_notice_* modules
+(imported there under their function names)."""
 
 import datetime
 
@@ -18,8 +19,8 @@ from civport.notifications import local_today
 TEXT = "该单位在评选材料中虚报了获奖情况，请核实。"
 
 
-@pytest.fixture
-def notice_round(award_round):
+@pytest.fixture(name="notice_round")
+def notice_round_fixture(award_round):
     """The round in its public notice, which opened yesterday and runs five more days."""
     today = local_today()
     Round.objects.filter(pk=award_round.pk).update(
@@ -31,8 +32,8 @@ def notice_round(award_round):
     return award_round
 
 
-@pytest.fixture
-def candidates(world, notice_round, make_nomination):
+@pytest.fixture(name="candidates")
+def candidates_fixture(world, notice_round, make_nomination):
     """Eighteen candidates: the three ports, six units and nine people of the world."""
     nominees = [
         *(area.port for area in (world.sz, world.gz, world.nb)),
@@ -165,7 +166,12 @@ def test_upheld_objection_withdraws_the_nomination_with_its_reason(
     assert objection.resolved_at is not None
     assert target.status == Nomination.Status.WITHDRAWN
     assert "经核实，情况属实。" in target.withdrawn_reason
-    shown = [c.pk for g in notice_candidate_groups(notice_round) for p in g.provinces for c in p.candidates]
+    shown = [
+        c.pk
+        for g in notice_candidate_groups(notice_round)
+        for p in g.provinces
+        for c in p.candidates
+    ]
     assert target.pk not in shown
     assert len(shown) == len(candidates) - 1
     resolved = AuditEntry.objects.get(action="awards.objection.resolved")
@@ -224,9 +230,12 @@ def test_a_second_objection_to_a_withdrawn_candidate_can_still_be_upheld(
     second.refresh_from_db()
     assert second.status == Objection.Status.UPHELD
     assert AuditEntry.objects.filter(action="awards.nomination.withdrawn").count() == 1
-    assert AuditEntry.objects.get(
-        action="awards.objection.resolved", object_id=str(second.pk)
-    ).changes["withdrawn"] is False
+    assert (
+        AuditEntry.objects.get(
+            action="awards.objection.resolved", object_id=str(second.pk)
+        ).changes["withdrawn"]
+        is False
+    )
 
 
 def test_an_awarded_nomination_is_not_withdrawn_by_an_objection(

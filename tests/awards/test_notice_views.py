@@ -15,7 +15,12 @@ from awards.models import Nomination, Objection, Round, Title
 from awards.services.notice import objection_resolve
 from civport.models import AuditEntry
 from civport.notifications import local_today
-from tests.awards.test_notice_services import TEXT, candidates, file, notice_round  # noqa: F401
+from tests.awards.test_notice_services import (  # noqa: F401 (fixtures)
+    TEXT,
+    candidates_fixture,
+    file,
+    notice_round_fixture,
+)
 
 NOTICE = reverse("awards:notice")
 FORM = reverse("awards:objection-create")
@@ -128,9 +133,7 @@ def test_only_candidates_are_listed(public, candidates, notice_round, make_nomin
     assert submitted.pk not in shown
 
 
-def test_an_upheld_objection_takes_the_candidate_off_the_notice(
-    public, candidates, national_admin
-):
+def test_an_upheld_objection_takes_the_candidate_off_the_notice(public, candidates, national_admin):
     target = candidates[0]
     assert target.nominee_name in public.get(NOTICE).content.decode()
     objection = file(target)
@@ -178,8 +181,9 @@ def test_an_objection_is_filed_and_confirmed(public, candidates, in_english):
         "+86 138-0000-0000",
         "某公司",
     )
-    assert AuditEntry.objects.get(action="awards.objection.filed").ip_address == (
-        public.defaults["REMOTE_ADDR"]
+    assert (
+        AuditEntry.objects.get(action="awards.objection.filed").ip_address
+        == (public.defaults["REMOTE_ADDR"])
     )
 
 
@@ -214,9 +218,11 @@ def test_a_candidate_not_on_the_notice_is_an_error(
     assert list(response.context["form"].errors) == ["nomination"]
     assert "Select a valid choice" in response.context["form"].errors["nomination"][0]
     # The choice offers the candidates, and only them.
-    offered = {choice.value for choice, _label in response.context["form"].fields[
-        "nomination"
-    ].choices if choice}
+    offered = {
+        choice.value
+        for choice, _label in response.context["form"].fields["nomination"].choices
+        if choice
+    }
     assert offered == {c.pk for c in candidates}
     assert not Objection.objects.exists()
 
