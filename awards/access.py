@@ -4,14 +4,58 @@
   area, its province, the national office) and by the contact of the nominee's unit; it is
   changed (`edit=True`) by those who manage the nominating authority, and while it is a draft,
   also by the unit's contact, who prepares the dossier.
+- Who nominates (DESIGN §6): the port officer of the area for ports, units and people; the
+  provincial officer of the province, or the national office, for organizers. The nominator
+  creates, submits and withdraws; a unit contact prepares the dossier but does not submit.
 - Its evidence is read by those who see the nomination and by a reviewer assigned to score it.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
+from assessments.models import Subject, SubjectUserObjectPermission
+from awards.models import Nomination, NominationEvidence, Title
 from awards.selectors.nominations import nomination_list_for
+from campaigns.models import Authority
 from campaigns.scope import scope_for
 from civport.queries import get_or_404
+
+PORT_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
+OFFICE_LEVELS = (Authority.Level.NATIONAL, Authority.Level.PROVINCIAL)
+
+
+def _nominator_levels(title):
+    return OFFICE_LEVELS if title == Title.ADVANCED_ORGANIZER else PORT_LEVELS
+
+
+def nominating_paths(scope, title):
+    """The paths below which the user nominates for `title` (None: everywhere, a superuser)."""
+    if scope.is_superuser:
+        return None
+    levels = _nominator_levels(title)
+    return tuple(
+        g.path for g in scope.grants if g.kind == "authority" and g.can_edit and g.level in levels
+    )
+
+
+def nominable_titles(scope):
+    """The titles the user may nominate for anywhere, in the order of `Title`."""
+    return [t for t in Title if nominating_paths(scope, t) != ()]
+
+
+def may_nominate(scope, title, path):
+    """May nominate for `title` at the authority `path` (the nominee's, or for an organizer the
+    province's or the organizer's own)."""
+    paths = nominating_paths(scope, title)
+    return paths is None or any(path.startswith(p) for p in paths)
+
+
+def sees_nomination(scope, nomination):
+    """Python twin of `nominations_visible_q` for one nomination (its authority loaded)."""
+    return scope.sees_path(nomination.authority.path) or (
+        nomination.unit_id is not None and nomination.unit_id in scope.view_unit_ids
+    )
 
 
 def may_edit_nomination(scope, nomination):
@@ -20,8 +64,49 @@ def may_edit_nomination(scope, nomination):
     return nomination.is_draft and nomination.unit_id in scope.edit_unit_ids
 
 
+def may_submit_nomination(scope, nomination):
+    return may_nominate(scope, nomination.title, nomination.authority.path)
+
+
 def access_nomination(user, pk, *, edit=False):
     nomination = get_or_404(nomination_list_for(user), pk)
     if edit and not may_edit_nomination(scope_for(user), nomination):
         raise PermissionDenied
     return nomination
+
+
+def is_assigned_reviewer(user, nomination):
+    """Holds the scoring permission on a subject standing for `nomination`, on an active panel
+    seat with an assignment (as `assessments.access.access_subject_to_score` asks)."""
+    if not user.is_authenticated:
+        return False
+    granted = SubjectUserObjectPermission.objects.filter(
+        user=user, permission__codename="score_subject"
+    ).values("content_object_id")
+    return Subject.objects.filter(
+        content_type=ContentType.objects.get_for_model(Nomination),
+        object_id=nomination.pk,
+        pk__in=granted,
+        review__panel__user=user,
+        review__panel__is_active=True,
+        assignments__member__user=user,
+    ).exists()
+
+
+def access_evidence(user, pk, *, edit=False):
+    """An evidence file of a nomination, for those who see the nomination or a reviewer
+    assigned to score it; with `edit`, for those who may change the nomination's draft now
+    (403 when they only see it)."""
+    evidence = get_or_404(
+        NominationEvidence.objects.select_related("nomination__authority", "nomination__round"),
+        pk,
+    )
+    nomination = evidence.nomination
+    scope = scope_for(user)
+    if sees_nomination(scope, nomination):
+        if edit and not may_edit_nomination(scope, nomination):
+            raise PermissionDenied
+        return evidence
+    if not edit and is_assigned_reviewer(user, nomination):
+        return evidence
+    raise Http404
