@@ -58,7 +58,9 @@ class RecommendationForm(forms.Form):
                     initial=ranked.position,
                     widget=forms.NumberInput(attrs={"class": "position-input"}),
                 )
-        style_widgets(self)
+        # A bound form is styled once cleaned, with its errors marked.
+        if not self.is_bound:
+            style_widgets(self)
 
     def full_clean(self):
         super().full_clean()
@@ -133,7 +135,8 @@ class RecommendationSubmitForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        style_widgets(self)
+        if not self.is_bound:
+            style_widgets(self)
 
     def full_clean(self):
         super().full_clean()

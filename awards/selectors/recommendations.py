@@ -131,7 +131,8 @@ class TitleSection:
 
     @property
     def chosen(self):
-        return [r for r in self.rows if r.position is not None]
+        """The nominations on the list, in their places."""
+        return sorted((r for r in self.rows if r.position is not None), key=lambda r: r.position)
 
     @property
     def chosen_count(self):
@@ -155,8 +156,8 @@ def _ranking_order(ranked):
 
 def recommendation_sections(round, province):
     """The province's nominations per title in ranking order, each with its ranking row, and
-    each title with its quota (no quota row means none). Four queries: the review, the
-    ranking, the subjects of the review, the nominations; and one for the quotas."""
+    each title with its quota (no quota row means none). Five queries: the review, its
+    subjects, the ranking, the quotas and the nominations."""
     ranking = ranking_by_nomination(round, province)
     quotas = dict(
         Quota.objects.filter(round=round, province=province).values_list("title", "quota")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from awards.forms.recommendations import RecommendationForm, RecommendationSubmitForm
-from awards.models import Recommendation, Round
+from awards.models import Nomination, Recommendation, Round
 from awards.selectors.recommendations import (
     access_recommendation,
     recommendation_get,
@@ -181,6 +181,13 @@ class RecommendationSubmitView(_ListView):
             "form": form,
             "refusals": refusals,
             "sections": self.sections,
+            "left_out": sum(
+                1
+                for section in self.sections
+                for ranked in section.rows
+                if ranked.position is None
+                and ranked.nomination.status == Nomination.Status.SUBMITTED
+            ),
             "trail": _trail(self.access),
         }
         return render(request, "awards/recommendations/submit.html", context)
