@@ -1,4 +1,61 @@
 """Celery tasks of the award round: certificate and decision PDFs, the stuck-work sweeper, and
-the daily reminders (defined in awards.reminders)."""
+the daily reminders (defined in awards.reminders).
+
+The PDF tasks go to the `pdf` queue (routed by name: "*certificate*", "*pdf*"). They take ids,
+claim their row before rendering (a second delivery finds it claimed or done and does nothing),
+and write no result: nothing waits for one, and a task that needs no result backend can be
+queued while the result store is down too.
+"""
+
+from celery import shared_task
 
 from awards import reminders  # noqa: F401
+from awards.services import honours
+from awards.services.honours import MAX_RENDER_ATTEMPTS, RENDER_HARD_SECONDS, RENDER_SOFT_SECONDS
+
+PDF_TASK_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "ignore_result": True,
+    "soft_time_limit": RENDER_SOFT_SECONDS,
+    "time_limit": RENDER_HARD_SECONDS,
+    "max_retries": MAX_RENDER_ATTEMPTS - 1,
+}
+
+
+def _retry_later(task, failure):
+    """Try a failed render again after 30 s, 60 s, 120 s; after the last attempt the row stays
+    failed with its error, for the office to render again from the admin."""
+    if failure.attempts >= MAX_RENDER_ATTEMPTS:
+        return False
+    raise task.retry(countdown=30 * 2 ** (failure.attempts - 1), exc=failure.__cause__)
+
+
+@shared_task(name="awards.certificate_render", **PDF_TASK_OPTIONS)
+def certificate_render_task(self, honour_id):
+    try:
+        return honours.certificate_render(honour_id=honour_id)
+    except honours.RenderFailed as failure:
+        return _retry_later(self, failure)
+
+
+@shared_task(name="awards.decision_pdf_render", **PDF_TASK_OPTIONS)
+def decision_pdf_render_task(self, decision_id):
+    try:
+        return honours.decision_render(decision_id=decision_id)
+    except honours.RenderFailed as failure:
+        return _retry_later(self, failure)
+
+
+# On the pdf queue too ("*certificate*"): it only queues, and runs beside the renders it feeds.
+@shared_task(
+    name="awards.certificates_sweep",
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def certificates_sweep_task():
+    """Queue again the certificates and decisions left pending (the broker was down when they
+    were asked for) or left rendering by a worker that died. Every five minutes on beat."""
+    return honours.renders_sweep()

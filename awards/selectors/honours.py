@@ -1,0 +1,82 @@
+"""Reads of honours: the public honours board and verification, the certificates a user may
+download, and the progress of a round's documents."""
+
+from django.db.models import Count, Q
+
+from awards.models import DecisionDocument, Honour, Round
+from awards.selectors.nominations import nominations_visible_q
+from campaigns.models import Authority
+from campaigns.scope import scope_for
+
+# Honours are public once the round is decided.
+PUBLIC_PHASES = (Round.Phase.DECIDED, Round.Phase.CLOSED)
+
+
+def honour_rounds_public():
+    """The rounds whose honours are public, newest first."""
+    return Round.objects.filter(phase__in=PUBLIC_PHASES).order_by("-start_year", "code")
+
+
+def honour_provinces_public():
+    """The provinces for the board's filter: those holding an honour of a public round."""
+    return Authority.objects.filter(
+        level=Authority.Level.PROVINCIAL,
+        pk__in=Honour.objects.filter(round__phase__in=PUBLIC_PHASES).values("province_id"),
+    ).order_by("path")
+
+
+def honour_board(*, round=None, title="", province=None, query=""):
+    """The honours standing (not revoked) of the public rounds, in certificate-number order
+    (title, then province), with what the board shows joined."""
+    honours = Honour.objects.filter(
+        round__phase__in=PUBLIC_PHASES, revoked_at__isnull=True
+    ).select_related("round", "province")
+    if round is not None:
+        honours = honours.filter(round=round)
+    if title:
+        honours = honours.filter(title=title)
+    if province is not None:
+        honours = honours.filter(province=province)
+    query = (query or "").strip()
+    if query:
+        honours = honours.filter(
+            Q(recipient__icontains=query)
+            | Q(recipient_unit__icontains=query)
+            | Q(number__iexact=query)
+        )
+    return honours.order_by("-round__start_year", "round__code", "number")
+
+
+def honour_by_code(code):
+    """The honour with this verification code, revoked or not, or None. Only the public
+    rounds' honours are verifiable."""
+    return (
+        Honour.objects.filter(code=code, round__phase__in=PUBLIC_PHASES)
+        .select_related("round", "province")
+        .first()
+    )
+
+
+def honour_list_for(user):
+    """The honours of the nominations `user` sees, with their round."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        return Honour.objects.none()
+    return Honour.objects.filter(
+        nominations_visible_q(scope, prefix="nomination__")
+    ).select_related("round", "province")
+
+
+def round_documents_progress(round):
+    """{"certificates": {render status: count}, "decision": render status or None}."""
+    certificates = dict(
+        Honour.objects.filter(round=round)
+        .order_by()
+        .values("render_status")
+        .annotate(n=Count("pk"))
+        .values_list("render_status", "n")
+    )
+    decision = (
+        DecisionDocument.objects.filter(round=round).values_list("render_status", flat=True).first()
+    )
+    return {"certificates": certificates, "decision": decision}

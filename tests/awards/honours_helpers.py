@@ -1,0 +1,148 @@
+"""Shared by the tests of honours, certificates and their faults: a decided round with its
+candidates, granting them, and reading the text and fonts of a PDF WeasyPrint wrote.
+
+"""
+
+import datetime
+import re
+import zlib
+
+from awards.models import Nomination, Round
+from awards.services.honours import honours_grant
+
+DECIDED_ON = datetime.date(2026, 3, 2)
+DECISION_NUMBER = "署岸发〔2026〕12号"
+
+
+def decide(round):
+    """Put `round` in the decided phase with its date and document number, as the phase change
+    does before granting."""
+    round.phase = Round.Phase.DECIDED
+    round.decided_on = DECIDED_ON
+    round.decision_number = DECISION_NUMBER
+    round.save(update_fields=["phase", "decided_on", "decision_number"])
+    return round
+
+
+def make_candidates(award_round, world, make_nomination):
+    """Nine candidates of every title from Guangdong and Zhejiang, made in an order that is not
+    the numbering order, and three nominations that are not candidates."""
+    candidate = Nomination.Status.CANDIDATE
+    made = [
+        make_nomination(award_round, world.nb.units[0], status=candidate),
+        make_nomination(award_round, world.sz.people[0], status=candidate),
+        make_nomination(award_round, world.zj, status=candidate),
+        make_nomination(award_round, world.nb.port, status=candidate),
+        make_nomination(award_round, world.sz.port, status=candidate),
+        make_nomination(award_round, world.gz.units[1], status=candidate),
+        make_nomination(award_round, world.sz.units[0], status=candidate),
+        make_nomination(award_round, world.nb.people[1], status=candidate),
+        make_nomination(award_round, world.sz.authority, status=candidate),
+    ]
+    make_nomination(award_round, world.gz.port, status=Nomination.Status.REJECTED)
+    make_nomination(award_round, world.gz.units[0], status=Nomination.Status.WITHDRAWN)
+    make_nomination(award_round, world.sz.people[1], status=Nomination.Status.NOT_RECOMMENDED)
+    return made
+
+
+def grant(round, actor, capture):
+    """Decide `round` and grant its candidates, running what is queued after commit (the
+    renders, in-process in tests) unless `capture` is None."""
+    decide(round)
+    if capture is None:
+        return honours_grant(actor=actor, round=round)
+    with capture(execute=True):
+        return honours_grant(actor=actor, round=round)
+
+
+# --- reading a PDF --------------------------------------------------------------------------
+
+_OBJECT = re.compile(rb"(\d+) 0 obj(.*?)endobj", re.S)
+_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+
+
+def _objects(data):
+    return {int(m.group(1)): m.group(2) for m in _OBJECT.finditer(data)}
+
+
+def _stream(body):
+    match = _STREAM.search(body)
+    if match is None:
+        return b""
+    raw = match.group(1)
+    return zlib.decompress(raw) if b"/FlateDecode" in body else raw
+
+
+def _cmap(text):
+    """A ToUnicode CMap's code → text (bfchar and bfrange)."""
+    mapping = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", text, re.S):
+        for code, uni in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            mapping[int(code, 16)] = bytes.fromhex(uni.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", text, re.S):
+        for low, high, start in re.findall(
+            rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block
+        ):
+            first = int.from_bytes(bytes.fromhex(start.decode()), "big")
+            for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                mapping[code] = chr(first + offset)
+    return mapping
+
+
+def pdf_fonts(data):
+    """{resource name: (base font name, embedded?)} of the PDF's fonts."""
+    objects = _objects(data)
+    fonts = {}
+    for number, body in objects.items():
+        base = re.search(rb"/BaseFont\s*/([^\s/>\]]+)", body)
+        if base is None or b"/Type /Font" not in body:
+            continue
+        descriptor = re.search(rb"/FontDescriptor (\d+) 0 R", body)
+        descendant = re.search(rb"/DescendantFonts \[\s*(\d+) 0 R", body)
+        if descriptor is None and descendant is not None:
+            descriptor = re.search(
+                rb"/FontDescriptor (\d+) 0 R", objects.get(int(descendant.group(1)), b"")
+            )
+        embedded = descriptor is not None and bool(
+            re.search(rb"/FontFile[23]? \d+ 0 R", objects.get(int(descriptor.group(1)), b""))
+        )
+        for name in re.findall(rb"/(\w+) %d 0 R" % number, data):
+            fonts[name.decode()] = (base.group(1).decode(), embedded)
+    return fonts
+
+
+def pdf_text(data):
+    """The text of every page, one line per text-showing operator, decoded through each font's
+    ToUnicode map (WeasyPrint writes CJK text as glyph ids)."""
+    objects = _objects(data)
+    cmaps = {}
+    for number, body in objects.items():
+        if b"/Type /Font" in body and b"/ToUnicode" in body:
+            unicode_ref = int(re.search(rb"/ToUnicode (\d+) 0 R", body).group(1))
+            mapping = _cmap(_stream(objects[unicode_ref]))
+            for name in re.findall(rb"/(\w+) %d 0 R" % number, data):
+                cmaps[name] = mapping
+    lines = []
+    for body in objects.values():
+        content = _stream(body)
+        if b"Tf" not in content or (b"TJ" not in content and b"Tj" not in content):
+            continue
+        font = {}
+        for match in re.finditer(
+            rb"/(\w+) [\d.]+ Tf|\[(.*?)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj", content, re.S
+        ):
+            if match.group(1):
+                font = cmaps.get(match.group(1), {})
+                continue
+            strings = re.findall(
+                rb"<([0-9a-fA-F]*)>", match.group(2) or b"<" + match.group(3) + b">"
+            )
+            text = ""
+            for hex_string in strings:
+                codes = bytes.fromhex(hex_string.decode())
+                text += "".join(
+                    font.get(int.from_bytes(codes[i : i + 2], "big"), "")
+                    for i in range(0, len(codes), 2)
+                )
+            lines.append(text)
+    return "\n".join(lines)
