@@ -9,7 +9,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
 from assessments.models import Assignment, Review, Subject
-from awards.models import Nomination, Objection, Quota, Round, Title
+from awards.models import (
+    DecisionDocument,
+    Honour,
+    Nomination,
+    Objection,
+    Quota,
+    RenderStatus,
+    Round,
+    Title,
+)
 from awards.services import rounds as round_services
 from awards.workdays import working_days_span
 from civport.models import AuditEntry
@@ -405,6 +414,45 @@ def test_public_notice_refuses_when_no_candidate_remains(
 ):
     Nomination.objects.filter(pk__in=[n.pk for n in noticed]).update(status=Status.WITHDRAWN)
     assert refusal(award_round, national_admin) == ["No candidate remains."]
+
+
+def test_public_notice_to_decided_grants_the_honours(
+    national_admin, award_round, noticed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        round_services.round_advance(actor=national_admin, round=award_round)
+    fresh = Round.objects.get(pk=award_round.pk)
+    assert (fresh.phase, fresh.decided_on) == (Phase.DECIDED, today())
+    assert set(Honour.objects.values_list("nomination_id", flat=True)) == {n.pk for n in noticed}
+    assert set(Nomination.objects.values_list("status", flat=True)) == {Status.AWARDED}
+    assert DecisionDocument.objects.filter(round=award_round).exists()
+    # The renders are queued once the decision is committed, not before.
+    assert callbacks
+    entry = AuditEntry.objects.get(action="awards.round.decided", object_id=str(award_round.pk))
+    assert entry.changes == {
+        "phase": ["public_notice", "decided"],
+        "decided_on": today().isoformat(),
+    }
+
+
+def test_decided_closes_once_every_document_is_rendered(
+    national_admin, award_round, noticed, in_english
+):
+    round_services.round_advance(actor=national_admin, round=award_round)
+    assert refusal(award_round, national_admin) == ["4 of 4 documents are not rendered yet."]
+    Honour.objects.filter(pk=Honour.objects.first().pk).update(render_status=RenderStatus.FAILED)
+    assert refusal(award_round, national_admin) == [
+        "4 of 4 documents are not rendered yet.",
+        "1 certificate could not be rendered; render it again from the honours in the admin.",
+    ]
+    assert phase_of(award_round) == Phase.DECIDED
+    Honour.objects.update(render_status=RenderStatus.DONE)
+    DecisionDocument.objects.update(render_status=RenderStatus.DONE)
+    round_services.round_advance(actor=national_admin, round=award_round)
+    assert phase_of(award_round) == Phase.CLOSED
+    assert AuditEntry.objects.filter(
+        action="awards.round.closed", object_id=str(award_round.pk)
+    ).exists()
 
 
 # --- the last step and the end ------------------------------------------------------------
