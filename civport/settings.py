@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "campaigns.context_processors.navigation",
                 "assessments.context_processors.navigation",
+                "awards.context_processors.navigation",
             ],
         },
     },

@@ -106,9 +106,7 @@ def _nominee_path(title, nominee):
 
 
 def _eligibility_error(title, nominee):
-    """Why `nominee` cannot stand for `title` at all, or ""."""
-    if not isinstance(nominee, NOMINEE_MODEL[title]):
-        return _("This nominee does not fit the title: choose one from the list.")
+    """Why `nominee` (of the title's kind) cannot stand for `title` at all, or ""."""
     if title == Title.CIVILIZED_PORT and nominee.status != Port.Status.OPEN:
         return _("%(name)s is %(status)s; only an open port can be nominated.") % {
             "name": nominee.name,
@@ -196,7 +194,13 @@ def nomination_create(*, actor, round, title, nominee):
         raise ValidationError({"round": closed})
     if nominee is None:
         raise ValidationError({"nominee": _("Choose the nominee.")})
-    problem = _eligibility_error(title, nominee) or _scope_error(scope_for(actor), title, nominee)
+    # The kind first, then the area (so nothing is said of a nominee outside it), then its state.
+    if not isinstance(nominee, NOMINEE_MODEL[title]):
+        problem = _("This nominee does not fit the title: choose one from the list.")
+    else:
+        problem = _scope_error(scope_for(actor), title, nominee) or _eligibility_error(
+            title, nominee
+        )
     if problem:
         raise ValidationError({"nominee": problem})
     field = NOMINEE_FIELD[title]
