@@ -151,7 +151,7 @@ def test_section_label_is_a_link_and_the_current_page_is_marked(client, world, p
     assert f'<a class="dropdown-item active" href="{units}" aria-current="page">' in html
     # The menu opens with Bootstrap's keyboard-accessible dropdown button.
     toggles = re.findall(r'<button class="nav-link dropdown-toggle[^"]*"[^>]*>', html)
-    assert len(toggles) == 5
+    assert len(toggles) == 6  # the five sections above and the awards section
     assert all('data-bs-toggle="dropdown"' in t and 'aria-expanded="false"' in t for t in toggles)
     assert "Show the pages of Organisation" in html
 
