@@ -336,7 +336,7 @@ class HonourAdmin(ReadOnlyAdmin):
                 "number"
             )[:FAILED_SHOWN]
         )
-        ready = services.documents_ready(round) if decision is not None else None
+        ready = services.readiness(progress) if decision is not None else None
         context = {
             **self.admin_site.each_context(request),
             "title": _("Documents of %(round)s") % {"round": round.name},

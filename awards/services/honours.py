@@ -157,7 +157,11 @@ def documents_ready(round):
     `total` counts the certificates and the decision; `problems` are readable reasons that need
     the office's hand (a failed render, a decision never created), beside those still waiting
     their turn."""
-    progress = round_documents_progress(round)
+    return readiness(round_documents_progress(round))
+
+
+def readiness(progress):
+    """`documents_ready` from a `round_documents_progress` already read."""
     certificates = progress["certificates"]
     decision = progress["decision"]
     total = sum(certificates.values()) + 1
