@@ -203,7 +203,7 @@ class NominationDetailView(View):
         scope = scope_for(request.user)
         conditions = nomination_vetoes(nomination)
         is_draft = nomination.is_draft
-        may_submit = may_submit_nomination(scope, nomination)
+        closed = services.nominations_open_error(nomination.round) if is_draft else ""
         return render(
             request,
             "awards/nominations/nomination_detail.html",
@@ -215,9 +215,9 @@ class NominationDetailView(View):
                 "problems": (
                     services.submission_problems(nomination, conditions) if is_draft else {}
                 ),
-                "closed": services.nominations_open_error(nomination.round) if is_draft else "",
+                "closed": closed,
                 "can_edit": is_draft and may_edit_nomination(scope, nomination),
-                "can_submit": is_draft and may_submit,
+                "can_submit": is_draft and not closed and may_submit_nomination(scope, nomination),
                 "can_withdraw": _may_withdraw(scope, nomination),
             },
         )

@@ -497,6 +497,8 @@ def test_submit_after_the_deadline_shows_the_date(client, draft, port_officer, i
     day = timezone.localdate() - datetime.timedelta(days=1)
     Round.objects.filter(pk=draft.round_id).update(nominations_due_on=day)
     login(client, port_officer)
+    context = client.get(url("nomination-detail", draft.pk)).context
+    assert context["closed"] and not context["can_submit"]
     response = client.post(url("nomination-submit", draft.pk), {"opinion": "同意"})
     assert response.status_code == 200
     assert f"Nominations for {draft.round.name} closed on {day.isoformat()}." in (
@@ -506,9 +508,13 @@ def test_submit_after_the_deadline_shows_the_date(client, draft, port_officer, i
     assert draft.is_draft and not Opinion.objects.exists()
 
 
-def test_withdrawing_asks_for_a_reason(client, draft, port_officer, in_english):
+def test_withdrawing_asks_for_a_reason(
+    client, draft, port_officer, in_english, django_assert_num_queries
+):
     login(client, port_officer)
-    assert client.get(url("nomination-withdraw", draft.pk)).status_code == 200
+    # BASE + the nomination
+    with django_assert_num_queries(BASE + 1):
+        assert client.get(url("nomination-withdraw", draft.pk)).status_code == 200
     response = client.post(url("nomination-withdraw", draft.pk), {"reason": ""})
     assert response.context["form"].errors["reason"]
     response = client.post(url("nomination-withdraw", draft.pk), {"reason": "单位主动撤回"})
