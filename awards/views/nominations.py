@@ -285,8 +285,11 @@ def evidence_add(request, pk):
     nomination = access_nomination(request.user, pk, edit=True)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
             for message in errors:
+                if label:
+                    message = _("%(field)s: %(message)s") % {"field": label, "message": message}
                 messages.error(request, message)
     else:
         try:

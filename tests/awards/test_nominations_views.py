@@ -451,6 +451,14 @@ def test_a_file_too_large_is_refused(client, draft, port_officer, media, setting
     assert not NominationEvidence.objects.exists()
 
 
+def test_an_upload_without_a_file_names_the_field(client, draft, port_officer, in_english):
+    login(client, port_officer)
+    response = client.post(url("evidence-add", draft.pk), {"description": "x"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Evidence file: This field is required."
+    ]
+
+
 def test_evidence_of_another_province_is_404(client, draft, zj_officer, port_officer, media):
     upload = SimpleUploadedFile("a.pdf", PDF)
     evidence = services.evidence_add(actor=port_officer, nomination=draft, upload=upload)
