@@ -265,6 +265,11 @@ class RoundAdmin(NationalOfficeAdmin):
             data = inline_form.cleaned_data
             if not data:
                 continue
+            moved = {"province", "title"} & set(inline_form.changed_data)
+            if inline_form.instance.pk and moved:
+                # Another province or title is another quota: the row's own goes.
+                original = Quota.objects.get(pk=inline_form.instance.pk)
+                round_services.quota_delete(actor=request.user, quota=original)
             round_services.quota_set(
                 actor=request.user,
                 round=round,
@@ -374,11 +379,14 @@ class RoundAdmin(NationalOfficeAdmin):
     # -- the national ranking and the decisions --------------------------------------------
     def ranking_view(self, request, pk):
         round = self._round_or_404(request, pk)
-        title = request.GET.get("title") or Title.values[0]
+        counts = ranking_title_counts(round)
+        # By default the first title with nominations before the office.
+        title = request.GET.get("title") or next(
+            (value for value in Title.values if any(counts[value].values())), Title.values[0]
+        )
         if title not in Title.values:
             raise Http404
         review = round_review(round, national_office())
-        counts = ranking_title_counts(round)
         tabs = [
             {
                 "title": value,
@@ -404,13 +412,19 @@ class RoundAdmin(NationalOfficeAdmin):
                 for row in page_rows
             ]
         deciding = round.phase == Round.Phase.NATIONAL_REVIEW
+        # What each row shows, read here: the page has many rows and the template stays plain.
         for row in rows:
             nomination = row["nomination"]
-            row["decidable"] = (
-                deciding
+            row |= {
+                "nomination_id": nomination.pk if nomination else None,
+                "name": (nomination and nomination.nominee_name) or row["title"],
+                "unit": nomination.nominee_unit_name if nomination else "",
+                "position": (nomination and nomination.recommended_position) or "",
+                "status": nomination.get_status_display() if nomination else "",
+                "decidable": deciding
                 and nomination is not None
-                and nomination.status in decision_services.DECIDABLE
-            )
+                and nomination.status in decision_services.DECIDABLE,
+            }
         context = self._context(
             request,
             round,
@@ -674,6 +688,7 @@ class CalendarDayAdmin(NationalOfficeAdmin):
     list_display = ("day", "weekday", "kind", "name")
     list_filter = (CalendarYearFilter, "kind")
     date_hierarchy = "day"
+    ordering = ("-day",)
     search_fields = ("name",)
     fields = ("day", "kind", "name")
 
@@ -784,7 +799,6 @@ class NominationAdmin(NationalOfficeAdmin):
     search_fields = ("nominee_name", "nominee_unit_name")
     inlines = (OpinionInline,)
     actions = ("approve_as_candidate", "reject")
-    exclude = ("deeds",)
 
     def has_add_permission(self, request):
         return False

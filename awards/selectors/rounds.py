@@ -232,13 +232,13 @@ def ranking_title_counts(round):
 
 
 def ranking_nominations(rows):
-    """{subject id: nomination} for a page of ranking rows, with the nomination's province (two
-    queries: the subjects' targets, then the nominations)."""
+    """{subject id: nomination} for a page of ranking rows, with what the ranking shows of it
+    (two queries: the subjects' targets, then the nominations without their deeds)."""
     targets = dict(
         Subject.objects.filter(pk__in=[row.pk for row in rows]).values_list("pk", "object_id")
     )
-    nominations = Nomination.objects.filter(pk__in=list(targets.values())).select_related(
-        "province"
+    nominations = Nomination.objects.filter(pk__in=list(targets.values())).only(
+        "round_id", "title", "status", "nominee_name", "nominee_unit_name", "recommended_position"
     )
     by_pk = {n.pk: n for n in nominations}
     return {subject_id: by_pk.get(object_id) for subject_id, object_id in targets.items()}

@@ -60,13 +60,17 @@ def _decide(*, actor, nomination, approve, opinion, office, now):
 
 
 def _locked(pks):
-    # Locked in id order, so two offices deciding overlapping selections cannot deadlock.
-    return list(
-        Nomination.objects.select_for_update(of=("self",))
-        .select_related("round")
-        .filter(pk__in=pks)
-        .order_by("pk")
-    )
+    """The nominations, their rounds locked first (in id order, as advancing a round locks it
+    before its nominations, so the two cannot deadlock): a decision never lands in a round
+    that has just moved past its national review."""
+    round_ids = set(Nomination.objects.filter(pk__in=pks).values_list("round_id", flat=True))
+    rounds = {
+        r.pk: r for r in Round.objects.select_for_update().filter(pk__in=round_ids).order_by("pk")
+    }
+    nominations = list(Nomination.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    for nomination in nominations:
+        nomination.round = rounds[nomination.round_id]
+    return nominations
 
 
 @transaction.atomic

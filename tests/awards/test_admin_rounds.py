@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -15,7 +16,7 @@ from assessments.services import reviews as review_services
 from awards.models import CalendarDay, Nomination, Opinion, Quota, Recommendation, Round, Title
 from awards.services.rounds import round_reviews_ensure
 from campaigns import services as campaign_services
-from campaigns.models import Authority
+from campaigns.models import Authority, Membership
 from civport.models import AuditEntry
 from tests.assessments.fixtures import submit_sheet
 from tests.awards.rounds_support import (
@@ -51,7 +52,7 @@ def messages_of(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def test_provincial_staff_cannot_use_the_round_admin(client, gd_officer, award_round):
+def test_provincial_staff_cannot_use_the_round_admin(client, gd_officer, award_round, world):
     gd_officer.is_staff = True
     gd_officer.save(update_fields=["is_staff"])
     login(client, gd_officer)
@@ -64,6 +65,11 @@ def test_provincial_staff_cannot_use_the_round_admin(client, gd_officer, award_r
         url("calendarday_changelist"),
     ):
         assert client.get(address).status_code == 403, address
+    # The same staff account with the national office's role gets in: refused for the role.
+    campaign_services.membership_grant(
+        actor=None, user=gd_officer, role=Membership.Role.NATIONAL_OFFICE, authority=world.national
+    )
+    assert client.get(url("round_progress", award_round.pk)).status_code == 200
 
 
 def test_an_unknown_round_is_a_404(admin_client, award_round):
@@ -115,6 +121,36 @@ def test_round_change_page_shows_the_next_phase_and_what_is_missing(admin_client
     # Fields the phase has closed are shown, not edited.
     form = response.context["adminform"].form
     assert "code" not in form.fields and "nominations_due_on" in form.fields
+
+
+def test_round_change_page_queries_do_not_grow(
+    admin_client, award_round, world, django_assert_num_queries
+):
+    for i in range(4):
+        province = campaign_services.authority_create(
+            actor=None,
+            code=f"P{i:02d}",
+            name=f"第{i}省口岸办",
+            level=Authority.Level.PROVINCIAL,
+            parent=world.national,
+        )
+        Quota.objects.bulk_create(
+            Quota(round=award_round, province=province, title=title, quota=1)
+            for title in Title.values
+        )
+    # The content type of rounds, cached for the process after its first use (the page's
+    # links to the history).
+    ContentType.objects.get_for_model(Round)
+    # 1 session + 1 user + 1 scope (national staff check) + 2 the round (read for the phase
+    # panel, then by the change view) + 1 the preconditions of its next phase (provinces with
+    # submitted nominations: none yet) + 1 the quota rows with their province + 2 the
+    # provinces for the rows' selects (counted, then read once for every row) + 2 the user's
+    # model permissions (user and group, read once while the page renders) = 11, for 24
+    # quotas as for 8.
+    with django_assert_num_queries(11):
+        response = admin_client.get(url("round_change", award_round.pk))
+    assert response.status_code == 200
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == 24
 
 
 def round_post(template, **changes):
@@ -213,6 +249,34 @@ def test_admin_change_round_and_quotas(admin_client, award_round, world):
     assert AuditEntry.objects.filter(action="awards.round.updated").count() == 1
     assert AuditEntry.objects.filter(action="awards.quota.set").count() == 1
     assert AuditEntry.objects.filter(action="awards.quota.deleted").count() == 1
+
+
+def test_admin_moving_a_quota_to_another_title(admin_client, award_round, world):
+    quota = Quota.objects.get(round=award_round, province=world.zj, title="advanced_organizer")
+    Quota.objects.filter(round=award_round).exclude(pk=quota.pk).delete()
+    data = {
+        "name": award_round.name,
+        "nominations_due_on": award_round.nominations_due_on.isoformat(),
+        "provincial_review_due_on": award_round.provincial_review_due_on.isoformat(),
+        "national_review_due_on": award_round.national_review_due_on.isoformat(),
+        "notice_working_days": "5",
+        "issuing_office": award_round.issuing_office,
+        "decision_number": "",
+        "quotas-TOTAL_FORMS": "1",
+        "quotas-INITIAL_FORMS": "1",
+        "quotas-MIN_NUM_FORMS": "0",
+        "quotas-MAX_NUM_FORMS": "1000",
+        "quotas-0-id": str(quota.pk),
+        "quotas-0-round": str(award_round.pk),
+        "quotas-0-province": str(world.zj.pk),
+        "quotas-0-title": "civilized_port",
+        "quotas-0-quota": "3",
+    }
+    response = admin_client.post(url("round_change", award_round.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(Quota.objects.filter(round=award_round).values_list("title", "quota")) == [
+        ("civilized_port", 3)
+    ]
 
 
 def test_quotas_are_read_only_once_the_provinces_choose(admin_client, award_round):
@@ -395,12 +459,13 @@ def test_ranking_page_queries_do_not_grow(
 
 
 def test_ranking_page_shows_one_title(admin_client, award_round, national):
-    # The first title by default: no port is nominated here.
+    # By default the first title with nominations: no port is nominated, units are.
     response = admin_client.get(url("round_ranking", award_round.pk))
+    assert len(response.context["rows"]) == 6
+    assert response.context["current_title"] == "National advanced unit"
+    response = admin_client.get(url("round_ranking", award_round.pk) + "?title=civilized_port")
     assert response.context["rows"] == []
     assert "No nomination of this title is in the national review." in response.content.decode()
-    response = admin_client.get(url("round_ranking", award_round.pk) + "?title=advanced_unit")
-    assert len(response.context["rows"]) == 6
     assert admin_client.get(url("round_ranking", award_round.pk) + "?title=x").status_code == 404
 
 
