@@ -298,6 +298,11 @@ class RoundAdmin(NationalOfficeAdmin):
             "quota_import_url": _round_url("quota_import", round),
             "quota_sheet_url": _round_url("quota_sheet", round),
             "quotas_open": round.phase in round_services.QUOTA_PHASES,
+            "documents_url": (
+                reverse("admin:awards_round_documents", kwargs={"round_pk": round.pk})
+                if round.phase in (Round.Phase.DECIDED, Round.Phase.CLOSED)
+                else ""
+            ),
         }
 
     # -- advancing ---------------------------------------------------------------------------

@@ -673,3 +673,15 @@ def test_calendar_admin_saves_through_the_service(admin_client, national_admin):
     assert response.status_code == 302
     assert not CalendarDay.objects.exists()
     assert AuditEntry.objects.filter(action="awards.calendar_day.deleted").exists()
+
+
+def test_a_decided_round_links_its_documents(admin_client, award_round):
+    set_phase(award_round, Phase.DECIDED)
+    response = admin_client.get(url("round_change", award_round.pk))
+    assert response.context["next_phase"] == "closed"
+    assert response.context["reasons"] == [
+        "1 of 1 documents is not rendered yet.",
+        "The round has no commendation decision: its honours were not granted.",
+    ]
+    documents = reverse("admin:awards_round_documents", kwargs={"round_pk": award_round.pk})
+    assert documents in response.content.decode()
