@@ -194,7 +194,7 @@ def round_create(*, actor, **fields):
         raise TypeError(f"unknown round fields: {sorted(unknown)}")
     values = _clean_text(dict(fields))
     round = Round(**values)
-    errors = round_errors({name: getattr(round, name) for name in ROUND_FIELDS})
+    errors = round_errors(values)
     try:
         round.full_clean()
     except ValidationError as exc:

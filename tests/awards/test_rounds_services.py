@@ -70,6 +70,13 @@ def test_round_create_refuses_bad_values(
     assert Round.objects.count() == 1
 
 
+def test_round_create_needs_a_scheme(national_admin, values, in_english):
+    values.pop("scheme")
+    with pytest.raises(ValidationError) as caught:
+        round_services.round_create(actor=national_admin, **values)
+    assert caught.value.message_dict == {"scheme": ["This field cannot be null."]}
+
+
 def test_round_create_refuses_overlapping_years(national_admin, values, award_round, in_english):
     with pytest.raises(ValidationError) as caught:
         round_services.round_create(
