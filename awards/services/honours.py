@@ -49,6 +49,9 @@ SWEEP_BATCH = 2000
 # A render that fails is tried again this many times in all, after 30 s, 60 s, 120 s …
 MAX_RENDER_ATTEMPTS = 4
 CLAIMABLE = (RenderStatus.PENDING, RenderStatus.FAILED)
+# Sending a task tries twice more within half a second (a pooled connection to a Redis that
+# restarted is replaced), then gives up: a request never waits long for a broker that is down.
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 Readiness = namedtuple("Readiness", "done total problems")
 
@@ -213,7 +216,7 @@ def renders_queue(*, honour_ids=(), decision_ids=()):
         return len(jobs)
     for sent, (task, pk) in enumerate(jobs):
         try:
-            task.apply_async(args=[pk], retry=False)
+            task.apply_async(args=[pk], retry=True, retry_policy=PUBLISH_RETRY)
         except (OperationalError, OSError):
             logger.warning(
                 "the broker refused a PDF render; %d renders stay pending for the sweeper",

@@ -3,9 +3,19 @@ candidates, granting them, and reading the text and fonts of a PDF WeasyPrint wr
 
 """
 
+import contextlib
 import datetime
+import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
 import zlib
+
+import pytest
 
 from awards.models import Nomination, Round
 from awards.services.honours import honours_grant
@@ -146,3 +156,177 @@ def pdf_text(data):
                 )
             lines.append(text)
     return "\n".join(lines)
+
+
+# --- faults: a Redis of the test's own, the Celery app pointed at it, real PDF workers ------
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(condition, *, seconds, what, explain=lambda: ""):
+    """Poll `condition` until it holds; fail (saying what was awaited) after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"gave up waiting for {what} after {seconds}s\n{explain()}")
+
+
+class PrivateRedis:
+    """A `redis-server` on a free loopback port, without persistence, that a test stops and
+    starts again on the same port: a broker going down and coming back, for this test only."""
+
+    def __init__(self, directory):
+        from tests.conftest import require_service
+
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            require_service("redis-server is not installed: no broker to stop and start")
+        self.port = free_port()
+        self.directory = directory
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def answers(self):
+        import redis
+
+        try:
+            return redis.Redis(port=self.port, socket_connect_timeout=0.5).ping()
+        except redis.RedisError:
+            return False
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self.answers, seconds=20, what=f"redis-server on port {self.port}")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        self.process = None
+        assert not self.answers()
+
+
+def _reset_producer_pools(app):
+    # The app keeps its connections to the broker in pools; a new broker URL needs new ones.
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def celery_broker(url):
+    """Send this process's tasks to the broker at `url` instead of running them in-process."""
+    from django.conf import settings
+
+    from civport.celery import app
+
+    saved = app.conf.broker_url, app.conf.task_always_eager, settings.CELERY_TASK_ALWAYS_EAGER
+    _reset_producer_pools(app)
+    app.conf.broker_url = url
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        yield app
+    finally:
+        _reset_producer_pools(app)
+        app.conf.broker_url, app.conf.task_always_eager, settings.CELERY_TASK_ALWAYS_EAGER = saved
+
+
+class PdfWorker:
+    """A real `celery worker` on the pdf queue of the broker at `redis_url`, reading the test
+    database and writing its files under `media`. One process (solo pool): SIGKILL stops it
+    in the middle of whatever it renders."""
+
+    count = 0
+
+    def __init__(self, redis_url, media, log_dir):
+        from django.db import connection
+
+        from tests.worker import database_url
+
+        PdfWorker.count += 1
+        self.hostname = f"civport-pdf-{os.getpid()}-{PdfWorker.count}@localhost"
+        self.log_path = log_dir / f"worker-{PdfWorker.count}.log"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "civport.settings_test",
+            "DATABASE_URL": database_url(connection.settings_dict),
+            "REDIS_URL": redis_url,
+            "CIVPORT_TEST_WORKER": "1",
+            "CIVPORT_TEST_MEDIA_ROOT": str(media),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.process = None
+
+    def start(self, app):
+        from tests.worker import BASE_DIR, _wait_for_ping
+
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "civport",
+                    "worker",
+                    "--pool=solo",
+                    "--without-heartbeat",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "-Q",
+                    "pdf",
+                    "-n",
+                    self.hostname,
+                    "-l",
+                    "info",
+                ],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        _wait_for_ping(app, self.process, self.log_path, self.hostname)
+        return self
+
+    def kill(self):
+        """SIGKILL: no clean shutdown, nothing acknowledged or given back to the broker."""
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def log_tail(self, lines=40):
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
