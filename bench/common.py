@@ -17,6 +17,7 @@ BUDGETS = {
     "pages.*.median_ms": 150,
     "import.*.ratio_vs_bulk": 3,
     "ranking.*.ratio_vs_sql": 2,
+    "certificates.per_pdf.ratio_vs_weasyprint": 1.3,
 }
 
 
