@@ -8,7 +8,7 @@ installed. `menu` is a list, appended by the base template to the other sections
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from campaigns.context_processors import is_active, section
 from campaigns.models import Authority
@@ -17,8 +17,8 @@ from campaigns.scope import scope_for
 # (URL name, label, who gets it): "all" anyone with an authority or a unit grant; "office"
 # provincial officers and the national office.
 ENTRIES = (
-    ("awards:nomination-list", _noop("Nominations"), "all"),
-    ("awards:recommendation-list", _noop("Recommendation lists"), "office"),
+    ("awards:nomination-list", gettext_noop("Nominations"), "all"),
+    ("awards:recommendation-list", gettext_noop("Recommendation lists"), "office"),
 )
 
 

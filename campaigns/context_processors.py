@@ -8,7 +8,7 @@ flat list as well (in menu order), for code that only asks whether an entry is o
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from campaigns.scope import scope_for
 
@@ -17,10 +17,10 @@ MAX_GRANT_LINKS = 3
 # The sections, in menu order: (key, label, URL name of the landing page or "" for the first
 # entry). The organisation section lands on the unit list, the one screen all its users share.
 SECTIONS = (
-    ("organisation", _noop("Organisation"), "campaigns:unit-list"),
-    ("work", _noop("Campaign work"), ""),
-    ("filings", _noop("Filings and consultations"), ""),
-    ("public", _noop("Public"), ""),
+    ("organisation", gettext_noop("Organisation"), "campaigns:unit-list"),
+    ("work", gettext_noop("Campaign work"), ""),
+    ("filings", gettext_noop("Filings and consultations"), ""),
+    ("public", gettext_noop("Public"), ""),
 )
 
 # The campaign's day-to-day work, in menu order: (URL name, label, who gets it, section; no
@@ -28,17 +28,17 @@ SECTIONS = (
 # and above, the national office sees all); "unit": a unit contact; "filing": provincial officers
 # and the national office; "all": both.
 WORK_ENTRIES = (
-    ("campaigns:dashboard", _noop("My dashboard"), "all", None),
-    ("campaigns:plan-list", _noop("Co-construction plans"), "authority", "work"),
-    ("campaigns:activity-list", _noop("Activities"), "all", "work"),
-    ("campaigns:agreement-list", _noop("Co-construction agreements"), "authority", "work"),
-    ("campaigns:special-campaign-list", _noop("Special campaigns"), "authority", "work"),
-    ("campaigns:inspection-list", _noop("Inspection visits"), "authority", "work"),
-    ("campaigns:rectification-list", _noop("Rectification items"), "all", "work"),
-    ("campaigns:filing-list", _noop("Filings"), "filing", "filings"),
-    ("campaigns:consultation-list", _noop("Consultations"), "all", "filings"),
-    ("campaigns:feedback-list", _noop("Public feedback"), "authority", "public"),
-    ("campaigns:survey-list", _noop("Satisfaction surveys"), "authority", "public"),
+    ("campaigns:dashboard", gettext_noop("My dashboard"), "all", None),
+    ("campaigns:plan-list", gettext_noop("Co-construction plans"), "authority", "work"),
+    ("campaigns:activity-list", gettext_noop("Activities"), "all", "work"),
+    ("campaigns:agreement-list", gettext_noop("Co-construction agreements"), "authority", "work"),
+    ("campaigns:special-campaign-list", gettext_noop("Special campaigns"), "authority", "work"),
+    ("campaigns:inspection-list", gettext_noop("Inspection visits"), "authority", "work"),
+    ("campaigns:rectification-list", gettext_noop("Rectification items"), "all", "work"),
+    ("campaigns:filing-list", gettext_noop("Filings"), "filing", "filings"),
+    ("campaigns:consultation-list", gettext_noop("Consultations"), "all", "filings"),
+    ("campaigns:feedback-list", gettext_noop("Public feedback"), "authority", "public"),
+    ("campaigns:survey-list", gettext_noop("Satisfaction surveys"), "authority", "public"),
 )
 
 
