@@ -123,7 +123,7 @@ def honours_grant(*, actor, round):
             actor=actor,
             action="awards.nomination.awarded",
             objects=candidates,
-            changes_for=lambda n: {"status": [Nomination.Status.CANDIDATE, "awarded"]},
+            changes_for=lambda n: {"status": ["candidate", "awarded"]},
         )
         audit_record_many(
             actor=actor,
