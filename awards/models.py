@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.models import Scheme, VetoCondition
 from campaigns.models import Authority, Person, Port, Unit
@@ -124,7 +125,7 @@ class Quota(models.Model):
         related_name="+",
         limit_choices_to={"level": Authority.Level.PROVINCIAL},
     )
-    title = models.CharField(_("title"), max_length=30, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("award", "title"), max_length=30, choices=Title.choices)
     quota = models.PositiveSmallIntegerField(_("quota"))
 
     class Meta:
@@ -191,7 +192,7 @@ class Nomination(models.Model):
     round = models.ForeignKey(
         Round, verbose_name=_("award round"), on_delete=models.PROTECT, related_name="nominations"
     )
-    title = models.CharField(_("title"), max_length=30, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("award", "title"), max_length=30, choices=Title.choices)
     port = models.ForeignKey(
         Port,
         verbose_name=_("port"),
@@ -560,7 +561,7 @@ class Honour(models.Model):
     round = models.ForeignKey(
         Round, verbose_name=_("award round"), on_delete=models.PROTECT, related_name="honours"
     )
-    title = models.CharField(_("title"), max_length=30, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("award", "title"), max_length=30, choices=Title.choices)
     province = models.ForeignKey(
         Authority, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
     )

@@ -84,6 +84,9 @@ class QuotaInline(admin.TabularInline):
     fields = ("province", "title", "quota")
     extra = 0
     ordering = ("province__path", "title")
+    # 31 provinces × 4 titles: folded, so the round's own fields stay in view (the progress
+    # page shows the quotas against the nominations).
+    classes = ("collapse",)
 
     def _open(self, obj):
         return obj is None or obj.phase in round_services.QUOTA_PHASES

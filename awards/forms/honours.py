@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from awards.models import Title
 from awards.services.honours import REVOKE_REASON_MAX
@@ -16,7 +17,9 @@ class HonourBoardForm(forms.Form):
 
     round = forms.ChoiceField(label=_("Award round"), required=False)
     title = forms.ChoiceField(
-        label=_("Title"), required=False, choices=[("", _("All titles")), *Title.choices]
+        label=pgettext_lazy("award", "Title"),
+        required=False,
+        choices=[("", _("All titles")), *Title.choices],
     )
     province = forms.ChoiceField(label=_("Province"), required=False)
     q = forms.CharField(

@@ -7,6 +7,7 @@ in, so rendering runs no query; the services check eligibility, deadlines and le
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from awards.models import Nomination, Title
 from awards.services.nominations import (
@@ -50,7 +51,9 @@ class NominationFilterForm(_Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nominee or unit")}),
     )
     round = forms.TypedChoiceField(label=_("award round"), required=False, coerce=int)
-    title = forms.ChoiceField(label=_("title"), required=False, choices=[EMPTY, *Title.choices])
+    title = forms.ChoiceField(
+        label=pgettext_lazy("award", "title"), required=False, choices=[EMPTY, *Title.choices]
+    )
     status = forms.ChoiceField(
         label=_("status"), required=False, choices=[EMPTY, *Nomination.Status.choices]
     )
@@ -80,7 +83,7 @@ class NominationStartForm(_Form):
     """The first step of a nomination: the round and the title (sent with GET)."""
 
     round = forms.TypedChoiceField(label=_("award round"), coerce=int)
-    title = forms.ChoiceField(label=_("title"), widget=forms.RadioSelect)
+    title = forms.ChoiceField(label=pgettext_lazy("award", "title"), widget=forms.RadioSelect)
 
     def __init__(self, *args, rounds, titles, **kwargs):
         super().__init__(*args, **kwargs)
