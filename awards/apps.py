@@ -14,7 +14,7 @@ class AwardsConfig(AppConfig):
         ("awards.nomination_deadline_reminders", 7, 30, "Award nominations due soon"),
         ("awards.review_deadline_reminders", 7, 40, "Award scoring due soon or overdue"),
         ("awards.recommendation_reminders", 7, 50, "Provincial recommendation lists not submitted"),
-        ("awards.certificates_sweep", "*", "*/10", "Certificates and decisions stuck in pending"),
+        ("awards.certificates_sweep", "*", "*/5", "Certificates and decisions stuck in pending"),
     )
 
     def ready(self):

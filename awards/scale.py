@@ -23,6 +23,7 @@ from django.utils import timezone
 from assessments.models import Subject
 from assessments.scale import ScaleResult, scale_review
 from awards.models import (
+    DecisionDocument,
     Honour,
     Nomination,
     NominationEvidence,
@@ -65,6 +66,7 @@ def delete_synthetic():
     rounds = Round.objects.filter(code__startswith="syn-")
     nominations = Nomination.objects.filter(round__in=rounds)
     Honour.objects.filter(round__in=rounds).delete()
+    DecisionDocument.objects.filter(round__in=rounds).delete()
     Objection.objects.filter(nomination__in=nominations).delete()
     Opinion.objects.filter(nomination__in=nominations).delete()
     VetoDeclaration.objects.filter(nomination__in=nominations).delete()

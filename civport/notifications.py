@@ -211,8 +211,8 @@ def notification_emails_requeue(*, now=None):
 
 
 def _site_url():
-    """The portal's address for links in e-mails; empty when not configured (relative links)."""
-    return getattr(settings, "CIVPORT_SITE_URL", "").rstrip("/")
+    """The portal's address for links in e-mails (the address printed on certificates too)."""
+    return settings.CIVPORT_PUBLIC_URL
 
 
 @shared_task(

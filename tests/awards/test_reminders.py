@@ -397,7 +397,7 @@ AWARD_SCHEDULES = {
     "awards.nomination_deadline_reminders": ("7", "30"),
     "awards.review_deadline_reminders": ("7", "40"),
     "awards.recommendation_reminders": ("7", "50"),
-    "awards.certificates_sweep": ("*", "*/10"),
+    "awards.certificates_sweep": ("*", "*/5"),
 }
 
 
