@@ -242,6 +242,8 @@ def in_english(client, settings):
     """English messages, in the test's own code and in its client's requests (the portal's
     default language is Chinese); for tests that assert the English text."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # Notices and e-mails are written in the portal's language, not the request's.
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

@@ -230,9 +230,12 @@ class PrivateRedis:
 
 
 def _reset_producer_pools(app):
-    # The app keeps its connections to the broker in pools; a new broker URL needs new ones.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # The app keeps its connections to the broker in pools, which kombu caches process-wide by
+    # connection: closing one and leaving it in kombu's registry would hand the closed pool back
+    # to the next user of the same broker (the session's worker fixture). Reset the registry.
+    from kombu import pools
+
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
