@@ -17,7 +17,14 @@ from import_export import fields, resources, widgets
 from awards.models import Quota, Title
 from awards.selectors.rounds import provinces
 from awards.services import rounds as round_services
-from campaigns.imports import ImportFileError, ImportResult, RowOutcome, read_table
+from campaigns.imports import (
+    ImportFileError,
+    ImportResult,
+    RowOutcome,
+    header_key,
+    match_headers,
+    read_table,
+)
 from campaigns.resources import ChoiceWidget, escape_formula
 
 KIND = "quotas"
@@ -153,35 +160,12 @@ def quota_sheet_rows(round):
 def _map_headers(headers):
     """{column index: field name}; raises ImportFileError naming every bad header."""
     resource = QuotaResource()
-    names = {}
+    names, required = {}, {}
     for name in QuotaResource._meta.fields:
-        names[_key(resource.fields[name].column_name)] = name
-        for alias in HEADER_ALIASES[name]:
-            names[_key(alias)] = name
-    mapping, problems, seen = {}, [], {}
-    for index, header in enumerate(headers):
-        if header == "":
-            continue
-        name = names.get(_key(header))
-        if name is None:
-            problems.append(_("Unknown column “%(header)s”.") % {"header": header})
-        elif name in seen:
-            problems.append(
-                _("The columns “%(first)s” and “%(second)s” are the same column.")
-                % {"first": seen[name], "second": header}
-            )
-        else:
-            mapping[index] = name
-            seen[name] = header
-    for name in QuotaResource._meta.fields:
-        if name not in seen:
-            problems.append(
-                _("The required column “%(header)s” is missing.")
-                % {"header": resource.fields[name].column_name}
-            )
-    if problems:
-        raise ImportFileError(" ".join(problems))
-    return mapping
+        required[name] = resource.fields[name].column_name
+        for header in (required[name], *HEADER_ALIASES[name]):
+            names[header_key(header)] = name
+    return match_headers(headers, names, required)
 
 
 def _plan(table):

@@ -256,25 +256,19 @@ def read_table(data, filename):
 # --- headers ------------------------------------------------------------------------------
 
 
-def _header_key(text):
+def header_key(text):
     return " ".join(str(text).split()).casefold()
 
 
-def map_headers(kind, headers):
-    """{column index: field name}; raises ImportFileError naming every bad header."""
-    resource = RESOURCES[kind]
-    model = resource._meta.model
-    names = {}
-    for name, res_field in resource.column_fields():
-        names[_header_key(res_field.column_name)] = name
-        names[_header_key(name)] = name
-        with translation.override("en"):
-            names.setdefault(_header_key(model._meta.get_field(name).verbose_name), name)
+def match_headers(headers, names, required):
+    """{column index: field name} for a file's `headers`, given `names` ({header key: field
+    name}, keys made with `header_key`) and `required` ({field name: its column's label});
+    raises ImportFileError naming every unknown, repeated or missing column."""
     mapping, problems, seen = {}, [], {}
     for index, header in enumerate(headers):
         if header == "":
             continue
-        name = names.get(_header_key(header))
+        name = names.get(header_key(header))
         if name is None:
             problems.append(_("Unknown column “%(header)s”.") % {"header": header})
         elif name in seen:
@@ -285,15 +279,26 @@ def map_headers(kind, headers):
         else:
             mapping[index] = name
             seen[name] = header
-    for name in resource.required_columns:
+    for name, label in required.items():
         if name not in seen:
-            problems.append(
-                _("The required column “%(header)s” is missing.")
-                % {"header": column_label(kind, name)}
-            )
+            problems.append(_("The required column “%(header)s” is missing.") % {"header": label})
     if problems:
         raise ImportFileError(" ".join(problems))
     return mapping
+
+
+def map_headers(kind, headers):
+    """{column index: field name}; raises ImportFileError naming every bad header."""
+    resource = RESOURCES[kind]
+    model = resource._meta.model
+    names = {}
+    for name, res_field in resource.column_fields():
+        names[header_key(res_field.column_name)] = name
+        names[header_key(name)] = name
+        with translation.override("en"):
+            names.setdefault(header_key(model._meta.get_field(name).verbose_name), name)
+    required = {name: column_label(kind, name) for name in resource.required_columns}
+    return match_headers(headers, names, required)
 
 
 def column_label(kind, name):
