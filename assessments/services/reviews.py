@@ -7,6 +7,7 @@ gives the same answer. Each assignment carries a guardian object permission on t
 """
 
 import random
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -304,6 +305,74 @@ def subject_attach(*, actor, review, target, title, authority, category="", summ
             changes={"review": review.pk, "target": f"{content_type.model}:{target.pk}"},
         )
     return subject
+
+
+@dataclass(frozen=True)
+class SubjectTarget:
+    """What `subjects_attach` puts up for scoring: `target` and how the subject shows it."""
+
+    target: object
+    title: str
+    authority: Authority
+    category: str = ""
+    summary: str = ""
+    unit: object = None
+
+
+@transaction.atomic
+def subjects_attach(*, actor, review, targets):
+    """`subject_attach` for many targets at once (a round's nominations): one read of what is
+    attached already, one of the provinces, one insert and one audit insert. Targets already
+    attached are left as they are; returns the subjects created."""
+    if not targets:
+        return []
+    by_type = {}
+    for item in targets:
+        content_type = ContentType.objects.get_for_model(item.target)
+        by_type.setdefault(content_type, []).append(item)
+    have = set(
+        Subject.objects.filter(review=review, content_type__in=list(by_type)).values_list(
+            "content_type_id", "object_id"
+        )
+    )
+    province_paths = {
+        "/".join(item.authority.path.split("/")[:2]) + "/"
+        for item in targets
+        if len(item.authority.path.split("/")) >= 3
+    }
+    provinces = {a.path: a for a in Authority.objects.filter(path__in=province_paths)}
+
+    def province_of(authority):
+        codes = authority.path.split("/")
+        return provinces.get("/".join(codes[:2]) + "/") if len(codes) >= 3 else None
+
+    rows = [
+        Subject(
+            review=review,
+            content_type=content_type,
+            object_id=item.target.pk,
+            title=item.title,
+            category=item.category,
+            summary=item.summary,
+            authority=item.authority,
+            province=province_of(item.authority),
+            unit=item.unit,
+        )
+        for content_type, items in by_type.items()
+        for item in items
+        if (content_type.pk, item.target.pk) not in have
+    ]
+    created = Subject.objects.bulk_create(rows, batch_size=1000)
+    audit_record_many(
+        actor=actor,
+        action="assessments.subject.attached",
+        objects=created,
+        changes_for=lambda s: {
+            "review": review.pk,
+            "target": f"{s.content_type.model}:{s.object_id}",
+        },
+    )
+    return created
 
 
 def conflict_reason(member, subject, declared=()):

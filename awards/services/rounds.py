@@ -701,17 +701,21 @@ def round_preconditions(round, *, on=None):
 
 
 def _attach(*, actor, review, nominations):
-    for nomination in nominations:
-        review_services.subject_attach(
-            actor=actor,
-            review=review,
-            target=nomination,
-            title=nomination.nominee_name or str(nomination),
-            category=nomination.title,
-            authority=nomination.authority,
-            unit=nomination.unit,
-            summary=nomination.summary,
-        )
+    review_services.subjects_attach(
+        actor=actor,
+        review=review,
+        targets=[
+            review_services.SubjectTarget(
+                target=nomination,
+                title=nomination.nominee_name or str(nomination),
+                category=nomination.title,
+                authority=nomination.authority,
+                unit=nomination.unit,
+                summary=nomination.summary,
+            )
+            for nomination in nominations
+        ],
+    )
 
 
 def _assign_and_open(*, actor, review, warnings):

@@ -151,3 +151,43 @@ def test_a_review_needs_a_published_scheme(world, template):
         review_services.review_create(
             actor=None, name="x", round_key="y", authority=world.gd, scheme=draft
         )
+
+
+def test_subjects_attach_puts_many_up_at_once_and_leaves_the_attached_alone(
+    world, gd_review, django_assert_num_queries
+):
+    from civport.models import AuditEntry
+
+    units = [*world.sz.units, *world.gz.units]
+    first = review_services.subject_attach(
+        actor=None,
+        review=gd_review,
+        target=units[0],
+        title="already there",
+        authority=units[0].authority,
+    )
+    targets = [
+        review_services.SubjectTarget(
+            target=unit,
+            title=unit.name,
+            category="advanced_unit",
+            authority=unit.authority,
+            unit=unit,
+        )
+        for unit in units
+    ]
+    audited = AuditEntry.objects.filter(action="assessments.subject.attached").count()
+
+    # savepoint, attached already, the provinces, the insert, the audit insert, release
+    with django_assert_num_queries(6):
+        created = review_services.subjects_attach(actor=None, review=gd_review, targets=targets)
+
+    assert [s.unit for s in created] == units[1:]
+    assert {s.province for s in created} == {world.gd}
+    first.refresh_from_db()
+    assert first.title == "already there"
+    assert gd_review.subjects.count() == len(units)
+    assert (
+        AuditEntry.objects.filter(action="assessments.subject.attached").count()
+        == audited + len(units) - 1
+    )
