@@ -39,6 +39,7 @@ from awards.services import rounds as round_services
 from campaigns.models import Authority, Person, Port, Unit
 
 PREVIOUS = "2023-2024"
+PREVIOUS_DECIDED_ON = datetime.date(2024, 9, 20)
 CURRENT = "2025-2026"
 NATIONAL_REVIEWERS = ("national_reviewer1", "national_reviewer2", "national_reviewer3")
 # Per province and title: how many the province may recommend.
@@ -217,6 +218,9 @@ def seed_previous(stats, scheme, office):
         for title, code, kind in PREVIOUS_HONOURS:
             _previous_nomination(round, title, _nominee(kind, code), office)
         round = round_services.round_advance(actor=office, round=round)
+        # The record keeps the day the decision was made, which the documents print.
+        Round.objects.filter(pk=round.pk).update(decided_on=PREVIOUS_DECIDED_ON)
+        round.refresh_from_db()
     # The PDFs are rendered here rather than by a worker, so the demo has them at once.
     for honour in Honour.objects.filter(round=round, render_status=RenderStatus.PENDING):
         honour_services.certificate_render(honour_id=honour.pk)
