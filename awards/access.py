@@ -8,15 +8,20 @@
   provincial officer of the province, or the national office, for organizers. The nominator
   creates, submits and withdraws; a unit contact prepares the dossier but does not submit.
 - Its evidence is read by those who see the nomination and by a reviewer assigned to score it.
+- A province's recommendation list is opened by those who manage the province: its own
+  officers work on it, the national office reads it.
 """
+
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from assessments.models import Subject, SubjectUserObjectPermission
-from awards.models import Nomination, NominationEvidence, Title
+from awards.models import Nomination, NominationEvidence, Round, Title
 from awards.selectors.nominations import nomination_list_for
+from awards.selectors.recommendations import LIST_PHASES
 from campaigns.models import Authority
 from campaigns.scope import scope_for
 from civport.queries import get_or_404
@@ -110,3 +115,29 @@ def access_evidence(user, pk, *, edit=False):
     if not edit and is_assigned_reviewer(user, nomination):
         return evidence
     raise Http404
+
+
+@dataclass(frozen=True)
+class ListAccess:
+    round: Round
+    province: Authority
+    may_edit: bool
+
+
+def access_recommendation(user, round_pk, province_pk):
+    """The round and province of a recommendation page the user may open, and whether they may
+    change the list there; missing and not theirs are the same 404.
+
+    Those who manage the province open it (its provincial officer, the national office); only
+    the province's own officers work on it, the national office reads it."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        raise Http404
+    try:
+        round = Round.objects.get(pk=round_pk, phase__in=LIST_PHASES)
+        province = Authority.objects.get(pk=province_pk, level=Authority.Level.PROVINCIAL)
+    except (Round.DoesNotExist, Authority.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not scope.edits_path(province.path):
+        raise Http404
+    return ListAccess(round, province, may_edit=not scope.is_national)

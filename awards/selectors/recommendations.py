@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from assessments.models import Subject
 from assessments.selectors import review_ranking
@@ -30,33 +29,6 @@ LIST_PHASES = (
 # Nominations that are on the province's table: everything submitted, whatever came of it
 # since, but neither drafts nor withdrawn ones.
 LEFT_OUT = (Nomination.Status.DRAFT, Nomination.Status.WITHDRAWN)
-
-
-# -- access ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ListAccess:
-    round: Round
-    province: Authority
-    may_edit: bool
-
-
-def access_recommendation(user, round_pk, province_pk):
-    """The round and province of a recommendation page the user may open, and whether they may
-    change the list there; missing and not theirs are the same 404.
-
-    Those who manage the province open it (its provincial officer, the national office); only
-    the province's own officers work on it, the national office reads it."""
-    scope = scope_for(user)
-    if scope.is_empty:
-        raise Http404
-    try:
-        round = Round.objects.get(pk=round_pk, phase__in=LIST_PHASES)
-        province = Authority.objects.get(pk=province_pk, level=Authority.Level.PROVINCIAL)
-    except (Round.DoesNotExist, Authority.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not scope.edits_path(province.path):
-        raise Http404
-    return ListAccess(round, province, may_edit=not scope.is_national)
 
 
 # -- the ranking -------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from awards.access import access_recommendation
 from awards.forms.recommendations import RecommendationForm, RecommendationSubmitForm
 from awards.models import Nomination, Recommendation, Round
 from awards.selectors.recommendations import (
-    access_recommendation,
     recommendation_get,
     recommendation_list_for,
     recommendation_sections,
