@@ -1,9 +1,6 @@
 """Reads for a province's recommendation list: the ranking per title from the province's review
-beside each nomination's place in the list and the quota, the rounds an officer has lists in,
-and the page access rule.
-
-A provincial officer works on their own province's list; the national office opens any
-province's list to read it. Anyone else, and any province not theirs, gets a 404.
+beside each nomination's place in the list and the quota, and the rounds an officer has lists
+in. Who may open a list is `awards.access.access_recommendation`.
 """
 
 from dataclasses import dataclass, field
