@@ -12,13 +12,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import zlib
-
-import pytest
 
 from awards.models import Nomination, Round
 from awards.services.honours import honours_grant
+from tests.polling import wait_until
 
 DECIDED_ON = datetime.date(2026, 3, 2)
 DECISION_NUMBER = "署岸发〔2026〕12号"
@@ -165,16 +163,6 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def wait_until(condition, *, seconds, what, explain=lambda: ""):
-    """Poll `condition` until it holds; fail (saying what was awaited) after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"gave up waiting for {what} after {seconds}s\n{explain()}")
 
 
 class PrivateRedis:

@@ -22,9 +22,9 @@ from tests.awards.honours_helpers import (
     PrivateRedis,
     celery_broker,
     make_candidates,
-    wait_until,
 )
 from tests.conftest import login
+from tests.polling import wait_until
 
 pytestmark = pytest.mark.worker
 

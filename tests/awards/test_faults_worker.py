@@ -19,8 +19,8 @@ from tests.awards.honours_helpers import (
     celery_broker,
     decide,
     make_candidates,
-    wait_until,
 )
+from tests.polling import wait_until
 
 pytestmark = pytest.mark.worker
 

@@ -4,7 +4,6 @@ half-written."""
 
 import datetime
 import threading
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,6 +20,7 @@ from campaigns import services as campaign_services
 from campaigns.models import Membership, Port
 from civport.models import AuditEntry
 from tests.awards.fixtures import DEEDS
+from tests.polling import wait_until
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -266,15 +266,17 @@ def test_two_nominators_racing_for_one_nominee_get_the_same_message(
     for thread in threads:
         thread.start()
     written.wait(30)
-    with connection.cursor() as cursor:  # until the second insert waits on the first's row
-        for _attempt in range(600):
+    # The second insert must be waiting on the first's row before the first commits.
+    with connection.cursor() as cursor:
+
+        def second_waits_on_a_lock():
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND wait_event_type = 'Lock'"
             )
-            if cursor.fetchone()[0]:
-                break
-            time.sleep(0.05)
+            return cursor.fetchone()[0] > 0
+
+        wait_until(second_waits_on_a_lock, seconds=30, what="the second insert to wait on a lock")
     release.set()
     for thread in threads:
         thread.join(30)
