@@ -2,7 +2,8 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from civport.request_context import client_ip, current_ip
+from civport.client import client_address
+from civport.request_context import current_ip
 
 
 class RequestContextMiddleware:
@@ -12,7 +13,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current_ip.set(client_ip(request))
+        token = current_ip.set(client_address(request))
         try:
             return self.get_response(request)
         finally:

@@ -5,6 +5,7 @@ process at start-up with a message naming the variable. With nothing set, the po
 embedded defaults: SQLite, local-memory cache and Celery tasks run in-process.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -220,7 +221,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = _positive_int("CIVPORT_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = _positive_int("CIVPORT_LOGIN_COOLOFF_MINUTES", 30) / 60
+# A lockout holds the pair (user name, client address): wrong passwords sent from one address
+# cannot lock the account's owner out everywhere else.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "civport.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -302,6 +306,23 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if _bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _networks(name):
+    entries = [entry.strip() for entry in env.str(name, default="").split(",") if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated IP addresses or networks, got {entry!r}"
+            ) from None
+    return entries
+
+
+# X-Forwarded-For is believed only from these (civport/client.py): the client address behind them
+# is what the rate limits, the login lockout and the audit log use.
+CIVPORT_TRUSTED_PROXIES = _networks("CIVPORT_TRUSTED_PROXIES")
 
 # --- Logging --------------------------------------------------------------------------------
 CIVPORT_LOG_LEVEL = _choice(

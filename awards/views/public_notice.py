@@ -24,8 +24,8 @@ from awards.selectors.notice import (
 from awards.services import notice as services
 from campaigns.forms import apply_service_errors
 from campaigns.services.public import rate_limit_hit
+from civport.client import client_address
 from civport.notifications import local_today
-from civport.request_context import client_ip
 
 # requests allowed per address, window in seconds
 DEFAULT_OBJECTION_LIMIT = (5, 3600)
@@ -35,7 +35,7 @@ def _rate_limit(request):
     """None, or the minutes to wait when the address went over its limit."""
     limits = getattr(settings, "CIVPORT_RATE_LIMITS", {})
     limit, window = limits.get("objection", DEFAULT_OBJECTION_LIMIT)
-    if rate_limit_hit("objection", client_ip(request) or "-", limit=limit, window=window):
+    if rate_limit_hit("objection", client_address(request) or "-", limit=limit, window=window):
         return max(1, window // 60)
     return None
 

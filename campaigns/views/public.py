@@ -57,8 +57,8 @@ from campaigns.selectors.public import (
 )
 from campaigns.services import public as services
 from campaigns.views.hierarchy import ScopedListView, ScopedView, _paginate, _trail
+from civport.client import client_address
 from civport.models import AuditEntry
-from civport.request_context import client_ip
 
 # bucket: (requests allowed, window in seconds)
 DEFAULT_RATE_LIMITS = {
@@ -73,7 +73,7 @@ def _rate_limit(request, bucket):
     """None, or the minutes to wait when the address went over the bucket's limit."""
     limits = {**DEFAULT_RATE_LIMITS, **getattr(settings, "CIVPORT_RATE_LIMITS", {})}
     limit, window = limits[bucket]
-    if services.rate_limit_hit(bucket, client_ip(request) or "-", limit=limit, window=window):
+    if services.rate_limit_hit(bucket, client_address(request) or "-", limit=limit, window=window):
         return max(1, window // 60)
     return None
 

@@ -279,3 +279,13 @@ def test_outside_the_notice_the_form_refuses(
 def test_without_a_notice_the_form_refuses(public, award_round, in_english):
     page = public.get(FORM)
     assert page.context["refusal"] == "No public notice is open now, so no objection can be filed."
+
+
+def test_objections_behind_the_proxy_are_limited_per_visitor(candidates, settings):
+    settings.CIVPORT_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.CIVPORT_RATE_LIMITS = {"objection": (1, 3600)}
+    first, second = (Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=_address()) for _ in "ab")
+    assert first.post(FORM, _data(candidates[0])).status_code == 302
+    assert second.post(FORM, _data(candidates[1])).status_code == 302
+    assert first.post(FORM, _data(candidates[2])).status_code == 429
+    assert Objection.objects.count() == 2

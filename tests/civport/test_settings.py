@@ -52,6 +52,10 @@ BAD_VALUES = {
     "email-scheme": ({"EMAIL_URL": "carrier-pigeon://loft"}, "EMAIL_URL"),
     "log-level": ({"CIVPORT_LOG_LEVEL": "LOUD"}, "CIVPORT_LOG_LEVEL"),
     "lockout-limit": ({"CIVPORT_LOGIN_FAILURE_LIMIT": "0"}, "CIVPORT_LOGIN_FAILURE_LIMIT"),
+    "trusted-proxies": (
+        {"CIVPORT_TRUSTED_PROXIES": "10.0.0.1, nginx.internal"},
+        "CIVPORT_TRUSTED_PROXIES",
+    ),
 }
 GOOD_VALUES = {
     "defaults": {},
