@@ -748,16 +748,21 @@ CONTACT_UNITS = ("GD-P001-C", "GD-P001-C1")
 
 
 def _activity_day(demo):
-    """A working day in the last year (most activities happen on weekdays)."""
-    day = demo.day(demo.rng.randint(1, 364))
-    if day.weekday() >= 5 and demo.rng.random() < 0.85:
+    """A working day in the last year (most activities happen on weekdays), and its age as
+    drawn: what became of an activity follows the drawn age, so that moving a weekend day to the
+    Friday before never changes it, whichever day the demo is loaded."""
+    age = demo.rng.randint(1, 364)
+    # Drawn for every day, so that the random sequence does not depend on the weekdays.
+    is_moved_off_weekend = demo.rng.random() < 0.85
+    day = demo.day(age)
+    if day.weekday() >= 5 and is_moved_off_weekend:
         day -= datetime.timedelta(days=day.weekday() - 4)
-    return day
+    return day, age
 
 
 def _activity_specs(demo, campaign):
     """Every activity of the demo: (authority, unit or None, form, areas, title, description,
-    day, participants, participant count). Units committed in a plan get most of theirs in the
+    day, participants, participant count, age as drawn). Units committed in a plan get most of theirs in the
     committed area."""
     commitments = {}
     for code, (_title, _published, rows) in PLANS.items():
@@ -765,6 +770,16 @@ def _activity_specs(demo, campaign):
             commitments.setdefault(code, []).append((unit_code, area))
     members = {u.pk for u in campaign.members.all()} if campaign else set()
     specs = []
+    taken = set()  # (authority, unit, title, day): the key a later run finds an activity by
+
+    def unclaimed(authority, unit, title, day):
+        """The drawn day, or the nearest earlier day no other activity of the demo with the same
+        authority, unit and title holds, so that every day's run makes the same activities."""
+        while (authority.pk, unit.pk if unit else None, title, day) in taken:
+            day -= datetime.timedelta(days=1)
+        taken.add((authority.pk, unit.pk if unit else None, title, day))
+        return day
+
     for code, (count, own, _verifier) in ACTIVITY_PLAN.items():
         authority = demo.authorities[code]
         units = sorted(
@@ -772,14 +787,15 @@ def _activity_specs(demo, campaign):
         )
         committed = commitments.get(code, [])
         for n in range(count):
-            day = _activity_day(demo)
+            day, age = _activity_day(demo)
             if n < own:
                 form, areas, title, text = AUTHORITY_ACTIVITIES[n % len(AUTHORITY_ACTIVITIES)]
                 name = authority.short_name or authority.name
                 others = demo.rng.sample(units, k=min(4, len(units)))
+                title = title.format(authority=name)
                 specs.append(
-                    (authority, None, form, areas, title.format(authority=name),
-                     text.format(authority=name), day, others, demo.rng.randint(20, 60))
+                    (authority, None, form, areas, title, text.format(authority=name),
+                     unclaimed(authority, None, title, day), others, demo.rng.randint(20, 60), age)
                 )  # fmt: skip
                 continue
             if committed and demo.rng.random() < 0.55:
@@ -795,16 +811,16 @@ def _activity_specs(demo, campaign):
             form, areas, title, text = template
             others = [u for u in units if u.pk != unit.pk and u.port_id == unit.port_id]
             partners = demo.rng.sample(others, k=min(len(others), demo.rng.randint(0, 2)))
+            title = title.format(unit=unit.name)
             specs.append(
-                (authority, unit, form, areas, title.format(unit=unit.name),
-                 text.format(unit=unit.name), day, partners, demo.rng.randint(8, 120))
+                (authority, unit, form, areas, title, text.format(unit=unit.name),
+                 unclaimed(authority, unit, title, day), partners, demo.rng.randint(8, 120), age)
             )  # fmt: skip
     return specs
 
 
-def _activity_outcome(demo, day):
+def _activity_outcome(demo, age):
     """verified, more requested or still submitted: older activities are mostly reviewed."""
-    age = (demo.today - day).days
     r = demo.rng.random()
     if age > 30:
         return "verified" if r < 0.82 else "more" if r < 0.9 else "submitted"
@@ -822,10 +838,10 @@ def seed_activities(demo, campaign):
     verifiers = {demo.authorities[c].pk: demo.users[v] for c, (*_n, v) in ACTIVITY_PLAN.items()}
     contact = demo.users["unit_contact"]
     for n, spec in enumerate(_activity_specs(demo, campaign)):
-        authority, unit, form, areas, title, text, day, partners, count = spec
+        authority, unit, form, areas, title, text, day, partners, count, age = spec
         key = (authority.pk, unit.pk if unit else None, title, day)
         # Drawn for every spec, so that the random sequence does not depend on what exists.
-        outcome = _activity_outcome(demo, day)
+        outcome = _activity_outcome(demo, age)
         evidence = demo.rng.random()
         created = key not in existing
         demo.stats.count("activity", created)

@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.demo import Stats
-from campaigns.demo_work import ANCHOR_VISIT_DAYS, anchor_day, seed_work
+from campaigns.demo_work import (
+    ACTIVITY_PLAN,
+    ANCHOR_VISIT_DAYS,
+    Demo,
+    _activity_specs,
+    anchor_day,
+    seed_work,
+)
 from campaigns.models import (
     Activity,
     ActivityEvidence,
@@ -116,6 +123,51 @@ def test_a_later_run_finds_the_first_runs_day_and_makes_nothing(demo):
     assert _counts() == before
     assert not +stats.created
     assert stats.kept["activity"] == before["Activity"]
+
+
+# A leap year, so that a 29 February is among the days.
+A_YEAR = [datetime.date(2024, 1, 1) + datetime.timedelta(days=n) for n in range(366)]
+
+
+def test_as_of_every_day_of_a_year_the_activities_have_distinct_keys(demo):
+    """A later run finds an activity by (authority, unit, title, day): two drawn on one key would
+    make one activity fewer, and a count that depends on the day the demo was loaded."""
+    first = seed_work(Stats(), today=anchor_day())
+    campaign = SpecialCampaign.objects.get()
+    expected = sum(count for count, *_rest in ACTIVITY_PLAN.values())
+    for today in A_YEAR:
+        as_of = Demo(**{**first.__dict__, "today": today})
+        as_of.reseed("activities")
+        specs = _activity_specs(as_of, campaign)
+        keys = {
+            (a.pk, u.pk if u else None, title, day) for a, u, _f, _a, title, _t, day, *_ in specs
+        }
+        assert len(specs) == len(keys) == expected, today
+        assert all(today - datetime.timedelta(days=366) <= key[3] < today for key in keys), today
+
+
+def _without_work():
+    for model in reversed(WORK_MODELS):
+        model.objects.all().delete()
+
+
+@pytest.mark.parametrize(
+    "today",
+    # Monday to Sunday, New Year's Day, the last day of a year and a 29 February.
+    [datetime.date(2024, 3, 4) + datetime.timedelta(days=n) for n in range(7)]
+    + [datetime.date(2024, 1, 1), datetime.date(2024, 12, 31), datetime.date(2024, 2, 29)],
+)
+def test_loaded_as_of_any_day_the_demo_makes_the_same_work(demo, today):
+    before = _counts()
+    with transaction.atomic():
+        _without_work()
+        stats = Stats()
+
+        seed_work(stats, today=today)
+
+        assert _counts() == before
+        assert not +stats.kept
+        transaction.set_rollback(True)
 
 
 def test_filings_guangdong_acknowledged_zhejiang_returned_and_resubmitted(demo):
