@@ -2,7 +2,11 @@
 registry through which other apps add a panel to them.
 
 Every figure comes from an aggregate query, and each dashboard reads a fixed number of queries
-whatever the amount of data. A breakdown (the national dashboard: one row per province; the
+whatever the amount of data. The national, provincial and port authority dashboards count
+activities from the activity summary (`ActivitySummary`: per authority, year and area, by status,
+kept by the activity services), a few thousand rows rather than every activity of the year; the
+unit's dashboard and the plan's progress, which count a unit's own activities, read the
+activities. A breakdown (the national dashboard: one row per province; the
 provincial one: one row per port authority) reads the authorities below its node once and groups
 each kind of fact by the id of the authority it belongs to; the ids are mapped to their rows in
 Python. That keeps every GROUP BY on an indexed key column, and the SQL portable (PostgreSQL, and
@@ -31,6 +35,7 @@ from django.utils import timezone, translation
 
 from campaigns.models import (
     Activity,
+    ActivitySummary,
     Authority,
     Commitment,
     ConstructionArea,
@@ -151,6 +156,14 @@ def _logged(queryset, prefix=""):
     return queryset.exclude(**{f"{prefix}status": Activity.Status.MORE_REQUESTED})
 
 
+def _summary(queryset):
+    """(authority id, area id or None, activities, verified) of summary rows, counted as
+    `_logged` counts: all but those sent back for more."""
+    rows = queryset.values_list("authority_id", "area_id", "submitted", "verified").order_by()
+    for authority_id, area_id, submitted, verified in rows:
+        yield authority_id, area_id, submitted + verified, verified
+
+
 # --- breakdowns: national (per province) and provincial (per port authority) ------------------
 
 
@@ -222,8 +235,9 @@ def national_root():
 
 def breakdown(node, *, year, today):
     """One row per authority directly below `node`, each counting everything at or below it,
-    plus the node's own row when something is recorded at the node itself. Eight queries: the
-    authorities below, the areas, and one GROUP BY per kind of fact."""
+    plus the node's own row when something is recorded at the node itself. Seven queries: the
+    authorities below, the areas, the activity summary, and one GROUP BY per other kind of
+    fact."""
     authorities = _authorities_below(node)
     depth = node.path.count("/")
     own = Counts()
@@ -250,7 +264,7 @@ def breakdown(node, *, year, today):
         for name, value in values.items():
             setattr(counts, name, getattr(counts, name) + value)
 
-    start, end, begins, ends = year_bounds(year)
+    _start, _end, begins, ends = year_bounds(year)
     areas = list(ConstructionArea.objects.order_by("order"))
 
     filings = (
@@ -276,29 +290,14 @@ def breakdown(node, *, year, today):
     for authority_id, n in plans:
         add(authority_id, plans_published=n)
 
-    activities = (
-        _below(
-            _logged(Activity.objects.filter(occurred_on__range=(start, end))),
-            "authority__path",
-            node,
-        )
-        .values_list("authority_id")
-        .annotate(n=Count("pk"), verified=Count("pk", filter=Q(status=Activity.Status.VERIFIED)))
-        .order_by()
-    )
-    for authority_id, n, verified in activities:
-        add(authority_id, activities=n, activities_verified=verified)
-
-    through = Activity.areas.through.objects.filter(activity__occurred_on__range=(start, end))
-    by_area = (
-        _below(_logged(through, "activity__"), "activity__authority__path", node)
-        .values_list("activity__authority_id", "constructionarea_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for authority_id, area_id, n in by_area:
+    # Activities in all and per area, from the summary (one row per authority and area).
+    summary = _below(ActivitySummary.objects.filter(year=year), "authority__path", node)
+    for authority_id, area_id, n, verified in _summary(summary):
+        if area_id is None:
+            add(authority_id, activities=n, activities_verified=verified)
+            continue
         counts = counts_of.get(authority_id)
-        if counts is not None:
+        if counts is not None and n:
             counts.by_area[area_id] = counts.by_area.get(area_id, 0) + n
 
     rectifications = (
@@ -437,27 +436,23 @@ def _with_progress_percent(commitments):
 def port_dashboard(authority, *, year, today):
     """The port (or county) authority's year: activities per area, its plan's progress, its
     units' rectification items, feedback and satisfaction per port, and the registered panels.
-    Nine queries with a plan for the year (eight without), plus one per panel provider."""
-    start, end, begins, ends = year_bounds(year)
+    Eight queries with a plan for the year (seven without), plus one per panel provider."""
+    _start, _end, begins, ends = year_bounds(year)
     path = authority.path
     areas = list(ConstructionArea.objects.order_by("order"))
 
-    activities = _logged(
-        Activity.objects.filter(authority__path__startswith=path, occurred_on__range=(start, end))
-    )
-    totals = activities.aggregate(
-        n=Count("pk"), verified=Count("pk", filter=Q(status=Activity.Status.VERIFIED))
-    )
-    per_area = (
-        Activity.areas.through.objects.filter(activity__in=activities.values("pk"))
-        .values_list("constructionarea_id")
-        .annotate(
-            n=Count("pk"),
-            verified=Count("pk", filter=Q(activity__status=Activity.Status.VERIFIED)),
-        )
-        .order_by()
-    )
-    area_rows = _area_rows(areas, {area_id: (n, v) for area_id, n, v in per_area})
+    # Activities in all and per area, from the summary rows of the authority and those below.
+    totals = {"n": 0, "verified": 0}
+    per_area = {}
+    summary = ActivitySummary.objects.filter(authority__path__startswith=path, year=year)
+    for _authority_id, area_id, n, verified in _summary(summary):
+        if area_id is None:
+            totals["n"] += n
+            totals["verified"] += verified
+        else:
+            before = per_area.get(area_id, (0, 0))
+            per_area[area_id] = (before[0] + n, before[1] + verified)
+    area_rows = _area_rows(areas, per_area)
 
     plan = Plan.objects.filter(authority=authority, year=year).first()
     commitments = _with_progress_percent(list(plan_commitments_with_progress(plan))) if plan else []

@@ -31,6 +31,7 @@ from django.utils import timezone
 from campaigns import services
 from campaigns.models import (
     Activity,
+    ActivitySummary,
     Authority,
     Commitment,
     ConstructionArea,
@@ -44,6 +45,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.scale import PREFIX
+from campaigns.services.summaries import activity_summary_rebuild
 
 WORK_SEED = 20260401
 BATCH = 5000
@@ -122,6 +124,7 @@ def delete_synthetic():
     Activity.areas.through.objects.filter(activity__in=activities).delete()
     Activity.participant_units.through.objects.filter(activity__in=activities).delete()
     activities.delete()
+    activity_summary_rebuild()  # the dashboards' counts without the activities just removed
     inspections = _synthetic_inspections()
     Rectification.objects.filter(inspection__in=inspections).delete()
     Finding.objects.filter(inspection__in=inspections).delete()
@@ -482,6 +485,7 @@ def analyze():
         Activity,
         Activity.areas.through,
         Activity.participant_units.through,
+        ActivitySummary,
         Inspection,
         Inspection.ports.through,
         Inspection.units.through,
@@ -520,6 +524,8 @@ def seed_work(*, activities=None, rectifications=None, feedback=None, today=None
             run, _sized(rectifications, RECTIFICATIONS_PER_REFERENCE, units))),
         ("feedback", lambda: build_feedback(
             run, _sized(feedback, FEEDBACK_PER_REFERENCE, units))),
+        # Bulk-inserted activities are summarised for the dashboards in one pass.
+        ("activity_summary", activity_summary_rebuild),
         ("bench_port", ensure_bench_port_officer),
         ("analyze_work", analyze),
     )  # fmt: skip

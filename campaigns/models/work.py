@@ -12,6 +12,7 @@ from campaigns.models.organisation import Authority, ConstructionArea, Person, P
 __all__ = [
     "Activity",
     "ActivityEvidence",
+    "ActivitySummary",
     "Agreement",
     "Commitment",
     "Finding",
@@ -340,6 +341,58 @@ class Activity(models.Model):
     @property
     def is_editable_by_unit(self):
         return self.status in (self.Status.SUBMITTED, self.Status.MORE_REQUESTED)
+
+
+class ActivitySummary(models.Model):
+    """How many activities an authority logged in a year, by status: one row for the activities
+    themselves (`area` empty) and one per construction area (an activity in two areas counts in
+    both). Derived data, kept by the activity services in the same transaction as the activity
+    (campaigns.summaries) and rebuilt from the activities by `manage.py activity_summary_rebuild`;
+    the dashboards read it instead of the activities."""
+
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("port authority"),
+        on_delete=models.CASCADE,
+        related_name="activity_summaries",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    area = models.ForeignKey(
+        ConstructionArea,
+        verbose_name=_("construction area"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    submitted = models.PositiveIntegerField(_("submitted"), default=0)
+    verified = models.PositiveIntegerField(_("verified"), default=0)
+    more_requested = models.PositiveIntegerField(_("more requested"), default=0)
+
+    COUNTS = {
+        Activity.Status.SUBMITTED: "submitted",
+        Activity.Status.VERIFIED: "verified",
+        Activity.Status.MORE_REQUESTED: "more_requested",
+    }
+
+    class Meta:
+        verbose_name = _("activity summary")
+        verbose_name_plural = _("activity summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "authority", "area"],
+                condition=Q(area__isnull=False),
+                name="activity_summary_area_once",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "authority"],
+                condition=Q(area__isnull=True),
+                name="activity_summary_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.authority_id} · {self.year} · {self.area_id or '-'}"
 
 
 class ActivityEvidence(StoredFile):

@@ -39,6 +39,7 @@ from campaigns.selectors.work import (
     PLAN_LEVELS,
     rectification_overdue,
 )
+from campaigns.services.summaries import activity_contribution, summary_change
 from civport.audit import audit_record, diff, snapshot
 from civport.notifications import notify
 from civport.uploads import upload_check
@@ -147,6 +148,17 @@ def _store_files(model, checked, *, actor, **owner):
 
 def _lock(model, pk):
     return model.objects.select_for_update().get(pk=pk)
+
+
+def _activity_transition(*, actor, activity, status, action, fields, changes):
+    """Move a locked activity to `status`, and its count in the summary with it."""
+    area_ids = list(activity.areas.values_list("pk", flat=True))
+    counted = activity_contribution(activity, area_ids)
+    activity.status = status
+    summary_change(before=counted, after=activity_contribution(activity, area_ids))
+    return _transition(
+        actor=actor, instance=activity, action=action, fields=fields, changes=changes
+    )
 
 
 def _transition(*, actor, instance, action, fields, changes):
@@ -410,6 +422,7 @@ def activity_create(
     activity.save()
     activity.areas.set(areas)
     activity.participant_units.set(participant_units)
+    summary_change(after=activity_contribution(activity, [a.pk for a in areas]))
     files = _store_files(ActivityEvidence, checked, actor=actor, activity=activity)
     audit_record(
         actor=actor,
@@ -443,6 +456,7 @@ def activity_update(*, actor, activity, areas, participant_units, uploads=(), to
     before = snapshot(activity, ACTIVITY_FIELDS)
     before_areas = sorted(activity.areas.values_list("pk", flat=True))
     before_units = sorted(activity.participant_units.values_list("pk", flat=True))
+    counted = activity_contribution(activity, before_areas)
     for name, value in data.items():
         setattr(activity, name, value)
     activity.title = (activity.title or "").strip()
@@ -459,6 +473,7 @@ def activity_update(*, actor, activity, areas, participant_units, uploads=(), to
     activity.save()
     activity.areas.set(areas)
     activity.participant_units.set(participant_units)
+    summary_change(before=counted, after=activity_contribution(activity, [a.pk for a in areas]))
     files = _store_files(ActivityEvidence, checked, actor=actor, activity=activity)
     after = snapshot(activity, ACTIVITY_FIELDS)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
@@ -500,12 +515,12 @@ def activity_verify(*, actor, activity):
     activity = _lock(Activity, activity.pk)
     if activity.status != Activity.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted activity can be verified."))
-    activity.status = Activity.Status.VERIFIED
     activity.reviewed_by = actor
     activity.reviewed_at = timezone.now()
-    return _transition(
+    return _activity_transition(
         actor=actor,
-        instance=activity,
+        activity=activity,
+        status=Activity.Status.VERIFIED,
         action="campaigns.activity.verified",
         fields=["status", "reviewed_by", "reviewed_at"],
         changes={"status": [Activity.Status.SUBMITTED, Activity.Status.VERIFIED]},
@@ -519,13 +534,13 @@ def activity_request_more(*, actor, activity, comment):
     activity = _lock(Activity, activity.pk)
     if activity.status != Activity.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted activity can be sent back for more."))
-    activity.status = Activity.Status.MORE_REQUESTED
     activity.review_comment = comment
     activity.reviewed_by = actor
     activity.reviewed_at = timezone.now()
-    return _transition(
+    return _activity_transition(
         actor=actor,
-        instance=activity,
+        activity=activity,
+        status=Activity.Status.MORE_REQUESTED,
         action="campaigns.activity.more_requested",
         fields=["status", "review_comment", "reviewed_by", "reviewed_at"],
         changes={

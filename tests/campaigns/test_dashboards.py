@@ -538,9 +538,9 @@ def test_unit_contact_sees_no_commitment_of_a_draft_plan(client, small, unit_con
 
 def test_national_dashboard_queries(client, many, national_admin, django_assert_num_queries):
     login(client, national_admin)
-    # base + the national office + authorities below + areas + filings + plans + activities
-    # + activities per area + rectification items + feedback
-    with django_assert_num_queries(BASE + 9):
+    # base + the national office + authorities below + areas + filings + plans + the activity
+    # summary (in all and per area) + rectification items + feedback
+    with django_assert_num_queries(BASE + 8):
         response = client.get(national_url(), {"year": YEAR})
     assert response.status_code == 200
     assert response.context["data"].total.activities == 7 + 3 * MANY
@@ -548,9 +548,9 @@ def test_national_dashboard_queries(client, many, national_admin, django_assert_
 
 def test_provincial_dashboard_queries(client, many, gd_officer, django_assert_num_queries):
     login(client, gd_officer)
-    # base + the province + authorities below + areas + filings + plans + activities
-    # + activities per area + rectification items + feedback
-    with django_assert_num_queries(BASE + 9):
+    # base + the province + authorities below + areas + filings + plans + the activity
+    # summary (in all and per area) + rectification items + feedback
+    with django_assert_num_queries(BASE + 8):
         response = client.get(province_url(many.gd), {"year": YEAR})
     assert response.status_code == 200
     assert response.context["data"].total.rectifications_open == 4 + MANY
@@ -558,10 +558,10 @@ def test_provincial_dashboard_queries(client, many, gd_officer, django_assert_nu
 
 def test_port_dashboard_queries(client, many, port_officer, django_assert_num_queries):
     login(client, port_officer)
-    # base + the authority + areas + activity totals + activities per area + plan + its
+    # base + the authority + areas + the activity summary (in all and per area) + plan + its
     # progress + rectification items per unit + ports + feedback per port + ratings per port
     # + the assessment panel
-    with django_assert_num_queries(BASE + 11):
+    with django_assert_num_queries(BASE + 10):
         response = client.get(port_url(many.sz.authority), {"year": YEAR})
     assert response.status_code == 200
     data = response.context["data"]
@@ -693,7 +693,7 @@ def test_assessment_panel_appears_once_a_cycle_is_published(
     cycles.cycle_publish(actor=gd_officer, cycle=cycle)
     assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.PUBLISHED
     login(client, port_officer)
-    with django_assert_num_queries(BASE + 11):  # as before: the panel is one query
+    with django_assert_num_queries(BASE + 10):  # as before: the panel is one query
         response = client.get(port_url(small.sz.authority), {"year": YEAR})
     data = response.context["data"]
     (panel,) = data.panels
