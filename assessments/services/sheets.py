@@ -148,11 +148,15 @@ def score_sheet_save(*, actor, subject, data, revision, submit=False):
     """
     review = subject.review
     _check_assigned(subject, actor)
-    sheet, _created = ScoreSheet.objects.get_or_create(subject=subject, reviewer=actor)
     # Lock the sheet row: two tabs saving at once are serialised and the second sees the
-    # first one's revision.
-    sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
-    review = Review.objects.get(pk=review.pk)
+    # first one's revision. A stored draft (every autosave but the first) is one locking read.
+    sheet = ScoreSheet.objects.select_for_update().filter(subject=subject, reviewer=actor).first()
+    if sheet is None:
+        sheet, _created = ScoreSheet.objects.get_or_create(subject=subject, reviewer=actor)
+        sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    # The audit entry names the sheet by its subject and reviewer, both at hand.
+    sheet.subject, sheet.reviewer = subject, actor
+    review = Review.objects.select_related("scheme").get(pk=review.pk)
     _check_open(review, sheet)
     if revision is not None and revision != sheet.revision:
         raise ValidationError(

@@ -437,6 +437,26 @@ def test_autosave_from_a_stale_tab_says_to_reload(client_en, subject, gd_reviewe
     assert Score.objects.get(sheet__subject=subject, item__code="1.1").points == Decimal("2.00")
 
 
+def test_autosave_of_a_stored_draft_reads_a_fixed_number_of_queries(
+    client, subject, gd_reviewer, django_assert_num_queries
+):
+    # Every reviewer's open sheet autosaves every few seconds on a deadline day: each query
+    # here is paid thousands of times a minute.
+    login(client, gd_reviewer)
+    client.post(score_url(subject), post_data(subject))
+    data = post_data(subject)
+    data["revision"] = str(sheet_of(gd_reviewer, subject).revision)
+    data[points_field(item(subject, "1.1").pk)] = "3"
+    # session + user + subject (access) + items + veto conditions, then in the service's
+    # transaction: begin + assignment + the sheet, locked + the review with its scheme + items
+    # + veto conditions + the stored scores + delete the dropped scores + upsert the scores
+    # + delete the dropped veto marks + update the sheet + the audit entry + commit
+    with django_assert_num_queries(18):
+        response = client.post(autosave_url(subject), data, headers={"HX-Request": "true"})
+    assert 'data-testid="autosaved"' in response.content.decode()
+    assert Score.objects.get(sheet__subject=subject, item__code="1.1").points == Decimal("3")
+
+
 def test_autosave_answers_get_with_405(client, subject, gd_reviewer):
     login(client, gd_reviewer)
     assert client.get(autosave_url(subject)).status_code == 405
