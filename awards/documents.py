@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from awards.models import TITLE_LETTERS, Title
+from civport.pdf import pdf_render
 
 DOCUMENT_LANGUAGE = "zh-hans"
 
@@ -134,13 +135,8 @@ def decision_html(round, honours):
 
 
 def pdf_from_html(html):
-    """PDF bytes of a document's HTML.
-
-    PDF 1.4 has no object streams: every viewer on the intranet opens it, and the embedded
-    font's name stays readable in the file (as the consultation letter does)."""
-    from weasyprint import HTML  # imported here: loading WeasyPrint costs every web process
-
-    return HTML(string=html, base_url=None).write_pdf(pdf_version="1.4")
+    """PDF bytes of a document's HTML, through the portal's one renderer (static files only)."""
+    return pdf_render(html)
 
 
 def certificate_pdf(honour):

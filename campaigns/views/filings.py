@@ -49,6 +49,7 @@ from campaigns.selectors.filings import (
 )
 from campaigns.services import filings as services
 from campaigns.views.hierarchy import ScopedView, _paginate
+from civport.pdf import pdf_render
 from civport.uploads import attachment_response
 
 # --- filings ----------------------------------------------------------------------------------
@@ -497,8 +498,6 @@ def consultation_letter(request, pk):
     """The answer as a one-page PDF letter, rendered now (WeasyPrint, Noto CJK fonts).
 
     The letter is an official document in the portal's language, whatever the reader's."""
-    from weasyprint import HTML  # imported here: loading WeasyPrint costs every other page
-
     consultation = access_consultation(request.user, pk)
     if consultation.is_pending:
         raise Http404
@@ -506,9 +505,7 @@ def consultation_letter(request, pk):
         html = render_to_string(
             "campaigns/filings/consultation_letter.html", {"consultation": consultation}
         )
-    # PDF 1.4 has no object streams: every viewer on the intranet opens it, and the embedded
-    # font's name stays readable in the file (checked by the tests).
-    pdf = HTML(string=html, base_url=None).write_pdf(pdf_version="1.4")
+    pdf = pdf_render(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"consultation-{consultation.reference_year}-{consultation.reference_number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -67,6 +67,7 @@ def grant(round, actor, capture):
 
 _OBJECT = re.compile(rb"(\d+) 0 obj(.*?)endobj", re.S)
 _STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+_LENGTH = re.compile(rb"/Length (\d+)[/>\s]")
 
 
 def _objects(data):
@@ -78,6 +79,10 @@ def _stream(body):
     if match is None:
         return b""
     raw = match.group(1)
+    # A compressed stream may itself end in b"\r": its declared length, not the line break,
+    # says where it ends.
+    if length := _LENGTH.search(body[: match.start()]):
+        raw = body[match.start(1) : match.start(1) + int(length.group(1))]
     return zlib.decompress(raw) if b"/FlateDecode" in body else raw
 
 
