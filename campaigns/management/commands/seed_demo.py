@@ -3,7 +3,7 @@
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from campaigns.demo import ACCOUNTS, seed_demo
@@ -27,6 +27,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, **options):
+        if settings.CIVPORT_ENV == "production":
+            # The demo accounts, a superuser among them, share one known password.
+            raise CommandError(
+                "Refused: CIVPORT_ENV=production. The demo data creates accounts (a superuser "
+                "among them) with the known demo password; load it only on a development or "
+                "demonstration database."
+            )
         started = time.monotonic()
         accounts = [username for username, *_ in ACCOUNTS]
         password = settings.CIVPORT_DEMO_PASSWORD
