@@ -16,7 +16,7 @@ MAKEMESSAGES_IGNORES := --ignore=.venv --ignore=node_modules --ignore=staticfile
 	--ignore=media --ignore=static/vendor --ignore=bench --ignore=test-results
 
 .PHONY: help venv run migrate compilemessages collectstatic demo test lint format \
-	migrations-check messages messages-check deploy-check bench worker beat clean
+	migrations-check messages messages-check deploy-check bench loadtest worker beat clean
 
 help:
 	@echo "make run               set up .venv and the SQLite database, load the demo data, serve http://$(ADDRESS)"
@@ -28,6 +28,7 @@ help:
 	@echo "make messages-check    fail on an untranslated or fuzzy zh_Hans entry (needs gettext)"
 	@echo "make deploy-check      manage.py check --deploy with production-like settings"
 	@echo "make bench             run the benchmark suite, writes bench/results.json"
+	@echo "make loadtest          deadline-day load test (needs DATABASE_URL, REDIS_URL), writes bench/load.json"
 	@echo "make worker / beat     a Celery worker on every queue / the Celery beat scheduler"
 
 $(PY):
@@ -99,6 +100,11 @@ deploy-check: venv
 
 bench: venv compilemessages
 	$(PY) bench/run.py
+
+# Starts its own gunicorn and Celery worker on DATABASE_URL/REDIS_URL (PostgreSQL and Redis only);
+# LOAD_SECONDS (default 180) is the measured time after a ramp-up of LOAD_RAMP_SECONDS (120).
+loadtest: venv compilemessages
+	$(PY) bench/load/run.py
 
 worker: venv
 	$(BIN)/celery -A civport worker -Q default,imports,pdf -l info
