@@ -129,6 +129,10 @@ def test_table_shows_budgets():
     )
     assert budget_for("pages.x.median_ms") == 150
     assert budget_for("pages.x.queries") is None
+    # The dashboards that read the activity summary have their own, tighter budget.
+    assert budget_for("pages.national_dashboard.median_ms") == 75
+    assert budget_for("pages.port_dashboard.median_ms") == 75
+    assert budget_for("pages.national_dashboard.queries") is None
     lines = table.splitlines()
     assert lines[2].endswith("≤ 150 ok")
     assert lines[3].endswith("≤ 150 OVER")
