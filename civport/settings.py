@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the session and user are known (no body read yet), before anything reads the body.
+    "civport.middleware.RequestSizeLimitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -256,15 +258,27 @@ STORAGES = {
         )
     },
 }
-# Uploads above this go to a temporary file; the import forms enforce their own limit.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# An uploaded file above this is written to a temporary file instead of being held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A form's fields other than its files (Django counts these alone): far above the largest form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CIVPORT_IMPORT_MAX_BYTES = _positive_int("CIVPORT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 CIVPORT_IMPORT_MAX_ROWS = _positive_int("CIVPORT_IMPORT_MAX_ROWS", 20000)
 # Files up to this many rows are imported within the request; larger ones by a Celery task.
 CIVPORT_IMPORT_INLINE_ROWS = _positive_int("CIVPORT_IMPORT_INLINE_ROWS", 500)
 # Evidence and other uploaded files: largest file accepted.
 CIVPORT_UPLOAD_MAX_BYTES = _positive_int("CIVPORT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# The largest request body; civport.middleware.RequestSizeLimitMiddleware refuses a longer one
+# with 413 before reading it. Enough for the most files one form takes (ten evidence files of an
+# activity or a rectification) or one import, with the form's fields and the multipart framing.
+# The HTTPS proxy gets the same limit (nginx: client_max_body_size). Without a login no page takes
+# a file, and the limit there is DATA_UPLOAD_MAX_MEMORY_SIZE.
+CIVPORT_REQUEST_MAX_BYTES = _int(
+    "CIVPORT_REQUEST_MAX_BYTES",
+    max(10 * CIVPORT_UPLOAD_MAX_BYTES, CIVPORT_IMPORT_MAX_BYTES) + 2 * DATA_UPLOAD_MAX_MEMORY_SIZE,
+    # At least one upload of the largest size with its form.
+    minimum=max(CIVPORT_UPLOAD_MAX_BYTES, CIVPORT_IMPORT_MAX_BYTES) + DATA_UPLOAD_MAX_MEMORY_SIZE,
+)
 CIVPORT_DEMO_PASSWORD = env.str("CIVPORT_DEMO_PASSWORD", default="civport-demo")
 # The portal's public address, printed in documents that leave it (the QR code of a certificate
 # points to its verification page there).

@@ -56,6 +56,10 @@ BAD_VALUES = {
         {"CIVPORT_TRUSTED_PROXIES": "10.0.0.1, nginx.internal"},
         "CIVPORT_TRUSTED_PROXIES",
     ),
+    "request-below-one-upload": (
+        {"CIVPORT_REQUEST_MAX_BYTES": "1048576"},
+        "CIVPORT_REQUEST_MAX_BYTES",
+    ),
 }
 GOOD_VALUES = {
     "defaults": {},
@@ -116,7 +120,7 @@ def test_defaults_are_the_embedded_ones(started):
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["cache"].endswith("LocMemCache")
     assert values["eager"] is True
-    assert values["broker"] == "memory://"
+    assert values["broker"] == "memory://localhost/"
     assert values["debug"] is False
     assert values["secure_cookies"] is False
     assert values["email"] == "django.core.mail.backends.console.EmailBackend"
