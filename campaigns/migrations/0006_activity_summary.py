@@ -114,6 +114,9 @@ class Migration(migrations.Migration):
                         name="activity_summary_once",
                     ),
                 ],
+                "indexes": [
+                    models.Index(fields=["year", "authority"], name="activity_summary_year"),
+                ],
             },
         ),
         migrations.RunPython(summarise_existing_activities, migrations.RunPython.noop),

@@ -390,6 +390,8 @@ class ActivitySummary(models.Model):
                 name="activity_summary_once",
             ),
         ]
+        # The dashboards read a year's rows, all of them or those of the authorities below one.
+        indexes = [models.Index(fields=["year", "authority"], name="activity_summary_year")]
 
     def __str__(self):
         return f"{self.authority_id} · {self.year} · {self.area_id or '-'}"
