@@ -6,8 +6,9 @@ Chinese, as officials keep them in their own spreadsheets, and read in Chinese o
 Collection methods travel as their Chinese labels (材料审核 …); codes and English labels are
 accepted too.
 
-Reading reuses the campaigns import engine's checks: the upload's size (`read_upload`) and its
-content (`file_format`: a zip holding the OOXML parts, whatever the file is called). Every row
+Reading goes through the shared reader (`civport.spreadsheets`): the upload's size
+(`read_upload`), its content (`file_format`: a zip holding the OOXML parts, whatever the file is
+called) and each sheet's real content within the row, column and cell limits. Every row
 is checked before anything is written; the errors name the sheet, the row and the reason, and
 the tree is replaced by `scheme_tree_replace` only when there are none. Exports escape formulas
 with the campaigns exports' helper.
@@ -22,9 +23,10 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Item, Scheme, VetoCondition
 from assessments.services.schemes import SETTINGS_FIELDS
-from campaigns.imports import ImportFileError, _cell, file_format
 from campaigns.models import ConstructionArea
 from campaigns.resources import FORMULA_PREFIXES, escape_formula
+from civport.spreadsheets import SpreadsheetError as ImportFileError
+from civport.spreadsheets import cell, file_format, open_workbook
 
 ITEMS, VETOES, SETTINGS = "items", "vetoes", "settings"
 SHEET_ALIASES = {
@@ -202,30 +204,23 @@ class ParsedScheme:
 
 
 def _read_sheets(data, filename):
-    """{canonical sheet name: [(row number, [cells])]} of an XLSX checked by content."""
+    """{canonical sheet name: [(row number, [cells])]} of an XLSX checked by content and read
+    within the shared reader's limits."""
     if file_format(data, filename) != "xlsx":
         raise ImportFileError(_("Upload the scheme as an Excel workbook (.xlsx)."))
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = {_key(name): name for name in workbook.sheet_names}
-        sheets = {}
-        for canonical, aliases in SHEET_ALIASES.items():
-            found = next((names[_key(a)] for a in aliases if _key(a) in names), None)
-            if found is None and canonical == ITEMS and workbook.sheet_names:
-                found = workbook.sheet_names[0]
-            if found is None:
-                continue
-            rows = workbook.get_sheet_by_name(found).to_python(skip_empty_area=False)
-            sheets[canonical] = [
-                (number, [_unescape(_cell(v)) for v in raw])
-                for number, raw in enumerate(rows, start=1)
-            ]
-    except ImportFileError:
-        raise
-    except Exception as exc:  # calamine raises several types for damaged workbooks
-        raise ImportFileError(_("The Excel workbook could not be read.")) from exc
+    workbook = open_workbook(data)
+    names = {_key(name): name for name in workbook.sheet_names}
+    sheets = {}
+    for canonical, aliases in SHEET_ALIASES.items():
+        found = next((names[_key(a)] for a in aliases if _key(a) in names), None)
+        if found is None and canonical == ITEMS and workbook.sheet_names:
+            found = workbook.sheet_names[0]
+        if found is None:
+            continue
+        sheets[canonical] = [
+            (number, [_unescape(cell(v)) for v in raw])
+            for number, raw in enumerate(workbook.rows(found), start=1)
+        ]
     return sheets
 
 

@@ -3,10 +3,10 @@
 One row per province and title: the province (its code, name or short name), the title (its
 code, its Chinese or English name, or the short names officials write) and the quota. Headers
 are Chinese (省份, 称号, 名额) as officials keep them; the English ones and the field names are
-accepted too. The file is read by the campaigns import engine's reader (XLSX checked by content,
-CSV in UTF-8 with or without BOM or GB18030, size and row limits); every row is checked, each bad
-one reported with its row number and reason, and the quotas are written all together by
-`awards.services.rounds.quotas_import` only when no row is bad.
+accepted too. The file is read by the shared reader, `civport.spreadsheets` (XLSX checked by
+content, CSV in UTF-8 with or without BOM or GB18030, size, row, column and cell limits); every
+row is checked, each bad one reported with its row number and reason, and the quotas are
+written all together by `awards.services.rounds.quotas_import` only when no row is bad.
 """
 
 from django.core.exceptions import ValidationError
@@ -23,9 +23,9 @@ from campaigns.imports import (
     RowOutcome,
     header_key,
     match_headers,
-    read_table,
 )
 from campaigns.resources import ChoiceWidget, escape_formula
+from civport.spreadsheets import read_table
 
 KIND = "quotas"
 

@@ -15,9 +15,10 @@ machine), 6,000 units through this project's `UnitResource` with `use_bulk`, a
 So: the resources (`campaigns.resources`) give the headers and the cell widgets (choices, dates,
 months, booleans) and do the exports; this module
 
-1. reads the file (`read_table`): XLSX checked by content (a zip with the OOXML parts) and read
-   with python-calamine (0.02 s for the 6,000-row sheet where openpyxl took 0.8 s), CSV in UTF-8
-   with or without BOM or GB18030, size and row limits, cells trimmed, blank rows skipped;
+1. reads the file with the shared reader (`civport.spreadsheets.read_table`): XLSX checked by
+   content (a zip with the OOXML parts) and read with python-calamine once its real content is
+   within the limits, CSV in UTF-8 with or without BOM or GB18030, size, row, column and cell
+   limits, cells trimmed, blank rows skipped;
 2. maps the header row (Chinese headers or field names) to fields;
 3. plans (`plan_import`): prefetches the existing rows and every foreign-key target into dicts
    with one query each, then validates each row in Python — field rules, choices, the model's
@@ -27,22 +28,16 @@ months, booleans) and do the exports; this module
    one transaction with `bulk_create` / `bulk_update` and one audit entry per row.
 """
 
-import csv
 import datetime
-import decimal
-import io
 import os
 import secrets
-import zipfile
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection
 from django.db.models import Lookup, Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -51,25 +46,14 @@ from campaigns.models import Agency, Authority, Person, Port, Unit
 from campaigns.resources import RESOURCES
 from campaigns.scope import Scope, scope_for
 from civport.audit import diff, snapshot
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from civport.spreadsheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
+from civport.spreadsheets import SpreadsheetError as ImportFileError
+from civport.spreadsheets import read_table
+from civport.spreadsheets import read_upload as read_upload
 
 KINDS = tuple(RESOURCES)
 NATIONAL_SCOPE = Scope(is_superuser=True)
 UPLOAD_DIR = "imports"
-XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
-# A zip whose contents unpack to more than this many times the limit is refused unopened.
-MAX_UNPACK_RATIO = 20
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (format, encoding, size, headers)."""
-
-
-@dataclass
-class Table:
-    headers: list
-    rows: list  # [(spreadsheet row number, [cell, ...])]
 
 
 @dataclass
@@ -116,141 +100,6 @@ class ImportResult:
             "updated": counts["update"],
             "unchanged": counts["unchanged"],
         }
-
-
-# --- reading files ------------------------------------------------------------------------
-
-
-def read_upload(fileobj):
-    """The bytes of an uploaded file, refusing it once it passes the size limit."""
-    limit = settings.CIVPORT_IMPORT_MAX_BYTES
-    size = getattr(fileobj, "size", None)
-    if size is not None and size > limit:
-        raise ImportFileError(_too_large())
-    data = fileobj.read(limit + 1)
-    if len(data) > limit:
-        raise ImportFileError(_too_large())
-    return data
-
-
-def _too_large():
-    return _("The file is larger than %(limit)s.") % {
-        "limit": filesizeformat(settings.CIVPORT_IMPORT_MAX_BYTES)
-    }
-
-
-def file_format(data, filename):
-    """ "xlsx" or "csv", decided by the content; the name only picks what we expect."""
-    ext = os.path.splitext(filename or "")[1].lower()
-    if data[:4] == b"PK\x03\x04" and _is_ooxml(data):
-        return "xlsx"
-    if ext == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportFileError(
-            _("Old Excel files (.xls) cannot be read; save the file as .xlsx or CSV.")
-        )
-    if ext in (".xlsx", ".xlsm"):
-        raise ImportFileError(
-            _("The file is not a valid Excel workbook (.xlsx), although its name says so.")
-        )
-    if ext not in (".csv", ".txt"):
-        raise ImportFileError(_("Upload an Excel workbook (.xlsx) or a CSV file."))
-    return "csv"
-
-
-def _is_ooxml(data):
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    if unpacked > MAX_UNPACK_RATIO * settings.CIVPORT_IMPORT_MAX_BYTES:
-        raise ImportFileError(_too_large())
-    return all(part in names for part in XLSX_PARTS)
-
-
-def decode_text(data):
-    """CSV text: UTF-8 (with or without BOM) when it decodes strictly, else GB18030."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise ImportFileError(
-        _(
-            "The file's text encoding was not recognised; save it as “CSV UTF-8” or as CSV "
-            "from Excel (GB18030)."
-        )
-    )
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool | datetime.date):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int | float | decimal.Decimal):
-        return str(value)
-    return str(value).strip()
-
-
-def _iter_xlsx(data):
-    # calamine (Rust) reads a 6,000-row sheet some 40 times faster than openpyxl.
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises several types for damaged workbooks
-        raise ImportFileError(_("The Excel workbook could not be read.")) from exc
-    yield from rows
-
-
-def _iter_csv(data):
-    text = decode_text(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as exc:
-        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
-
-
-def read_table(data, filename):
-    """Headers and the non-blank data rows, each with its spreadsheet row number."""
-    if len(data) > settings.CIVPORT_IMPORT_MAX_BYTES:
-        raise ImportFileError(_too_large())
-    fmt = file_format(data, filename)
-    source = _iter_xlsx(data) if fmt == "xlsx" else _iter_csv(data)
-    limit = settings.CIVPORT_IMPORT_MAX_ROWS
-    headers = None
-    rows = []
-    for number, raw in enumerate(source, start=1):
-        cells = [_cell(v) for v in raw]
-        if headers is None:
-            if not any(c != "" for c in cells):
-                raise ImportFileError(_("The first row must hold the column headers."))
-            headers = cells
-            continue
-        if all(c == "" for c in cells):
-            continue
-        rows.append((number, cells))
-        if len(rows) > limit:
-            raise ImportFileError(
-                _("The file has more than %(limit)d data rows; split it into smaller files.")
-                % {"limit": limit}
-            )
-    if headers is None:
-        raise ImportFileError(_("The file is empty."))
-    if not rows:
-        raise ImportFileError(_("The file has no data rows below the header row."))
-    return Table(headers=headers, rows=rows)
 
 
 # --- headers ------------------------------------------------------------------------------
@@ -348,7 +197,17 @@ def _outside(row):
 
 
 def _unknown(row, kind, name, code):
+    """Also said of a record the user cannot see: an import must not tell an officer whether a
+    code exists in another province."""
     _error(row, kind, name, _("no record has the code “%(code)s”.") % {"code": code})
+
+
+def _sees_unit(scope, unit):
+    return (
+        scope.sees_path(unit.authority.path)
+        or unit.pk in scope.view_unit_ids
+        or unit.parent_id in scope.view_unit_ids
+    )
 
 
 def _field_check(model_field):
@@ -605,6 +464,9 @@ class AuthorityPlanner(Planner):
         parent_code = values.get("parent")
         if parent_code and parent_code not in self.parents and parent_code not in self.by_code:
             return _unknown(row, self.kind, "parent", parent_code)
+        parent = self.parents.get(parent_code)
+        if parent is not None and not self.scope.sees_path(parent.path):
+            return _unknown(row, self.kind, "parent", parent_code)
         path = self._path(row.code)
         if path is None:
             return _error(row, self.kind, "parent", _("The parent authorities form a loop."))
@@ -667,7 +529,7 @@ class PortPlanner(Planner):
         code = values.get("authority")
         if code:
             authority = self.authorities.get(code)
-            if authority is None:
+            if authority is None or not self.scope.sees_path(authority.path):
                 return _unknown(row, self.kind, "authority", code)
             if not self.scope.edits_path(authority.path):
                 return _outside(row)
@@ -754,7 +616,7 @@ class UnitPlanner(Planner):
         authority = self.authorities.get(authority_code) or (
             current.authority if current and authority_code == current.authority.code else None
         )
-        if authority is None:
+        if authority is None or not self.scope.sees_path(authority.path):
             return _unknown(row, self.kind, "authority", authority_code)
         if not self.scope.edits_path(authority.path):
             return _outside(row)
@@ -862,7 +724,7 @@ class PersonPlanner(Planner):
         code = row.values.get("unit")
         if code:
             unit = self.units.get(code)
-            if unit is None:
+            if unit is None or not _sees_unit(self.scope, unit):
                 return _unknown(row, self.kind, "unit", code)
             if not self.scope.unit_allows_people_edit(unit):
                 return _outside(row)

@@ -264,6 +264,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CIVPORT_IMPORT_MAX_BYTES = _positive_int("CIVPORT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 CIVPORT_IMPORT_MAX_ROWS = _positive_int("CIVPORT_IMPORT_MAX_ROWS", 20000)
+# A sheet is refused when a value lies beyond this column, or when the area from A1 to its last
+# row and column holding a value (what reading it allocates) passes this many cells.
+CIVPORT_IMPORT_MAX_COLUMNS = _positive_int("CIVPORT_IMPORT_MAX_COLUMNS", 100)
+CIVPORT_IMPORT_MAX_CELLS = _positive_int("CIVPORT_IMPORT_MAX_CELLS", 1_000_000)
 # Files up to this many rows are imported within the request; larger ones by a Celery task.
 CIVPORT_IMPORT_INLINE_ROWS = _positive_int("CIVPORT_IMPORT_INLINE_ROWS", 500)
 # Evidence and other uploaded files: largest file accepted.
