@@ -202,6 +202,11 @@ def _unknown(row, kind, name, code):
     _error(row, kind, name, _("no record has the code “%(code)s”.") % {"code": code})
 
 
+def _knows_authority(scope, path):
+    """The user sees the authority, or it lies above their own (its existence is no secret)."""
+    return scope.sees_path(path) or any(p.startswith(path) for p in scope.view_paths)
+
+
 def _sees_unit(scope, unit):
     return (
         scope.sees_path(unit.authority.path)
@@ -465,7 +470,7 @@ class AuthorityPlanner(Planner):
         if parent_code and parent_code not in self.parents and parent_code not in self.by_code:
             return _unknown(row, self.kind, "parent", parent_code)
         parent = self.parents.get(parent_code)
-        if parent is not None and not self.scope.sees_path(parent.path):
+        if parent is not None and not _knows_authority(self.scope, parent.path):
             return _unknown(row, self.kind, "parent", parent_code)
         path = self._path(row.code)
         if path is None:
@@ -529,7 +534,7 @@ class PortPlanner(Planner):
         code = values.get("authority")
         if code:
             authority = self.authorities.get(code)
-            if authority is None or not self.scope.sees_path(authority.path):
+            if authority is None or not _knows_authority(self.scope, authority.path):
                 return _unknown(row, self.kind, "authority", code)
             if not self.scope.edits_path(authority.path):
                 return _outside(row)
@@ -616,7 +621,7 @@ class UnitPlanner(Planner):
         authority = self.authorities.get(authority_code) or (
             current.authority if current and authority_code == current.authority.code else None
         )
-        if authority is None or not self.scope.sees_path(authority.path):
+        if authority is None or not _knows_authority(self.scope, authority.path):
             return _unknown(row, self.kind, "authority", authority_code)
         if not self.scope.edits_path(authority.path):
             return _outside(row)

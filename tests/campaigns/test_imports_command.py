@@ -76,7 +76,7 @@ def test_as_a_user_the_rows_must_be_in_their_area(world, gd_officer, tmp_path, c
     before = state()
     with pytest.raises(CommandError):
         call_command("import_records", "units", str(path), "--user", "gd_officer")
-    assert "row 2: This row is outside your area." in capsys.readouterr().err
+    assert "row 2: 所属口岸管理机构代码: no record has the code “ZJ-NB”." in capsys.readouterr().err
     assert state() == before
     # Without --user the command acts for the whole country, and the same row goes in.
     call_command("import_records", "units", str(path))

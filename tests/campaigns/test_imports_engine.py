@@ -443,7 +443,8 @@ def test_rows_outside_the_users_area_are_rejected(world, gd_officer):
     result = run("units", csv_bytes(rows), "units.csv", actor=gd_officer, scope=None)
     assert_rejected(before, result)
     assert errors(result) == {
-        3: ["This row is outside your area."],
+        # Zhejiang's authority reads as unknown: the import does not say it exists.
+        3: ["所属口岸管理机构代码: no record has the code “ZJ-NB”."],
         4: ["This row is outside your area."],
     }
     # The same file without the Zhejiang rows goes through, so the rows failed for their area.
@@ -460,7 +461,8 @@ def test_port_officer_cannot_import_into_another_port_authority(world, port_offi
     before = state()
     result = run("people", csv_bytes(rows), "people.csv", actor=port_officer, scope=None)
     assert_rejected(before, result)
-    assert errors(result) == {2: ["This row is outside your area."]}
+    # Guangzhou's unit reads as unknown to Shenzhen's officer: the import does not say it exists.
+    assert errors(result) == {2: ["所在单位代码: no record has the code “GD-GZ-U1”."]}
     rows[1][-1] = "GD-SZ-U1"
     result = run("people", csv_bytes(rows), "people.csv", scope=scope_for(port_officer))
     assert result.applied
@@ -477,7 +479,11 @@ def test_authorities_outside_the_users_area_are_rejected(world, gd_officer):
     before = state()
     result = run("authorities", csv_bytes(rows), "authorities.csv", actor=gd_officer, scope=None)
     assert_rejected(before, result)
-    assert errors(result) == {n: ["This row is outside your area."] for n in (3, 4, 5)}
+    assert errors(result) == {
+        3: ["This row is outside your area."],
+        4: ["上级机构代码: no record has the code “ZJ”."],  # another province: as if unknown
+        5: ["This row is outside your area."],  # the national office, above the officer
+    }
     result = run("authorities", csv_bytes(rows[:2]), "a.csv", actor=gd_officer, scope=None)
     assert result.applied
     assert Authority.objects.get(code="GD-ZH").path == "CN/GD/GD-ZH/"

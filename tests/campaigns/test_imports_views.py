@@ -144,7 +144,7 @@ def test_preview_lists_row_errors_and_offers_no_confirmation(english, gd_officer
     assert response.context["token"] is None
     page = response.content.decode()
     assert "1 row has errors. Nothing was saved" in page
-    assert "This row is outside your area." in page
+    assert "所属口岸管理机构代码: no record has the code “ZJ-NB”." in page
     # Errors first; the other rows are only said to be valid, since nothing will be written.
     assert [(r.number, r.action) for r in response.context["rows"]] == [
         (4, "error"),
