@@ -123,6 +123,16 @@ def summarise(recorded):
     return [{"name": n, "value": round(float(v), 3), "unit": u} for n, v, u in entries]
 
 
+def server_times(log_lines, *, method="POST", suffix="/autosave/"):
+    """Milliseconds gunicorn spent on each matching request, from its access log."""
+    times = []
+    for line in log_lines:
+        parts = line.split()
+        if len(parts) == 4 and parts[0] == method and parts[1].endswith(suffix):
+            times.append(int(parts[3]) / 1000)
+    return times
+
+
 def failure_reasons(recorded, limit=10):
     """The most frequent failure reasons, for the output."""
     counts = defaultdict(int)
@@ -285,6 +295,10 @@ def main():
                 *("civport.wsgi", "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread"),
                 *("--workers", str(workers), "--threads", str(threads)),
                 *("--log-level", "warning", "--timeout", "60"),
+                # Each request's own time (%(D)s, µs): what the server spent, without the wait
+                # in the listen queue that the users' figures include.
+                *("--access-logfile", str(work / "access.log")),
+                *("--access-logformat", "%(m)s %(U)s %(s)s %(D)s"),
             ],
             env,
             work / "gunicorn.log",
@@ -322,6 +336,15 @@ def main():
     entries = summarise(recorded)
     lost = autosaves_lost(acks)
     entries.append({"name": "load.autosaves_lost", "value": float(len(lost)), "unit": "scores"})
+    served = server_times((work / "access.log").read_text(encoding="utf-8").splitlines())
+    for q in (50, 95):
+        entries.append(
+            {
+                "name": f"load.autosave.server_p{q}_ms",
+                "value": round(float(percentile(served, q)), 3),
+                "unit": "ms",
+            }
+        )
     print()
     print_table(entries)
     for line in failure_reasons(recorded):

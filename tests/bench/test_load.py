@@ -164,3 +164,14 @@ def test_an_acknowledged_score_that_is_not_stored_is_counted_lost(scale):
             (second["username"], first["subject"], items[0].pk),
         ]
     )
+
+
+def test_the_server_times_are_read_from_the_access_log():
+    lines = [
+        "POST /assessments/score/12/autosave/ 200 41250",
+        "GET /assessments/score/12/ 200 98000",
+        "POST /accounts/login/ 302 512000",
+        "POST /assessments/score/13/autosave/ 200 1500",
+        "a line of something else",
+    ]
+    assert load_runner.server_times(lines) == [41.25, 1.5]
