@@ -33,9 +33,35 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped while CIVPORT_REQUIRE_SERVICES=1: {report.longrepr}"
 
 
+# A real Celery worker or a browser can take minutes to start on a busy machine.
+SLOW_SERVICE_TIMEOUT = 900
+SLOW_SERVICE_FIXTURES = {"real_worker", "celery_worker_process", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Worker and browser tests get SLOW_SERVICE_TIMEOUT instead of the default per-test timeout
+    of pyproject.toml; an explicit `timeout` mark on a test wins."""
+    for item in items:
+        if item.get_closest_marker("timeout"):
+            continue
+        marked = item.get_closest_marker("worker") or item.get_closest_marker("browser")
+        if marked or SLOW_SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.timeout(SLOW_SERVICE_TIMEOUT))
+
+
 def require_service(reason):
     """Skip locally when a real service is missing; CI turns the skip into a failure."""
     pytest.skip(reason)
+
+
+def require_postgresql(reason):
+    """Skip on the embedded SQLite default a test that needs PostgreSQL (row locks, two
+    connections writing at once, worker processes sharing the test database); CI runs on
+    PostgreSQL, where it must run."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        require_service(f"needs PostgreSQL ({reason}); the database is {connection.vendor}")
 
 
 def _reference_data_after_flush(sender, using="default", **kwargs):

@@ -19,6 +19,7 @@ from assessments.services.sheets import (
 )
 from civport.models import AuditEntry
 from tests.assessments.fixtures import full_input, submit_sheet
+from tests.conftest import require_postgresql
 
 pytestmark = pytest.mark.usefixtures("in_english")  # the messages are asserted in English
 
@@ -158,6 +159,8 @@ def test_two_tabs_saving_at_once_one_wins_the_other_is_told(world, template):
     # Two real connections save the same new sheet from revision 0 at the same moment: the row
     # lock serialises them and the second one is refused instead of overwriting the first.
     from tests.assessments.fixtures import make_user
+
+    require_postgresql("a row lock held by one connection while another waits for it")
 
     review = review_services.review_create(
         actor=None, name="r", round_key="x", authority=world.gd, scheme=template
