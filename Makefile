@@ -12,6 +12,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.requirements-installed
 ADDRESS ?= 127.0.0.1:8000
+# runserver takes a bare port too; the portal's public address needs the host.
+PUBLIC_URL := http://$(if $(findstring :,$(ADDRESS)),$(ADDRESS),127.0.0.1:$(ADDRESS))
 MAKEMESSAGES_IGNORES := --ignore=.venv --ignore=node_modules --ignore=staticfiles \
 	--ignore=media --ignore=static/vendor --ignore=bench --ignore=test-results
 
@@ -62,8 +64,15 @@ demo: migrate
 	else echo "note: manage.py seed_demo is not available; starting without demo data"; fi
 	$(PY) manage.py schedules_install
 
+# Certificates' QR codes and e-mail links point at the address served, unless CIVPORT_PUBLIC_URL
+# is set (in the environment or in .env, which the settings read after make has run).
+ifeq ($(shell grep -sqE '^[[:space:]]*(export[[:space:]]+)?CIVPORT_PUBLIC_URL=' .env && echo set),)
+run demo: export CIVPORT_PUBLIC_URL ?= $(PUBLIC_URL)
+endif
+
 run: migrate compilemessages collectstatic demo
 	@echo "civport on http://$(ADDRESS)/  (demo password: \$$CIVPORT_DEMO_PASSWORD, default civport-demo)"
+	@echo "certificates and e-mails link to $${CIVPORT_PUBLIC_URL:-the CIVPORT_PUBLIC_URL of .env}"
 	$(PY) manage.py runserver $(ADDRESS)
 
 # With nothing set: SQLite, tasks in-process, tests needing Redis, a worker or Chromium skip.
