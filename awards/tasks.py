@@ -22,19 +22,30 @@ PDF_TASK_OPTIONS = {
     "max_retries": MAX_RENDER_ATTEMPTS - 1,
 }
 
+# Celery logs what a task returns ("Task … succeeded in 0.01s: <value>"): the value says what
+# happened in words, where a bare False read like a failure when a second delivery (or the demo,
+# which renders at once) found the PDF done.
+RENDERED = "rendered"
+NOTHING_TO_DO = "nothing to do: rendered already or being rendered"
+GAVE_UP = "failed for good: the row keeps the error, for the office to render again"
+
+
+def _outcome(rendered):
+    return RENDERED if rendered else NOTHING_TO_DO
+
 
 def _retry_later(task, failure):
     """Try a failed render again after 30 s, 60 s, 120 s; after the last attempt the row stays
     failed with its error, for the office to render again from the admin."""
     if failure.attempts >= MAX_RENDER_ATTEMPTS:
-        return False
+        return GAVE_UP
     raise task.retry(countdown=30 * 2 ** (failure.attempts - 1), exc=failure.__cause__)
 
 
 @shared_task(name="awards.certificate_render", **PDF_TASK_OPTIONS)
 def certificate_render_task(self, honour_id):
     try:
-        return honours.certificate_render(honour_id=honour_id)
+        return _outcome(honours.certificate_render(honour_id=honour_id))
     except honours.RenderFailed as failure:
         return _retry_later(self, failure)
 
@@ -42,7 +53,7 @@ def certificate_render_task(self, honour_id):
 @shared_task(name="awards.decision_pdf_render", **PDF_TASK_OPTIONS)
 def decision_pdf_render_task(self, decision_id):
     try:
-        return honours.decision_render(decision_id=decision_id)
+        return _outcome(honours.decision_render(decision_id=decision_id))
     except honours.RenderFailed as failure:
         return _retry_later(self, failure)
 

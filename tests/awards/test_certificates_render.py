@@ -1,6 +1,7 @@
 """Certificates and the commendation decision as PDF: their text in an embedded CJK font, the QR
 code to the verification page, deterministic file names, claim-first rendering and failures."""
 
+import logging
 import re
 import zlib
 
@@ -17,7 +18,7 @@ from awards.services.honours import (
     decision_render,
     decision_render_again,
 )
-from awards.tasks import certificate_render_task
+from awards.tasks import GAVE_UP, certificate_render_task
 from civport.models import AuditEntry
 from tests.awards.honours_helpers import (
     DECISION_NUMBER,
@@ -114,6 +115,19 @@ def test_a_second_delivery_renders_nothing(granted):
     assert rendered.count() == 9
 
 
+def test_a_second_delivery_logs_that_it_had_nothing_to_do_not_a_bare_false(granted, caplog):
+    # The log line of every task ends with what it returned; "succeeded …: False" read like a
+    # failure in `make run`'s output.
+    honour = Honour.objects.get(number="2025-2026-A0001")
+
+    with caplog.at_level(logging.INFO, logger="celery.app.trace"):
+        certificate_render_task.delay(honour.pk)
+
+    [line] = [r.getMessage() for r in caplog.records if r.name == "celery.app.trace"]
+    assert "awards.certificate_render" in line
+    assert line.endswith(": 'nothing to do: rendered already or being rendered'")
+
+
 def test_rendering_again_overwrites_the_same_file(
     granted, national_admin, media, django_capture_on_commit_callbacks
 ):
@@ -161,7 +175,7 @@ def test_a_failed_render_keeps_its_error_and_succeeds_once_the_fault_is_gone(
 
     # The last attempt fails for good: no retry, the row stays failed for the office.
     Honour.objects.filter(pk=honour.pk).update(render_attempts=MAX_RENDER_ATTEMPTS - 1)
-    assert certificate_render_task.delay(honour.pk).get() is False
+    assert certificate_render_task.delay(honour.pk).get() == GAVE_UP
     honour.refresh_from_db()
     assert (honour.render_status, honour.render_attempts) == ("failed", MAX_RENDER_ATTEMPTS)
 
