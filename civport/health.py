@@ -1,4 +1,10 @@
-"""GET /healthz: the state of the database, the cache and the broker, as JSON."""
+"""GET /healthz: the state of the database, the cache and the broker, as JSON.
+
+The status code (200 or 503) and `status` are for anyone, the load balancer first. The checks'
+details (database vendor, cache backend, broker mode and transport, error types) describe the
+installation to an attacker, so they are shown only to a trusted proxy probing by itself and to the
+national office's staff.
+"""
 
 import time
 
@@ -9,6 +15,9 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from civport.client import from_trusted_proxy
+from civport.hooks import app_hooks
 
 
 def _timed(check):
@@ -51,6 +60,20 @@ def check_broker():
     return {"mode": "worker", "transport": conn.transport_cls}
 
 
+def shows_details(request) -> bool:
+    """Whether `request` may see the checks' details.
+
+    A trusted proxy (or load balancer) asking by itself comes from a trusted address without
+    X-Forwarded-For; a visitor's request through it carries their address there and is not
+    trusted. Logged-in users are asked of the apps' `national_staff` hook (the admin's rule)."""
+    if from_trusted_proxy(request) and not request.META.get("HTTP_X_FORWARDED_FOR", "").strip():
+        return True
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return any(is_staff(request) for _label, is_staff in app_hooks("national_staff"))
+
+
 @never_cache
 @login_not_required
 @require_safe
@@ -61,6 +84,7 @@ def healthz(request):
         "broker": _timed(check_broker),
     }
     healthy = all(c["ok"] for c in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
-    )
+    body = {"status": "ok" if healthy else "error"}
+    if shows_details(request):
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if healthy else 503)

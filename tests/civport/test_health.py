@@ -24,8 +24,51 @@ def celery_conf():
         app.conf[key] = value
 
 
-def test_healthz_answers_anonymously_with_every_check_ok(client, db):
+@pytest.fixture
+def staff_client(client, national_admin):
+    """A client logged in as the national office's staff: it is shown every check."""
+    client.force_login(national_admin)
+    return client
+
+
+def test_healthz_answers_anonymously_with_the_status_alone(client, db):
+    response = client.get("/healthz", REMOTE_ADDR="203.0.113.7")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"]
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_shows_no_details_to_a_provincial_officer(client, gd_officer):
+    client.force_login(gd_officer)
+
     response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_shows_details_to_the_trusted_proxy_itself(client, db, settings):
+    settings.CIVPORT_TRUSTED_PROXIES = ["10.0.0.0/8"]
+
+    response = client.get("/healthz", REMOTE_ADDR="10.1.2.3")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"]["vendor"] == connection.vendor
+
+
+def test_healthz_shows_no_details_to_a_visitor_behind_the_trusted_proxy(client, db, settings):
+    settings.CIVPORT_TRUSTED_PROXIES = ["10.0.0.0/8"]
+
+    response = client.get("/healthz", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_shows_every_check_to_national_staff(staff_client):
+    response = staff_client.get("/healthz", REMOTE_ADDR="203.0.113.7")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -41,14 +84,14 @@ def test_healthz_answers_anonymously_with_every_check_ok(client, db):
     assert body["checks"]["broker"]["mode"] == "eager"
 
 
-def test_healthz_is_503_when_the_broker_is_down(client, db, settings, celery_conf):
+def test_healthz_is_503_when_the_broker_is_down(client, staff_client, settings, celery_conf):
     # Port 1 on the loopback refuses connections at once: a broker that is down.
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     celery_conf.task_always_eager = False
     celery_conf.broker_url = "redis://127.0.0.1:1/0"
 
-    response = client.get("/healthz")
+    response = staff_client.get("/healthz")
 
     assert response.status_code == 503
     body = response.json()
@@ -56,15 +99,20 @@ def test_healthz_is_503_when_the_broker_is_down(client, db, settings, celery_con
     assert body["checks"]["broker"]["ok"] is False
     assert body["checks"]["broker"]["error"] == "OperationalError"
     assert body["checks"]["database"]["ok"] is True
+    # The load balancer, anonymous, sees the same status code and nothing else.
+    staff_client.logout()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error"}
 
 
-def test_healthz_checks_the_real_redis_cache_and_broker(client, db, celery_conf):
+def test_healthz_checks_the_real_redis_cache_and_broker(staff_client, celery_conf):
     redis_url = os.environ.get("REDIS_URL", "")
     if not redis_url:
         require_service("REDIS_URL is not set: no Redis to check")
     celery_conf.task_always_eager = False
 
-    response = client.get("/healthz")
+    response = staff_client.get("/healthz")
 
     assert response.status_code == 200, response.content
     checks = response.json()["checks"]
