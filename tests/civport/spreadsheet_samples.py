@@ -16,12 +16,19 @@ from xml.sax.saxutils import escape
 import pytest
 from openpyxl import Workbook
 
-from civport.spreadsheets import column_letters
-
 SHEET = "xl/worksheets/sheet1.xml"
 # Enough for Python, Django and a sheet within the limits; far below what an unbounded read of
 # the samples asks for, so a regression fails instead of exhausting the machine.
 CHILD_MEMORY = 2 * 1024**3
+
+
+def column_letters(number):
+    """1 → "A", 27 → "AA" (written out here, so the samples do not depend on the reader)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def xlsx_bytes(rows, cells=None, title=None):
