@@ -149,8 +149,15 @@ def score_sheet_save(*, actor, subject, data, revision, submit=False):
     review = subject.review
     _check_assigned(subject, actor)
     # Lock the sheet row: two tabs saving at once are serialised and the second sees the
-    # first one's revision. A stored draft (every autosave but the first) is one locking read.
-    sheet = ScoreSheet.objects.select_for_update().filter(subject=subject, reviewer=actor).first()
+    # first one's revision. A stored draft (every autosave but the first) is one locking read,
+    # ordered by its key alone: the default ordering joins the subject and the review, and
+    # FOR UPDATE would lock those rows too, making every reviewer's save wait for the others'.
+    sheet = (
+        ScoreSheet.objects.select_for_update()
+        .filter(subject=subject, reviewer=actor)
+        .order_by("pk")
+        .first()
+    )
     if sheet is None:
         sheet, _created = ScoreSheet.objects.get_or_create(subject=subject, reviewer=actor)
         sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)

@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import dossiers
@@ -455,6 +457,28 @@ def test_autosave_of_a_stored_draft_reads_a_fixed_number_of_queries(
         response = client.post(autosave_url(subject), data, headers={"HX-Request": "true"})
     assert 'data-testid="autosaved"' in response.content.decode()
     assert Score.objects.get(sheet__subject=subject, item__code="1.1").points == Decimal("3")
+
+
+def test_autosave_locks_only_its_own_sheet_row(client, subject, gd_reviewer):
+    # Locking a read that joins the subject and the review (as the sheet's default ordering
+    # does) locks the one review row too, and every reviewer's autosave then waits for the
+    # others' (PostgreSQL's FOR UPDATE locks a row of every table in the query).
+    login(client, gd_reviewer)
+    client.post(score_url(subject), post_data(subject))
+    data = post_data(subject, revision=sheet_of(gd_reviewer, subject).revision)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(autosave_url(subject), data, headers={"HX-Request": "true"})
+    assert 'data-testid="autosaved"' in response.content.decode()
+    sheet_reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "assessments_scoresheet"' in q["sql"]
+    ]
+    assert sheet_reads
+    for sql in sheet_reads:
+        assert "JOIN" not in sql, sql
+    if connection.features.has_select_for_update:
+        assert any(sql.endswith("FOR UPDATE") for sql in sheet_reads)
 
 
 def test_autosave_answers_get_with_405(client, subject, gd_reviewer):
