@@ -9,9 +9,9 @@ import ipaddress
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from csp.constants import NONCE as CSP_NONCE
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
