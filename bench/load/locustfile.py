@@ -5,6 +5,10 @@ wrote (`LOAD_PLAN`: accounts, subjects, pages) and writes, when the test stops, 
 kind, time and outcome (`LOAD_SAMPLES`) and every acknowledged autosave (`LOAD_ACKS`). It
 imports no Django: the portal runs in gunicorn, this process only sends requests.
 
+The measured window starts once every user is in (logged in, and for a reviewer the queue and
+the sheet opened) and lasts `LOAD_SECONDS`; then the test stops itself. Logins verify a real
+password hash and may fall behind the spawning, so the window does not start at a fixed time.
+
 Request kinds (the `name` of each request): login_page, login, queue, score_page, autosave
 (reviewers); dashboard, list (officers); public, verify, track (visitors).
 """
@@ -16,11 +20,16 @@ import re
 import time
 from html.parser import HTMLParser
 
+import gevent
 from locust import HttpUser, between, constant_pacing, events, task
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 PASSWORD = os.environ["LOAD_PASSWORD"]
 AUTOSAVE_SECONDS = float(os.environ.get("LOAD_AUTOSAVE_SECONDS", "10"))
+MEASURE_SECONDS = float(os.environ.get("LOAD_SECONDS", "180"))
+USERS = sum(
+    int(os.environ.get(f"LOAD_{kind}", "0")) for kind in ("REVIEWERS", "OFFICERS", "VISITORS")
+)
 # The tracking look-up is limited per address (30 per 10 minutes) and all load traffic comes
 # from 127.0.0.1: the visitors share a budget below that limit, so two runs in one window stay
 # under it too.
@@ -32,11 +41,13 @@ REVISION = re.compile(r'name="revision" value="(\d+)"')
 
 class Recorder:
     """Every request's (kind, seconds since start, ms, ok, reason), the moment every user was
-    spawned, and each sheet's acknowledged points."""
+    in, and each sheet's acknowledged points."""
 
     def __init__(self):
         self.started = time.time()
-        self.spawned_at = None
+        self.environment = None
+        self.users_in = 0
+        self.ready_at = None
         self.stopped_at = None
         self.samples = []
         self.acks = {}
@@ -52,6 +63,14 @@ class Recorder:
             )
         )
 
+    def user_in(self):
+        """One more user has started; with the last one, the measured window opens and the
+        test is stopped `MEASURE_SECONDS` later."""
+        self.users_in += 1
+        if self.users_in == USERS and self.ready_at is None:
+            self.ready_at = time.time()
+            gevent.spawn_later(MEASURE_SECONDS, self.environment.runner.quit)
+
     def ack(self, username, subject, item, value):
         self.acks[(username, subject, item)] = value
 
@@ -59,7 +78,7 @@ class Recorder:
         self.stopped_at = self.stopped_at or time.time()
         samples = {
             "started_at": self.started,
-            "spawned_at": self.spawned_at,
+            "ready_at": self.ready_at,
             "stopped_at": self.stopped_at,
             "samples": self.samples,
         }
@@ -81,15 +100,14 @@ def _on_request(name, response_time, exception, **_kwargs):
     RECORDER.request(name, response_time, exception)
 
 
-@events.spawning_complete.add_listener
-def _on_spawned(**_kwargs):
-    if RECORDER.spawned_at is None:
-        RECORDER.spawned_at = time.time()
+@events.init.add_listener
+def _on_init(environment, **_kwargs):
+    RECORDER.environment = environment
 
 
 @events.test_stop.add_listener
 def _on_stop(**_kwargs):
-    RECORDER.stopped_at = time.time()
+    RECORDER.stopped_at = RECORDER.stopped_at or time.time()
     RECORDER.dump()
 
 
@@ -146,6 +164,10 @@ class PortalUser(HttpUser):
         self.account = self.accounts[cls._next % len(self.accounts)]
         cls._next += 1
         self.login(self.account["username"])
+        self.started()
+
+    def started(self):
+        RECORDER.user_in()
 
     def login(self, username):
         url = PLAN["login_url"]
@@ -182,9 +204,9 @@ class Reviewer(PortalUser):
     accounts = PLAN["reviewers"]
     wait_time = constant_pacing(AUTOSAVE_SECONDS)
 
-    def on_start(self):
-        super().on_start()
+    def started(self):
         self.open_sheet()
+        RECORDER.user_in()
 
     def open_sheet(self):
         self.get(self.account["queue_url"], "queue")
@@ -253,6 +275,9 @@ class Visitor(HttpUser):
     fixed_count = int(os.environ.get("LOAD_VISITORS", "20"))
     wait_time = between(3, 10)
     track_left = TRACK_BUDGET
+
+    def on_start(self):
+        RECORDER.user_in()
 
     def get(self, url, kind, *, expect=200):
         with self.client.get(url, name=kind, catch_response=True) as response:

@@ -51,7 +51,7 @@ def test_percentile_is_the_nearest_rank():
 def test_the_figures_cover_the_measured_window_and_are_written_as_the_bench_results(tmp_path):
     recorded = {
         "started_at": 1000.0,
-        "spawned_at": 1010.0,  # every user spawned 10 s in
+        "ready_at": 1010.0,  # every user in 10 s after the start
         "stopped_at": 1030.0,  # 20 s measured
         "samples": [
             # logins happen during the ramp-up and count over the whole run
