@@ -188,7 +188,7 @@ class PortalUser(HttpUser):
     def get(self, url, kind, *, expect=200):
         with self.client.get(url, name=kind, catch_response=True) as response:
             if response.status_code != expect:
-                response.failure(f"{url} answered {response.status_code}")
+                response.failure(f"{url} answered {response.error or response.status_code}")
             elif expect == 200 and PLAN["login_url"] in response.url:
                 response.failure(f"{url} went to the login page")
             else:
@@ -238,7 +238,8 @@ class Reviewer(PortalUser):
         ) as response:
             revision = REVISION.search(response.text or "")
             if response.status_code != 200 or 'data-testid="autosaved"' not in response.text:
-                response.failure(f"autosave not saved ({response.status_code})")
+                reason = response.error or response.status_code
+                response.failure(f"autosave not saved ({reason})")
                 self.standard = []  # reload the sheet before the next save
                 return
             if revision is None:

@@ -296,6 +296,10 @@ def main():
                 *("civport.wsgi", "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread"),
                 *("--workers", str(workers), "--threads", str(threads)),
                 *("--log-level", "warning", "--timeout", "60"),
+                # Keep a user's connection open between autosaves, as a browser and the proxy
+                # do: with gunicorn's 2 s default the server closes it between two saves, and a
+                # save sent just as it closes fails with no answer (a client-side artefact).
+                *("--keep-alive", "75"),
                 # Each request's own time (%(D)s, µs): what the server spent, without the wait
                 # in the listen queue that the users' figures include.
                 *("--access-logfile", str(work / "access.log")),
