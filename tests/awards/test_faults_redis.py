@@ -23,7 +23,7 @@ from tests.awards.honours_helpers import (
     celery_broker,
     make_candidates,
 )
-from tests.conftest import login
+from tests.conftest import login, require_postgresql
 from tests.polling import wait_until
 
 pytestmark = pytest.mark.worker
@@ -31,6 +31,7 @@ pytestmark = pytest.mark.worker
 
 @pytest.fixture
 def broker(tmp_path):
+    require_postgresql("the PDF workers it starts share the test database")
     redis = PrivateRedis(tmp_path)
     redis.start()
     with celery_broker(redis.url) as app:

@@ -20,6 +20,7 @@ from tests.awards.honours_helpers import (
     decide,
     make_candidates,
 )
+from tests.conftest import require_postgresql
 from tests.polling import wait_until
 
 pytestmark = pytest.mark.worker
@@ -29,6 +30,7 @@ KILL_TRIES = 3
 
 @pytest.fixture
 def broker(tmp_path):
+    require_postgresql("the PDF workers it starts share the test database")
     redis = PrivateRedis(tmp_path)
     redis.start()
     with celery_broker(redis.url) as app:

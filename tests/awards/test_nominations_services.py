@@ -20,6 +20,7 @@ from campaigns import services as campaign_services
 from campaigns.models import Membership, Port
 from civport.models import AuditEntry
 from tests.awards.fixtures import DEEDS
+from tests.conftest import require_postgresql
 from tests.polling import wait_until
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -229,6 +230,7 @@ def test_two_nominators_racing_for_one_nominee_get_the_same_message(
     # The first nominator's row is written but not committed when the second one checks: the
     # check sees nothing, the insert waits on the unique index, and once the first commits the
     # constraint refuses it; the service reports that as the same message as the check.
+    require_postgresql("two connections writing at once; the wait is seen in pg_stat_activity")
     colleague = get_user_model().objects.create_user("sz_officer_2", password="x-horse-battery")
     campaign_services.membership_grant(
         actor=None,

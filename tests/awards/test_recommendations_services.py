@@ -20,6 +20,7 @@ from awards.services.nominations import nomination_withdraw
 from awards.services.recommendations import CHINA, recommendation_save, recommendation_submit
 from civport.models import AuditEntry
 from tests.assessments.fixtures import make_user, submit_sheet
+from tests.conftest import require_postgresql
 
 UNIT = Title.ADVANCED_UNIT
 PERSON = Title.ADVANCED_INDIVIDUAL
@@ -423,6 +424,7 @@ def test_submit_checks_the_list_again(world, award_round, gd_units, gd_officer, 
 def _at_once(*calls):
     """Run each call in its own thread (so on its own database connection), released together;
     returns what each returned or the messages it was refused with."""
+    require_postgresql("two connections at once, serialised by a row lock")
     barrier = threading.Barrier(len(calls))
     outcomes = [None] * len(calls)
 

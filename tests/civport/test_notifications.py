@@ -19,7 +19,7 @@ from civport.notifications import (
     notification_emails_requeue,
     notify,
 )
-from tests.conftest import login
+from tests.conftest import login, require_postgresql
 
 DAY = datetime.date(2026, 3, 2)
 BASE = 3  # session + user + the navigation's scope (one UNION, cached for the request)
@@ -79,6 +79,7 @@ def test_inactive_users_get_no_notice(reader):
 
 
 def test_concurrent_calls_from_two_connections_create_one_notice(transactional_db):
+    require_postgresql("two connections writing at once")
     user = _user("racer", "racer@example.org")
     barrier = threading.Barrier(2)
     results, errors = [], []
