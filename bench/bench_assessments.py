@@ -32,24 +32,27 @@ WITH totals AS (
 ), scored AS (
     SELECT totals.*,
            round(CASE WHEN %(trimmed)s AND submitted >= %(trim_from)s
-                      THEN (total_sum - high - low) / (submitted - 2)
-                      WHEN submitted > 0 THEN total_sum / submitted END, 2) AS score,
+                      THEN (total_sum - high - low) * 1.0 / (submitted - 2)
+                      WHEN submitted > 0 THEN total_sum * 1.0 / submitted END, 2) AS score,
            high - low AS spread
       FROM totals
 )
 SELECT id, category, rank() OVER (PARTITION BY category
                                   ORDER BY vetoed, score DESC NULLS LAST) AS rank,
        score, submitted, high, low, spread, vetoed,
-       coalesce(spread > %(threshold)s, false) AS disputed
+       coalesce(spread > CAST(%(threshold)s AS NUMERIC), false) AS disputed
   FROM scored
  ORDER BY category, rank, title, id
 """
 
 
 def ranking_sql(review):
-    """The review's ranking by one hand-written PostgreSQL query: rows of (subject id,
-    category, rank, score, sheets submitted, high, low, spread, vetoed, disputed), in the order
-    of `selectors.review_ranking`."""
+    """The review's ranking by one hand-written query: rows of (subject id, category, rank,
+    score, sheets submitted, high, low, spread, vetoed, disputed), in the order of
+    `selectors.review_ranking`. Written for PostgreSQL; it gives the same ranking on SQLite
+    (`* 1.0`: SQLite stores whole totals as integers and would divide them as integers; the
+    CAST: SQLite receives a Decimal as text, which compares above every number), with floats
+    for the numbers and 0/1 for the booleans."""
     scheme = review.scheme
     sql = RANKING_SQL.format(
         subject=Subject._meta.db_table,
