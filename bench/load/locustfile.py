@@ -51,6 +51,7 @@ class Recorder:
         self.stopped_at = None
         self.samples = []
         self.acks = {}
+        self.pending = {}
 
     def request(self, name, response_time, exception):
         self.samples.append(
@@ -71,8 +72,14 @@ class Recorder:
             self.ready_at = time.time()
             gevent.spawn_later(MEASURE_SECONDS, self.environment.runner.quit)
 
-    def ack(self, username, subject, item, value):
-        self.acks[(username, subject, item)] = value
+    def send(self, username, subject, points):
+        """An autosave is on its way: {item id: points} of the whole sheet it posts."""
+        self.pending[(username, subject)] = points
+
+    def ack(self, username, subject):
+        """The autosave on its way was acknowledged: every item it posted is saved."""
+        for item, value in self.pending.pop((username, subject)).items():
+            self.acks[(username, subject, item)] = value
 
     def dump(self):
         self.stopped_at = self.stopped_at or time.time()
@@ -84,8 +91,16 @@ class Recorder:
         }
         with open(os.environ["LOAD_SAMPLES"], "w", encoding="utf-8") as f:
             json.dump(samples, f)
+        # A save still on its way when the test stopped may have been stored without its
+        # answer arriving: its points are kept beside the acknowledged ones.
         acks = [
-            {"username": u, "subject": s, "item": i, "points": v}
+            {
+                "username": u,
+                "subject": s,
+                "item": i,
+                "points": v,
+                "unanswered": self.pending.get((u, s), {}).get(i),
+            }
             for (u, s, i), v in sorted(self.acks.items())
         ]
         with open(os.environ["LOAD_ACKS"], "w", encoding="utf-8") as f:
@@ -229,6 +244,12 @@ class Reviewer(PortalUser):
         name, maximum = random.choice(self.standard)
         value = f"{random.randint(0, int(maximum * 2)) / 2:g}"
         data = {**self.fields, name: value, "csrfmiddlewaretoken": self.token}
+        username, subject = self.account["username"], self.account["subject"]
+        RECORDER.send(
+            username,
+            subject,
+            {int(k.split("_")[1]): v for k, v in data.items() if k.startswith("points_") and v},
+        )
         with self.client.post(
             self.account["autosave_url"],
             data=data,
@@ -249,9 +270,7 @@ class Reviewer(PortalUser):
             response.success()
         self.fields[name] = value
         self.fields["revision"] = revision.group(1)
-        RECORDER.ack(
-            self.account["username"], self.account["subject"], int(name.split("_")[1]), value
-        )
+        RECORDER.ack(username, subject)
 
 
 class Officer(PortalUser):

@@ -146,10 +146,16 @@ def failure_reasons(recorded, limit=10):
 
 def autosaves_lost(acks):
     """The acknowledged autosaves whose points are not what the database holds: for each
-    (reviewer, subject, item) the last acknowledged points must be the stored score's."""
+    (reviewer, subject, item) the last acknowledged points must be the stored score's, or, when
+    the reviewer's next save was unanswered at the stop, that save's points."""
     from assessments.models import Score
 
     wanted = {(a["username"], a["subject"], a["item"]): Decimal(a["points"]) for a in acks}
+    unanswered = {
+        (a["username"], a["subject"], a["item"]): Decimal(a["unanswered"])
+        for a in acks
+        if a.get("unanswered") is not None
+    }
     stored = {}
     subjects = {subject for _u, subject, _i in wanted}
     rows = Score.objects.filter(sheet__subject_id__in=subjects).values_list(
@@ -159,7 +165,12 @@ def autosaves_lost(acks):
         key = (username, subject, item)
         if key in wanted:
             stored[key] = points
-    return sorted(key for key, points in wanted.items() if stored.get(key) != points)
+    return sorted(
+        key
+        for key, points in wanted.items()
+        if stored.get(key) != points
+        and (key not in unanswered or stored.get(key) != unanswered[key])
+    )
 
 
 # --- processes ----------------------------------------------------------------------------------

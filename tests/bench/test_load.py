@@ -154,6 +154,15 @@ def test_an_acknowledged_score_that_is_not_stored_is_counted_lost(scale):
         # the same item acknowledged for a reviewer whose sheet it is not: lost
         {"username": second["username"], "subject": first["subject"], "item": items[0].pk,
          "points": "1.5"},
+        # acknowledged as something else, then saved again as the stored points, that save
+        # unanswered when the test stopped: kept
+        {"username": first["username"], "subject": first["subject"], "item": items[3].pk,
+         "points": str(stored[items[3].pk] + Decimal("1")),
+         "unanswered": str(stored[items[3].pk])},
+        # neither the acknowledged nor the unanswered points are stored: lost
+        {"username": first["username"], "subject": first["subject"], "item": items[4].pk,
+         "points": str(stored[items[4].pk] + Decimal("1")),
+         "unanswered": str(stored[items[4].pk] + Decimal("0.5"))},
     ]  # fmt: skip
 
     lost = load_runner.autosaves_lost(acks)
@@ -161,6 +170,7 @@ def test_an_acknowledged_score_that_is_not_stored_is_counted_lost(scale):
     assert lost == sorted(
         [
             (first["username"], first["subject"], items[2].pk),
+            (first["username"], first["subject"], items[4].pk),
             (second["username"], first["subject"], items[0].pk),
         ]
     )
