@@ -5,9 +5,10 @@ wrote (`LOAD_PLAN`: accounts, subjects, pages) and writes, when the test stops, 
 kind, time and outcome (`LOAD_SAMPLES`) and every acknowledged autosave (`LOAD_ACKS`). It
 imports no Django: the portal runs in gunicorn, this process only sends requests.
 
-The measured window starts once every user is in (logged in, and for a reviewer the queue and
-the sheet opened) and lasts `LOAD_SECONDS`; then the test stops itself. Logins verify a real
-password hash and may fall behind the spawning, so the window does not start at a fixed time.
+The measured window starts `LOAD_SETTLE_SECONDS` after every user is in (logged in, and for a
+reviewer the queue and the sheet opened) and lasts `LOAD_SECONDS`; then the test stops itself.
+Logins verify a real password hash and may fall behind the spawning, so the window does not
+start at a fixed time; the settling time lets the requests queued behind the last logins drain.
 
 Request kinds (the `name` of each request): login_page, login, queue, score_page, autosave
 (reviewers); dashboard, list (officers); public, verify, track (visitors).
@@ -27,6 +28,7 @@ PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noq
 PASSWORD = os.environ["LOAD_PASSWORD"]
 AUTOSAVE_SECONDS = float(os.environ.get("LOAD_AUTOSAVE_SECONDS", "10"))
 MEASURE_SECONDS = float(os.environ.get("LOAD_SECONDS", "180"))
+SETTLE_SECONDS = float(os.environ.get("LOAD_SETTLE_SECONDS", "60"))
 USERS = sum(
     int(os.environ.get(f"LOAD_{kind}", "0")) for kind in ("REVIEWERS", "OFFICERS", "VISITORS")
 )
@@ -47,6 +49,7 @@ class Recorder:
         self.started = time.time()
         self.environment = None
         self.users_in = 0
+        self.all_in_at = None
         self.ready_at = None
         self.stopped_at = None
         self.samples = []
@@ -65,12 +68,16 @@ class Recorder:
         )
 
     def user_in(self):
-        """One more user has started; with the last one, the measured window opens and the
-        test is stopped `MEASURE_SECONDS` later."""
+        """One more user has started; after the last one and the settling time, the measured
+        window opens, and the test is stopped `MEASURE_SECONDS` later."""
         self.users_in += 1
-        if self.users_in == USERS and self.ready_at is None:
-            self.ready_at = time.time()
-            gevent.spawn_later(MEASURE_SECONDS, self.environment.runner.quit)
+        if self.users_in == USERS and self.all_in_at is None:
+            self.all_in_at = time.time()
+            gevent.spawn_later(SETTLE_SECONDS, self.open_window)
+            gevent.spawn_later(SETTLE_SECONDS + MEASURE_SECONDS, self.environment.runner.quit)
+
+    def open_window(self):
+        self.ready_at = time.time()
 
     def send(self, username, subject, points):
         """An autosave is on its way: {item id: points} of the whole sheet it posts."""
@@ -85,6 +92,7 @@ class Recorder:
         self.stopped_at = self.stopped_at or time.time()
         samples = {
             "started_at": self.started,
+            "all_in_at": self.all_in_at,
             "ready_at": self.ready_at,
             "stopped_at": self.stopped_at,
             "samples": self.samples,
