@@ -34,6 +34,7 @@ from campaigns.models import (
     SurveyRating,
     SurveyResponse,
 )
+from campaigns.services.summaries import activity_summary_rebuild
 from civport.models import AuditEntry, Notification
 from tests.conftest import login
 
@@ -136,6 +137,9 @@ def rows(world, superuser):
         created_by=superuser,
     )
     activity.areas.add(area)
+    # Made here without the activity services, so the dashboards' summary is rebuilt as after
+    # any change to activities made outside the portal.
+    activity_summary_rebuild()
     ActivityEvidence.objects.create(
         activity=activity,
         file="work/2026/03/e.pdf",
