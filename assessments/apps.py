@@ -5,10 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessments")
-    # Found by campaigns' seed_demo and seed_scale commands through the app registry.
-    demo_seed = "assessments.demo.seed_demo"
-    scale_seed = "assessments.scale.seed_scale"
-    scale_delete = "assessments.scale.delete_synthetic"
 
     def ready(self):
         from assessments import dashboard_panels, dossiers

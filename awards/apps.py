@@ -5,10 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("Awards")
-    # Found by campaigns' seed_demo and seed_scale commands through the app registry.
-    demo_seed = "awards.demo.seed_demo"
-    scale_seed = "awards.scale.seed_scale"
-    scale_delete = "awards.scale.delete_synthetic"
     # (task name, hour, minute, description) in Asia/Shanghai, installed by schedules_install.
     beat_schedules = (
         ("awards.nomination_deadline_reminders", 7, 30, "Award nominations due soon"),

@@ -1,7 +1,7 @@
 """Assessments at national scale: the reviewer's pages, the ranking page, and the ranking of a
 whole round (3,000 subjects × 5 submitted sheets) against a bare SQL aggregate.
 
-The round is `assessments.scale`'s (built here when missing: `bench/run.py` builds campaigns'
+The round is `seeding.scale_assessments`'s (built here when missing: `bench/run.py` builds campaigns'
 part). The reviewer is the panel's first seat with an ordinary queue; the ranking page is seen
 by the national office. `ranking.round.seconds` evaluates `selectors.review_ranking(review)`
 for the whole round; `ranking.round.sql_seconds` computes the same ranking with the hand-written
@@ -12,10 +12,10 @@ from django.db import connection
 from django.urls import reverse
 
 from assessments.models import Assignment, ScoreSheet, Subject
-from assessments.scale import BENCH_REVIEWER, scale_review, seed_scale
 from assessments.selectors import review_ranking
 from bench.common import measure_get
-from campaigns.scale import BENCH_NATIONAL
+from seeding.scale_assessments import BENCH_REVIEWER, scale_review, seed_scale
+from seeding.scale_campaigns import BENCH_NATIONAL
 
 RANKING_SQL = """
 WITH totals AS (

@@ -1,6 +1,6 @@
 """The award round at national scale: the province's nomination list, the national ranking
 and the round's admin page, on the round of 3,000 nominations in national review built by
-`awards.scale` (on top of assessments' scored review; both built here when missing).
+`seeding.scale_awards` (on top of assessments' scored review; both built here when missing).
 
 The province's list is seen by the Guangdong provincial officer; the ranking and the admin page
 by the national office, made staff here since the round is run from the admin.
@@ -9,10 +9,10 @@ by the national office, made staff here since the round is run from the admin.
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from assessments.scale import seed_scale as assessments_seed_scale
-from awards.scale import scale_round, seed_scale
 from bench.common import measure_get
-from campaigns.scale import BENCH_NATIONAL, BENCH_PROVINCIAL
+from seeding.scale_assessments import seed_scale as assessments_seed_scale
+from seeding.scale_awards import scale_round, seed_scale
+from seeding.scale_campaigns import BENCH_NATIONAL, BENCH_PROVINCIAL
 
 
 def run(ctx):

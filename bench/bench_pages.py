@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bench.common import measure_get
 from campaigns.models import Authority, Person, Unit
-from campaigns.scale import BENCH_NATIONAL, BENCH_PROVINCE, BENCH_PROVINCIAL
+from seeding.scale_campaigns import BENCH_NATIONAL, BENCH_PROVINCE, BENCH_PROVINCIAL
 
 LAST_PAGE = "9999"  # the paginator answers an out-of-range page with the last one
 

@@ -1,6 +1,6 @@
 """The campaign's day-to-day work at national scale: the activity list and the dashboards.
 
-The data is `campaigns.scale_work`'s (100,000 activities over the last year, 10,000
+The data is `seeding.scale_work`'s (100,000 activities over the last year, 10,000
 rectification items, 20,000 feedback items; built here when missing). The national office is
 `bench_national` (not a superuser, so the scope filter is measured); the port officer is
 `bench_port`, at Shenzhen's port authority, which has the most synthetic units.
@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from bench.common import measure_get
 from campaigns.models import Authority
-from campaigns.scale import BENCH_NATIONAL
-from campaigns.scale_work import BENCH_PORT, BENCH_PORT_AUTHORITY, seed_work
+from seeding.scale_campaigns import BENCH_NATIONAL
+from seeding.scale_work import BENCH_PORT, BENCH_PORT_AUTHORITY, seed_work
 
 
 def pages(national, port):

@@ -102,8 +102,8 @@ def prepare_data(*, units=6000, people=20000, log=print):
     """Migrate and build the scale data set unless it is already there."""
     from django.core.management import call_command
 
-    from campaigns.scale import seed_scale
-    from civport.hooks import app_hooks
+    from seeding import scale_assessments, scale_awards
+    from seeding.scale_campaigns import seed_scale
 
     call_command("migrate", verbosity=0)
     result = seed_scale(units=units, people=people)
@@ -112,10 +112,13 @@ def prepare_data(*, units=6000, people=20000, log=print):
         log(f"scale data present: {counts} synthetic")
     else:
         log(f"scale data built in {result.seconds:.1f}s: {counts} synthetic")
-    # The apps built on campaigns add their own part (a round of score sheets …) before any
+    # The parts built on campaigns' data add theirs (a round of score sheets …) before any
     # timing starts.
-    for label, hook in app_hooks("scale_seed"):
-        part = hook()
+    for label, build in (
+        ("assessments", scale_assessments.seed_scale),
+        ("awards", scale_awards.seed_scale),
+    ):
+        part = build()
         if not part.skipped:
             log(f"{label} scale data built in {part.seconds:.1f}s")
     return result

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "campaigns",
     "assessments",
     "awards",
+    # The demo and scale data (seed_demo, seed_scale): built on all the apps above, no models.
+    "seeding",
 ]
 
 MIDDLEWARE = [

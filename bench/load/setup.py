@@ -19,12 +19,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from assessments.models import ScoreSheet
-from assessments.scale import REVIEWER_PREFIX, scale_review
 from assessments.services.sheets import score_sheet_reopen
 from awards.models import Honour
 from campaigns import services
 from campaigns.models import Authority, Membership
-from campaigns.scale_work import BENCH_PORT_AUTHORITY
+from seeding.scale_assessments import REVIEWER_PREFIX, scale_review
+from seeding.scale_work import BENCH_PORT_AUTHORITY
 
 OFFICER_PREFIX = "load-officer-"
 REOPEN_REASON = "负载测试：退回草稿，供模拟评审专家自动保存"

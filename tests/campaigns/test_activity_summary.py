@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from campaigns import dashboards, scale_work
+from campaigns import dashboards
 from campaigns.models import Activity, ActivitySummary, Authority, ConstructionArea
-from campaigns.scale import seed_scale
 from campaigns.services import summaries
 from campaigns.services import work as services
+from seeding import scale_work
+from seeding.scale_campaigns import seed_scale
 from tests.conftest import require_postgresql
 from tests.polling import wait_until
 

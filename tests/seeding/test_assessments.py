@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from assessments import demo
 from assessments.models import (
     Assignment,
     Conflict,
@@ -28,9 +27,10 @@ from assessments.models import (
 from assessments.selectors import QueueStatus, queue_for, review_ranking
 from assessments.services.sheets import running_total
 from civport.models import AuditEntry
+from seeding import assessments as demo_assessments
 
 PASSWORD = settings.CIVPORT_DEMO_PASSWORD
-REVIEWERS = [name for panel in demo.REVIEWERS.values() for name in panel]
+REVIEWERS = [name for panel in demo_assessments.REVIEWERS.values() for name in panel]
 
 
 def _seed():
@@ -90,14 +90,14 @@ def test_a_second_run_adds_nothing_and_audits_nothing_of_its_own(seeded_demo):
 def test_the_reviewer_accounts_are_listed_and_sit_on_their_panels(seeded_demo):
     assert all(name in seeded_demo for name in REVIEWERS)
     assert len(REVIEWERS) == 13
-    seats = PanelMember.objects.filter(review__round_key=demo.ROUND)
+    seats = PanelMember.objects.filter(review__round_key=demo_assessments.ROUND)
     by_review = {
         code: set(
             seats.filter(review__authority__code=code).values_list("user__username", flat=True)
         )
         for code in ("GD", "ZJ", "CN")
     }
-    assert by_review == {code: set(panel) for code, panel in demo.REVIEWERS.items()}
+    assert by_review == {code: set(panel) for code, panel in demo_assessments.REVIEWERS.items()}
 
 
 def test_a_demo_reviewer_logs_in_and_finds_a_queue_in_every_state(seeded_demo, client):
@@ -130,7 +130,7 @@ def test_schemes_show_every_filing_state(seeded_demo):
     }
     gd = Scheme.objects.get(family="national-template-gd")
     assert gd.areas.get(area__code="safety").weight == 16
-    assert Review.objects.get(round_key=demo.ROUND, authority__code="GD").scheme == gd
+    assert Review.objects.get(round_key=demo_assessments.ROUND, authority__code="GD").scheme == gd
 
 
 def test_conflicts_of_interest_are_never_assigned(seeded_demo):
@@ -142,7 +142,7 @@ def test_conflicts_of_interest_are_never_assigned(seeded_demo):
     assert declared.member.user.username == "zj_reviewer3"
     assert not Assignment.objects.filter(subject=declared.subject, member=declared.member).exists()
     # gd_reviewer1 works at 罗湖海关, which is up in Guangdong's review.
-    luohu = Subject.objects.get(review__round_key=demo.ROUND, unit__code="GD-P001-C")
+    luohu = Subject.objects.get(review__round_key=demo_assessments.ROUND, unit__code="GD-P001-C")
     assert not luohu.assignments.filter(member__user__username="gd_reviewer1").exists()
 
 
@@ -157,7 +157,9 @@ def test_submitted_sheets_carry_the_totals_of_their_scores(seeded_demo):
         assert sheet.total == running_total(
             Item.objects.filter(scheme=scheme), points, scheme.bonus_cap
         )
-    ranking = list(review_ranking(Review.objects.get(round_key=demo.ROUND, authority__code="GD")))
+    ranking = list(
+        review_ranking(Review.objects.get(round_key=demo_assessments.ROUND, authority__code="GD"))
+    )
     assert any(row.score is not None for row in ranking)
     assert any(row.is_vetoed for row in ranking)
 
@@ -168,7 +170,7 @@ def test_the_annual_cycle_is_in_scoring_with_units_self_assessed_and_scored(seed
     self_assessed = subjects.filter(self_assessments__isnull=False).distinct().count()
 
     assert cycle.status == Cycle.Status.SCORING
-    assert subjects.count() == demo.CYCLE_UNITS
+    assert subjects.count() == demo_assessments.CYCLE_UNITS
     assert 0 < self_assessed < subjects.count()
     assert ScoreSheet.objects.filter(subject__review=cycle.review, status="submitted").exists()
     assert ScoreSheet.objects.filter(subject__review=cycle.review, status="draft").exists()

@@ -1,5 +1,5 @@
-"""Demo data for the award round, run by `manage.py seed_demo` after assessments' (the
-AppConfig's `demo_seed` hook), so that a newcomer's `make run` shows the round at work.
+"""Demo data for the award round, run by `manage.py seed_demo` after assessments',
+so that a newcomer's `make run` shows the round at work.
 
 - The previous round, 2023—2024年度, closed: its outcome (the candidates the office decided on)
   is loaded as a record, then granted through the decision service, so it has honours with
@@ -20,7 +20,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.demo import REVIEWERS, _score
 from assessments.models import Scheme, VetoCondition
 from assessments.services import reviews as review_services
 from assessments.template import FAMILY as template_family
@@ -37,6 +36,7 @@ from awards.services import honours as honour_services
 from awards.services import nominations as nomination_services
 from awards.services import rounds as round_services
 from campaigns.models import Authority, Person, Port, Unit
+from seeding.assessments import REVIEWERS, _score
 
 PREVIOUS = "2023-2024"
 PREVIOUS_DECIDED_ON = datetime.date(2024, 9, 20)

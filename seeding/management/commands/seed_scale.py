@@ -2,8 +2,14 @@
 
 from django.core.management.base import BaseCommand
 
-from campaigns.scale import TOTAL_PORTS, seed_scale
-from civport.hooks import app_hooks
+from seeding import scale_assessments, scale_awards
+from seeding.scale_campaigns import TOTAL_PORTS, seed_scale
+
+# The parts built on campaigns' scale data, in order: (label, build, removal).
+PARTS = (
+    ("assessments", scale_assessments.seed_scale, scale_assessments.delete_synthetic),
+    ("awards", scale_awards.seed_scale, scale_awards.delete_synthetic),
+)
 
 
 def _positive(value):
@@ -20,9 +26,9 @@ def _summary(result):
 class Command(BaseCommand):
     help = (
         "Build the national-scale benchmark data set: the real hierarchy and ports, synthetic "
-        "port authorities and ports up to --ports, --units units and --people people, then each "
-        "app's own scale data (an app declares it as `scale_seed`, and its removal as "
-        "`scale_delete`, on its AppConfig). Synthetic rows (codes starting with SYN-) are "
+        "port authorities and ports up to --ports, --units units and --people people, then the "
+        "assessments' scored review round and the awards' round on top of them. Synthetic rows "
+        "(codes starting with SYN-) are "
         "bulk-inserted without audit entries; use a dedicated benchmark database. Each part "
         "skips when its synthetic data exists, unless --reset."
     )
@@ -37,9 +43,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, units, people, ports, reset, **options):
         if reset:
-            # The apps' rows point at the synthetic units and people: remove them first,
-            # the last installed app first.
-            for _label, delete in reversed(app_hooks("scale_delete")):
+            # The parts' rows point at the synthetic units and people: remove them first,
+            # the last part first.
+            for _label, _build, delete in reversed(PARTS):
                 delete()
         result = seed_scale(units=units, people=people, ports=ports, reset=reset)
         if result.skipped:
@@ -55,8 +61,8 @@ class Command(BaseCommand):
                     f"({steps})."
                 )
             )
-        for label, hook in app_hooks("scale_seed"):
-            part = hook()
+        for label, build, _delete in PARTS:
+            part = build()
             if part.skipped:
                 self.stdout.write(f"{label}: scale data already present ({_summary(part)}).")
                 continue

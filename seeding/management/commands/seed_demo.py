@@ -6,15 +6,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from campaigns.demo import ACCOUNTS, seed_demo
-from civport.hooks import app_hooks
+from seeding import assessments, awards
+from seeding.campaigns import ACCOUNTS, seed_demo
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo data: the national office, the 31 provincial authorities, port "
         "authorities, the real ports, plausible units, fictional people and the demo accounts, "
-        "then each app's own demo data (an app declares it as `demo_seed` on its AppConfig). "
+        "then the assessments' and the awards' demo data. "
         "Safe to re-run: rows are matched by code and the demo passwords are reset to "
         "CIVPORT_DEMO_PASSWORD."
     )
@@ -39,9 +39,9 @@ class Command(BaseCommand):
         password = settings.CIVPORT_DEMO_PASSWORD
         with transaction.atomic():
             stats = seed_demo(password=password)
-            # Each hook gets the same Stats and returns the usernames of the accounts it made.
-            for _label, hook in app_hooks("demo_seed"):
-                accounts += hook(password=password, stats=stats) or []
+            # Each part gets the same Stats and returns the usernames of the accounts it made.
+            accounts += assessments.seed_demo(password=password, stats=stats) or []
+            accounts += awards.seed_demo(password=password, stats=stats) or []
             if dry_run:
                 transaction.set_rollback(True)
         verb = "Dry run, nothing written" if dry_run else "Demo data ready"

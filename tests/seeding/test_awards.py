@@ -11,10 +11,10 @@ from django.db import transaction
 from django.urls import reverse
 
 from assessments.models import ScoreSheet, Subject
-from awards import demo
 from awards.models import DecisionDocument, Honour, Nomination, RenderStatus, Round
 from awards.selectors.rounds import round_review
 from campaigns.models import Authority
+from seeding import awards as demo_awards
 
 
 def _seed():
@@ -35,21 +35,21 @@ def seeded_demo(seeded, db):
 
 
 def test_the_previous_round_is_closed_with_rendered_honours_and_its_decision(seeded_demo):
-    round = Round.objects.get(code=demo.PREVIOUS)
+    round = Round.objects.get(code=demo_awards.PREVIOUS)
     honours = list(Honour.objects.filter(round=round))
     decision = DecisionDocument.objects.get(round=round)
 
     assert round.phase == Round.Phase.CLOSED
-    assert len(honours) == len(demo.PREVIOUS_HONOURS)
+    assert len(honours) == len(demo_awards.PREVIOUS_HONOURS)
     assert {h.render_status for h in honours} == {RenderStatus.DONE}
     assert all(default_storage.exists(h.pdf.name) for h in honours)
     assert decision.render_status == RenderStatus.DONE
     assert default_storage.exists(decision.pdf.name)
-    assert [h.nomination.unit.code for h in honours if h.is_revoked] == [demo.REVOKED[0]]
+    assert [h.nomination.unit.code for h in honours if h.is_revoked] == [demo_awards.REVOKED[0]]
 
 
 def test_the_public_pages_have_content(seeded_demo, client):
-    round = Round.objects.get(code=demo.PREVIOUS)
+    round = Round.objects.get(code=demo_awards.PREVIOUS)
     kept = Honour.objects.filter(round=round, revoked_at__isnull=True).first()
     revoked = Honour.objects.get(round=round, revoked_at__isnull=False)
 
@@ -58,13 +58,13 @@ def test_the_public_pages_have_content(seeded_demo, client):
     assert kept.recipient in board.content.decode()
     assert kept.recipient in client.get(reverse("awards:verify", args=[kept.code])).content.decode()
     assert (
-        demo.REVOKED[1]
+        demo_awards.REVOKED[1]
         in client.get(reverse("awards:verify", args=[revoked.code])).content.decode()
     )
 
 
 def test_the_current_round_is_in_provincial_review_partly_scored(seeded_demo):
-    round = Round.objects.get(code=demo.CURRENT)
+    round = Round.objects.get(code=demo_awards.CURRENT)
     assert round.phase == Round.Phase.PROVINCIAL_REVIEW
     by_province = {}
     for code in ("GD", "ZJ"):
@@ -89,7 +89,7 @@ def test_the_current_round_is_in_provincial_review_partly_scored(seeded_demo):
         < Subject.objects.filter(review__round_key=round.review_key).count() * 3
     )
     assert (
-        Nomination.objects.get(round=round, person__code=demo.LEFT_AS_DRAFT).status
+        Nomination.objects.get(round=round, person__code=demo_awards.LEFT_AS_DRAFT).status
         == Nomination.Status.DRAFT
     )
 

@@ -1,5 +1,5 @@
-"""Demo data for assessments, run by `manage.py seed_demo` after campaigns' (the AppConfig's
-`demo_seed` hook), so that a newcomer's `make run` shows scoring at work.
+"""Demo data for assessments, run by `manage.py seed_demo` after campaigns', so that a
+newcomer's `make run` shows scoring at work.
 
 - The published national starting template; Guangdong's and Zhejiang's derived versions with
   their own area weights, filed and acknowledged (so published); Fujian's filed and waiting for
@@ -41,9 +41,9 @@ from assessments.services import schemes as scheme_services
 from assessments.services.sheets import SheetInput, score_sheet_save
 from assessments.template import FAMILY as template_family
 from assessments.template import template_install
-from campaigns.demo import CONTACT_UNIT
 from campaigns.models import Authority, Unit
 from civport.audit import audit_record
+from seeding.campaigns import CONTACT_UNIT
 
 DEMO_SEED = 20251101
 ROUND = "2025-2026"

@@ -17,7 +17,18 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from campaigns import services
-from campaigns.demo_regions import (
+from campaigns.models import (
+    Agency,
+    Authority,
+    LeadingGroupMember,
+    Membership,
+    Person,
+    Port,
+    Unit,
+)
+from civport.audit import audit_record
+from seeding.campaigns_work import seed_work
+from seeding.regions import (
     CITIES,
     CITY_BY_PORT,
     GIVEN_FEMALE,
@@ -32,17 +43,6 @@ from campaigns.demo_regions import (
     SURNAMES,
     SUSPENDED,
 )
-from campaigns.demo_work import seed_work
-from campaigns.models import (
-    Agency,
-    Authority,
-    LeadingGroupMember,
-    Membership,
-    Person,
-    Port,
-    Unit,
-)
-from civport.audit import audit_record
 
 PORTS_CSV = Path(__file__).resolve().parent / "data" / "ports.csv"
 DEMO_SEED = 20080101

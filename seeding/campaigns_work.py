@@ -1272,7 +1272,7 @@ PORTS = sorted(
 
 def seed_work(stats, *, today=None):
     """Add (or find) the demo's campaign work. Needs the hierarchy, units, people and demo
-    accounts of `campaigns.demo`."""
+    accounts of `seeding.campaigns`."""
     units = {
         u.code: u
         for u in Unit.objects.filter(

@@ -25,7 +25,7 @@ from campaigns.models import (
 from campaigns.scope import scope_for
 from civport.models import AuditEntry
 
-PORTS_CSV = Path(settings.BASE_DIR) / "campaigns" / "data" / "ports.csv"
+PORTS_CSV = Path(settings.BASE_DIR) / "seeding" / "data" / "ports.csv"
 PASSWORD = settings.CIVPORT_DEMO_PASSWORD
 
 

@@ -21,7 +21,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.models import Subject
-from assessments.scale import ScaleResult, scale_review
 from awards.models import (
     DecisionDocument,
     Honour,
@@ -36,6 +35,7 @@ from awards.models import (
     VetoDeclaration,
 )
 from campaigns.models import Authority
+from seeding.scale_assessments import ScaleResult, scale_review
 
 ROUND_CODE = "syn-2025-2026"
 # The synthetic nominations' author: an inactive account, removed with them.

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.db import transaction
 
 from campaigns.models import Authority, Person, Port, Unit
-from campaigns.scale import BENCH_NATIONAL, BENCH_PROVINCIAL, PREFIX, TOTAL_PORTS
 from campaigns.scope import scope_for
 from civport.models import AuditEntry
+from seeding.scale_campaigns import BENCH_NATIONAL, BENCH_PROVINCIAL, PREFIX, TOTAL_PORTS
 
 
 def _seed_scale(**options):

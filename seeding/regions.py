@@ -1,6 +1,6 @@
 """Reference tables for the demo and benchmark data: the national office, the 31 provincial-level
 divisions, the cities (or districts of the municipalities) that own the real ports listed in
-`campaigns/data/ports.csv`, and fixed name lists for fictional people.
+`seeding/data/ports.csv`, and fixed name lists for fictional people.
 
 Authority names follow the usual pattern "<division>人民政府口岸办公室" (行政公署 for prefectures
 and leagues). They are plausible, not an official register.

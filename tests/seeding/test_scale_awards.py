@@ -6,11 +6,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count
 
-from assessments import scale as assessments_scale
 from assessments.models import Subject
-from awards import scale
 from awards.models import Nomination, Quota, Recommendation, Round
-from campaigns.scale import seed_scale as campaigns_seed_scale
+from seeding import scale_assessments, scale_awards
+from seeding.scale_campaigns import seed_scale as campaigns_seed_scale
 
 SUBJECTS = 20
 
@@ -19,19 +18,19 @@ SUBJECTS = 20
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         campaigns_seed_scale(units=60, people=100)
-        assessments_scale.seed_scale(subjects=SUBJECTS, sheets_per_subject=5)
-        result = scale.seed_scale()
+        scale_assessments.seed_scale(subjects=SUBJECTS, sheets_per_subject=5)
+        result = scale_awards.seed_scale()
         yield result
         transaction.set_rollback(True)
 
 
 @pytest.fixture
 def round_(seeded, db):
-    return scale.scale_round()
+    return scale_awards.scale_round()
 
 
 def test_the_round_adopts_the_scored_review(round_):
-    review = assessments_scale.scale_review()
+    review = scale_assessments.scale_review()
     assert review.round_key == round_.review_key
     assert round_.phase == Round.Phase.NATIONAL_REVIEW
     nomination_type = ContentType.objects.get_for_model(Nomination)
@@ -67,8 +66,8 @@ def test_every_list_is_within_its_quota_and_submitted(round_):
 
 
 def test_a_second_run_adds_nothing_and_delete_removes_the_round(round_):
-    again = scale.seed_scale()
+    again = scale_awards.seed_scale()
     assert again.skipped
-    scale.delete_synthetic()
-    assert not Round.objects.filter(code=scale.ROUND_CODE).exists()
-    assert not Nomination.objects.filter(round__code=scale.ROUND_CODE).exists()
+    scale_awards.delete_synthetic()
+    assert not Round.objects.filter(code=scale_awards.ROUND_CODE).exists()
+    assert not Nomination.objects.filter(round__code=scale_awards.ROUND_CODE).exists()

@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
 
-from assessments import scale
 from assessments.access import access_subject_to_score
 from assessments.models import (
     Assignment,
@@ -25,7 +24,8 @@ from assessments.services.sheets import (
     score_sheet_reopen,
     score_sheet_save,
 )
-from campaigns.scale import seed_scale as campaigns_seed_scale
+from seeding import scale_assessments
+from seeding.scale_campaigns import seed_scale as campaigns_seed_scale
 
 SUBJECTS = 20
 K = 5
@@ -37,7 +37,7 @@ def seeded(django_db_setup, django_db_blocker):
     """A small hierarchy and a 20-subject round, once for the module, rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         campaigns_seed_scale(units=60, people=100)
-        result = scale.seed_scale(subjects=SUBJECTS, sheets_per_subject=K)
+        result = scale_assessments.seed_scale(subjects=SUBJECTS, sheets_per_subject=K)
         yield result
         transaction.set_rollback(True)
 
@@ -48,7 +48,7 @@ def round_(seeded, db):
 
 
 def test_every_subject_has_k_submitted_sheets_on_every_standard_item(round_):
-    review = scale.scale_review()
+    review = scale_assessments.scale_review()
     standard = Item.objects.filter(scheme=review.scheme, kind=Item.Kind.STANDARD).count()
 
     assert round_.counts["subjects"] == SUBJECTS
@@ -73,7 +73,7 @@ def test_every_subject_has_k_submitted_sheets_on_every_standard_item(round_):
 
 
 def test_every_total_is_the_weighted_sum_the_service_computes(round_):
-    review = scale.scale_review()
+    review = scale_assessments.scale_review()
     items = list(Item.objects.filter(scheme=review.scheme))
     points = {}
     for sheet_id, item_id, value in Score.objects.filter(sheet__subject__review=review).values_list(
@@ -86,7 +86,7 @@ def test_every_total_is_the_weighted_sum_the_service_computes(round_):
 
 def test_a_sheet_saved_again_through_the_service_keeps_its_total(round_):
     sheet = (
-        ScoreSheet.objects.filter(subject__review__round_key=scale.ROUND_KEY)
+        ScoreSheet.objects.filter(subject__review__round_key=scale_assessments.ROUND_KEY)
         .select_related("subject__review", "reviewer")
         .order_by("pk")
         .first()
@@ -110,7 +110,7 @@ def test_a_sheet_saved_again_through_the_service_keeps_its_total(round_):
 
 
 def test_assigned_reviewers_hold_the_permission_and_no_conflict_is_assigned(round_):
-    review = scale.scale_review()
+    review = scale_assessments.scale_review()
     assignments = Assignment.objects.filter(subject__review=review).select_related(
         "member__user", "subject"
     )
@@ -131,13 +131,13 @@ def test_assigned_reviewers_hold_the_permission_and_no_conflict_is_assigned(roun
 
 
 def test_a_second_run_skips_and_the_command_resets_children_first(round_):
-    assert scale.seed_scale(subjects=5).skipped
+    assert scale_assessments.seed_scale(subjects=5).skipped
     out = io.StringIO()
 
     call_command("seed_scale", units=30, people=40, reset=True, stdout=out)
 
     assert "assessments: scale data built" in out.getvalue()
-    review = Review.objects.get(round_key=scale.ROUND_KEY)
+    review = Review.objects.get(round_key=scale_assessments.ROUND_KEY)
     # The command sizes the round by what campaigns built: 30 units and 40 people.
     assert review.subjects.count() == 70
     assert ScoreSheet.objects.filter(subject__review=review).count() == 70 * K

@@ -3,7 +3,7 @@ equal to what its activities say."""
 
 from campaigns.models import Activity, ActivitySummary
 from campaigns.services import summaries
-from tests.campaigns.test_demo_work import demo, seeded  # noqa: F401 -- the demo, loaded once
+from tests.seeding.test_campaigns_work import demo, seeded  # noqa: F401 -- the demo, loaded once
 
 
 def test_the_demo_ends_with_the_summary_of_its_activities(demo):  # noqa: F811

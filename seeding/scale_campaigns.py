@@ -18,11 +18,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from campaigns import services
-from campaigns.demo import Stats, fictional_person, seed_hierarchy
-from campaigns.demo_regions import PROVINCES
 from campaigns.models import Agency, Authority, Membership, Person, Port, Unit
+from seeding import scale_work
+from seeding.campaigns import Stats, fictional_person, seed_hierarchy
+from seeding.regions import PROVINCES
+from seeding.synthetic import PREFIX
 
-PREFIX = "SYN-"
 BATCH = 1000
 SCALE_SEED = 20250311
 TOTAL_PORTS = 311
@@ -86,8 +87,6 @@ def synthetic_counts():
 @transaction.atomic
 def delete_synthetic():
     """Remove every synthetic row, children first (the foreign keys protect their parents)."""
-    from campaigns import scale_work  # it builds on this module's names
-
     scale_work.delete_synthetic()
     Person.objects.filter(code__startswith=PREFIX).delete()
     Unit.objects.filter(code__startswith=PREFIX, parent__isnull=False).delete()
@@ -254,8 +253,6 @@ class ScaleResult:
 
 def seed_scale(*, units=6000, people=20000, ports=TOTAL_PORTS, reset=False, seed=SCALE_SEED):
     """Build the data set; with existing synthetic data and no `reset`, do nothing."""
-    from campaigns import scale_work  # it builds on this module's names
-
     started = time.monotonic()
     if reset:
         delete_synthetic()
@@ -271,7 +268,7 @@ def seed_scale(*, units=6000, people=20000, ports=TOTAL_PORTS, reset=False, seed
             step_started = time.monotonic()
             step(run)
             timings[step.__name__.removeprefix("step_")] = time.monotonic() - step_started
-        # The campaign's work on the units just made (campaigns.scale_work).
+        # The campaign's work on the units just made (seeding.scale_work).
         timings.update(scale_work.seed_work().timings)
     counts = {**synthetic_counts(), **scale_work.synthetic_counts()}
     return ScaleResult(False, time.monotonic() - started, counts, timings)

@@ -12,15 +12,6 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.demo import Stats
-from campaigns.demo_work import (
-    ACTIVITY_PLAN,
-    ANCHOR_VISIT_DAYS,
-    Demo,
-    _activity_specs,
-    anchor_day,
-    seed_work,
-)
 from campaigns.models import (
     Activity,
     ActivityEvidence,
@@ -48,6 +39,15 @@ from campaigns.selectors.public import survey_results
 from campaigns.selectors.work import activity_list_for, plan_progress, rectification_list_for
 from civport.models import AuditEntry
 from civport.uploads import PDF, PNG, detect_type
+from seeding.campaigns import Stats
+from seeding.campaigns_work import (
+    ACTIVITY_PLAN,
+    ANCHOR_VISIT_DAYS,
+    Demo,
+    _activity_specs,
+    anchor_day,
+    seed_work,
+)
 
 WORK_MODELS = (
     Filing,

@@ -1,6 +1,6 @@
 """The campaign's work in the national-scale data set (DESIGN §9): a year of activities,
 inspections with rectification items, public feedback and the port authorities' plans, spread
-over the synthetic units and every port. Built by `campaigns.scale.seed_scale` after its units
+over the synthetic units and every port. Built by `seeding.scale_campaigns.seed_scale` after its units
 exist, or on its own (`seed_work`) on a data set made before it.
 
 Sized by the synthetic units there are: with the default 6,000 units, 100,000 activities (one or
@@ -44,8 +44,8 @@ from campaigns.models import (
     Rectification,
     Unit,
 )
-from campaigns.scale import PREFIX
 from campaigns.services.summaries import activity_summary_rebuild
+from seeding.synthetic import PREFIX
 
 WORK_SEED = 20260401
 BATCH = 5000

@@ -40,7 +40,7 @@ from assessments.models import (
 from assessments.services.sheets import CENT
 from assessments.template import template_install
 from campaigns.models import Authority, Person, Unit
-from campaigns.scale import PREFIX
+from seeding.synthetic import PREFIX
 
 SUBJECTS = 3000
 REVIEWERS = 310

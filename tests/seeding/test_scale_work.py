@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from bench import bench_work
 from bench.common import BenchContext
-from campaigns import scale_work
 from campaigns.models import (
     Activity,
     Authority,
@@ -24,11 +23,12 @@ from campaigns.models import (
     Rectification,
     Unit,
 )
-from campaigns.scale import PREFIX, seed_scale
 from campaigns.scope import scope_for
 from campaigns.selectors.public import feedback_get_by_code
 from campaigns.selectors.work import activity_list_for
 from civport.models import AuditEntry
+from seeding import scale_work
+from seeding.scale_campaigns import PREFIX, seed_scale
 
 UNITS = 120
 # Sized as 100,000 activities, 10,000 items and 20,000 feedback items are for 6,000 units.
