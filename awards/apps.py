@@ -14,7 +14,9 @@ class AwardsConfig(AppConfig):
     )
 
     def ready(self):
+        # Registers the tasks with Celery in every process: the services queue them by name.
         from assessments import dossiers
+        from awards import tasks  # noqa: F401
         from awards.dossier import nomination_dossier
         from awards.models import Title
 

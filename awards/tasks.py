@@ -42,7 +42,7 @@ def _retry_later(task, failure):
     raise task.retry(countdown=30 * 2 ** (failure.attempts - 1), exc=failure.__cause__)
 
 
-@shared_task(name="awards.certificate_render", **PDF_TASK_OPTIONS)
+@shared_task(name=honours.CERTIFICATE_RENDER_TASK, **PDF_TASK_OPTIONS)
 def certificate_render_task(self, honour_id):
     try:
         return _outcome(honours.certificate_render(honour_id=honour_id))
@@ -50,7 +50,7 @@ def certificate_render_task(self, honour_id):
         return _retry_later(self, failure)
 
 
-@shared_task(name="awards.decision_pdf_render", **PDF_TASK_OPTIONS)
+@shared_task(name=honours.DECISION_RENDER_TASK, **PDF_TASK_OPTIONS)
 def decision_pdf_render_task(self, decision_id):
     try:
         return _outcome(honours.decision_render(decision_id=decision_id))

@@ -16,6 +16,7 @@ import secrets
 from collections import namedtuple
 from functools import partial
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -52,6 +53,10 @@ CLAIMABLE = (RenderStatus.PENDING, RenderStatus.FAILED)
 # Sending a task tries twice more within half a second (a pooled connection to a Redis that
 # restarted is replaced), then gives up: a request never waits long for a broker that is down.
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# The render tasks, found by name in the Celery app's registry: awards.tasks calls this module,
+# so this module does not import it back (AwardsConfig.ready imports it in every process).
+CERTIFICATE_RENDER_TASK = "awards.certificate_render"
+DECISION_RENDER_TASK = "awards.decision_pdf_render"
 
 Readiness = namedtuple("Readiness", "done total problems")
 
@@ -201,11 +206,10 @@ def renders_queue(*, honour_ids=(), decision_ids=()):
     """Send the render tasks; returns how many were sent. Never raises for a broker that is
     down: the first refusal stops the batch (each further try would wait for the same dead
     broker) and leaves the rows pending for the sweeper."""
-    from awards import tasks
-
-    jobs = [(tasks.decision_pdf_render_task, pk) for pk in decision_ids]
-    jobs += [(tasks.certificate_render_task, pk) for pk in honour_ids]
-    if tasks.certificate_render_task.app.conf.task_always_eager:
+    registry = current_app.tasks
+    jobs = [(registry[DECISION_RENDER_TASK], pk) for pk in decision_ids]
+    jobs += [(registry[CERTIFICATE_RENDER_TASK], pk) for pk in honour_ids]
+    if current_app.conf.task_always_eager:
         # No broker (development): each render runs right here. A failed one is marked failed
         # on its row and must not stop the others.
         for task, pk in jobs:
