@@ -6,12 +6,10 @@ Only the public columns of a candidate are read (`awards.selectors.notice`), and
 choice of candidate is limited to the open notice's candidates.
 """
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from awards.forms.notice import ObjectionForm
@@ -23,9 +21,8 @@ from awards.selectors.notice import (
 )
 from awards.services import notice as services
 from campaigns.forms import apply_service_errors
-from campaigns.services.public import rate_limit_hit
-from civport.client import client_address
 from civport.notifications import local_today
+from civport.ratelimit import rate_limit_wait, rate_limited_message
 
 # requests allowed per address, window in seconds
 DEFAULT_OBJECTION_LIMIT = (5, 3600)
@@ -33,18 +30,7 @@ DEFAULT_OBJECTION_LIMIT = (5, 3600)
 
 def _rate_limit(request):
     """None, or the minutes to wait when the address went over its limit."""
-    limits = getattr(settings, "CIVPORT_RATE_LIMITS", {})
-    limit, window = limits.get("objection", DEFAULT_OBJECTION_LIMIT)
-    if rate_limit_hit("objection", client_address(request) or "-", limit=limit, window=window):
-        return max(1, window // 60)
-    return None
-
-
-def _limited_message(minutes):
-    return _(
-        "Too many requests have come from your network address in a short time. Please try "
-        "again in %(minutes)s minutes."
-    ) % {"minutes": minutes}
+    return rate_limit_wait(request, "objection", DEFAULT_OBJECTION_LIMIT)
 
 
 @login_not_required
@@ -83,7 +69,7 @@ def objection_create(request):
         minutes = _rate_limit(request)
         if minutes:
             # The form stays filled in, so nothing typed is lost.
-            limited = _limited_message(minutes)
+            limited = rate_limited_message(minutes)
         elif form.is_valid():
             try:
                 services.objection_file(today=today, **form.cleaned_data)

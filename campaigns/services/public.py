@@ -11,7 +11,6 @@ import html
 import secrets
 
 import nh3
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -74,29 +73,6 @@ def new_tracking_code():
 
 def new_link_code():
     return secrets.token_urlsafe(LINK_CODE_BYTES)
-
-
-def rate_limit_hit(bucket, key, *, limit, window):
-    """Count one request of `key` (an address) in `bucket` in the current fixed window of
-    `window` seconds; True when it goes over `limit`.
-
-    The counter lives in the shared cache (Redis in production), so every web process counts
-    together. When the cache cannot be reached the request is let through: the public pages keep
-    serving while Redis is down.
-    """
-    window_index = int(timezone.now().timestamp()) // window
-    cache_key = f"ratelimit:{bucket}:{key}:{window_index}"
-    try:
-        # add() is a no-op when the key exists, so concurrent first requests do not reset it.
-        cache.add(cache_key, 0, timeout=window + 1)
-        count = cache.incr(cache_key)
-    except ValueError:
-        # The key expired between add() and incr(): this request starts a new window.
-        cache.set(cache_key, 1, timeout=window + 1)
-        count = 1
-    except Exception:  # noqa: BLE001 - any cache failure must not take the public page down
-        return False
-    return count > limit
 
 
 def _locked(model, pk):

@@ -12,7 +12,6 @@ of `campaigns.selectors.public`; writes through `campaigns.services.public`.
 
 import csv
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -57,8 +56,8 @@ from campaigns.selectors.public import (
 )
 from campaigns.services import public as services
 from campaigns.views.hierarchy import ScopedListView, ScopedView, _paginate, _trail
-from civport.client import client_address
 from civport.models import AuditEntry
+from civport.ratelimit import rate_limit_wait, rate_limited_message
 
 # bucket: (requests allowed, window in seconds)
 DEFAULT_RATE_LIMITS = {
@@ -71,18 +70,7 @@ SESSION_NEW_CODE = "campaigns.feedback.new_code"
 
 def _rate_limit(request, bucket):
     """None, or the minutes to wait when the address went over the bucket's limit."""
-    limits = {**DEFAULT_RATE_LIMITS, **getattr(settings, "CIVPORT_RATE_LIMITS", {})}
-    limit, window = limits[bucket]
-    if services.rate_limit_hit(bucket, client_address(request) or "-", limit=limit, window=window):
-        return max(1, window // 60)
-    return None
-
-
-def _limited_message(minutes):
-    return _(
-        "Too many requests have come from your network address in a short time. Please try "
-        "again in %(minutes)s minutes."
-    ) % {"minutes": minutes}
+    return rate_limit_wait(request, bucket, DEFAULT_RATE_LIMITS[bucket])
 
 
 def _no_index(response):
@@ -107,7 +95,7 @@ def public_feedback(request, code=None):
         minutes = _rate_limit(request, "feedback")
         if minutes:
             # The form stays filled in, so nothing typed is lost.
-            limited = _limited_message(minutes)
+            limited = rate_limited_message(minutes)
         elif form.is_valid():
             try:
                 _item, tracking = services.feedback_submit(port=port, **form.cleaned_data)
@@ -158,7 +146,7 @@ def feedback_track(request, code=None):
             render(
                 request,
                 "campaigns/public/limited.html",
-                {"message": _limited_message(minutes)},
+                {"message": rate_limited_message(minutes)},
                 status=429,
             )
         )
@@ -189,7 +177,7 @@ def survey_answer(request, code):
         if request.method == "POST":
             minutes = _rate_limit(request, "survey")
             if minutes:
-                limited, status = _limited_message(minutes), 429
+                limited, status = rate_limited_message(minutes), 429
             elif form.is_valid():
                 try:
                     services.survey_answer_submit(

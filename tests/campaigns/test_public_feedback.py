@@ -186,14 +186,6 @@ def test_tracking_lookups_are_rate_limited(world, public, settings):
     assert limited.context["message"]
 
 
-def test_rate_limit_window_counts_in_the_cache(world):
-    key = str(uuid.uuid4())
-    assert not services.rate_limit_hit("test", key, limit=2, window=60)
-    assert not services.rate_limit_hit("test", key, limit=2, window=60)
-    assert services.rate_limit_hit("test", key, limit=2, window=60)
-    assert not services.rate_limit_hit("other", key, limit=2, window=60)
-
-
 # --- tracking ---------------------------------------------------------------------------------
 
 
