@@ -38,7 +38,7 @@ from assessments.models import (
 )
 from assessments.services import reviews as review_services
 from assessments.services import schemes as scheme_services
-from campaigns.admin import is_national_staff
+from civport.admin import is_national_staff
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

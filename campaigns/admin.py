@@ -64,37 +64,13 @@ from campaigns.models import (
     UnitUserObjectPermission,
 )
 from campaigns.resources import AuthorityResource, PersonResource, PortResource, UnitResource
-from campaigns.scope import scope_for
 from campaigns.services import filings as filing_services
 from campaigns.services import public as public_services
 from campaigns.services import work as work_services
+from civport.admin import NationalOfficeAdmin, is_national_staff
 
 ADMIN_TOKEN_SALT = "campaigns.admin.import"
 ADMIN_TOKEN_MAX_AGE = 2 * 3600
-
-
-def is_national_staff(request):
-    user = request.user
-    return user.is_active and user.is_staff and (user.is_superuser or scope_for(user).is_national)
-
-
-class NationalOfficeAdmin(admin.ModelAdmin):
-    """Open to the national office's staff; nothing is deleted from here."""
-
-    def has_module_permission(self, request):
-        return is_national_staff(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_national_staff(request)
-
-    def has_add_permission(self, request):
-        return is_national_staff(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_national_staff(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ServiceSavedAdmin(ImportExportModelAdmin, NationalOfficeAdmin):

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Campaign organisation")
-    # Who counts as the national office's staff outside the admin (e.g. /healthz's details).
-    national_staff = "campaigns.admin.is_national_staff"
+    # Whether a user sits in the national office, for civport.admin.is_national_staff (the admin's
+    # rule, also asked by /healthz for its details).
+    national_user = "campaigns.scope.is_national_user"
     # (task name, hour, minute, description) in Asia/Shanghai, installed by schedules_install:
     # the reminders every morning before office hours.
     beat_schedules = (

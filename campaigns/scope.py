@@ -193,6 +193,11 @@ def scope_for(user):
     return scope
 
 
+def is_national_user(user):
+    """Whether the user's grants reach the national authority (or the user is a superuser)."""
+    return scope_for(user).is_national
+
+
 def forget_scope(user):
     """Drop the cached scope after the user's grants changed."""
     if hasattr(user, _CACHE_ATTR):

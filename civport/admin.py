@@ -1,7 +1,43 @@
+"""The admin's shared pieces: who counts as the national office's staff, the base of its
+screens, and the read-only views of the audit trail and the notices."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from civport.hooks import app_hooks
 from civport.models import AuditEntry, Notification
+
+
+def is_national_staff(request):
+    """Whether the request's user is staff of the national office (or a superuser).
+
+    Where a user sits in the hierarchy is the campaign organisation's to say, so it is asked of
+    the apps' `national_user` hook; civport does not import the apps built on it."""
+    user = request.user
+    return (
+        user.is_active
+        and user.is_staff
+        and (user.is_superuser or any(hook(user) for _label, hook in app_hooks("national_user")))
+    )
+
+
+class NationalOfficeAdmin(admin.ModelAdmin):
+    """Open to the national office's staff; nothing is deleted from here."""
+
+    def has_module_permission(self, request):
+        return is_national_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_national_staff(request)
+
+    def has_add_permission(self, request):
+        return is_national_staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_national_staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditEntry)

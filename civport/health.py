@@ -16,8 +16,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from civport.admin import is_national_staff
 from civport.client import from_trusted_proxy
-from civport.hooks import app_hooks
 
 
 def _timed(check):
@@ -65,13 +65,13 @@ def shows_details(request) -> bool:
 
     A trusted proxy (or load balancer) asking by itself comes from a trusted address without
     X-Forwarded-For; a visitor's request through it carries their address there and is not
-    trusted. Logged-in users are asked of the apps' `national_staff` hook (the admin's rule)."""
+    trusted. Logged-in users are shown them by the admin's rule (`is_national_staff`)."""
     if from_trusted_proxy(request) and not request.META.get("HTTP_X_FORWARDED_FOR", "").strip():
         return True
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    return any(is_staff(request) for _label, is_staff in app_hooks("national_staff"))
+    return is_national_staff(request)
 
 
 @never_cache

@@ -2,7 +2,7 @@
 
 Dependencies point one way (awards → assessments → campaigns → civport), so a command in a lower
 app cannot import the apps built on it; an app instead sets `AppConfig.<attribute>` to the dotted
-path of a function (e.g. `national_staff`) and the caller calls what it finds here.
+path of a function (e.g. `national_user`) and the caller calls what it finds here.
 """
 
 from django.apps import apps

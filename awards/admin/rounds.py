@@ -38,9 +38,9 @@ from awards.selectors.rounds import (
 )
 from awards.services import decisions as decision_services
 from awards.services import rounds as round_services
-from campaigns.admin import NationalOfficeAdmin, is_national_staff
 from campaigns.forms import ImportUploadForm
 from campaigns.imports import XLSX_CONTENT_TYPE, delete_stored, load_stored, store_upload
+from civport.admin import NationalOfficeAdmin, is_national_staff
 from civport.pagination import paginate
 
 IMPORT_TOKEN_SALT = "awards.admin.quota-import"
