@@ -67,7 +67,7 @@ from campaigns.resources import AuthorityResource, PersonResource, PortResource,
 from campaigns.services import filings as filing_services
 from campaigns.services import public as public_services
 from campaigns.services import work as work_services
-from civport.admin import NationalOfficeAdmin, is_national_staff
+from civport.admin import NationalOfficeAdmin, ReadOnlyAdmin, is_national_staff
 
 ADMIN_TOKEN_SALT = "campaigns.admin.import"
 ADMIN_TOKEN_MAX_AGE = 2 * 3600
@@ -441,23 +441,6 @@ class GroupGrantAdmin(GrantAdmin):
 # services, so the admin shows them read-only; the few transitions that need nothing but the
 # record are offered as actions that call the service for each selected row. Stored files are
 # left out: they are served only after an access check, never from a plain media address.
-
-
-class ReadOnlyAdmin(NationalOfficeAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        # Every field the page shows, the automatic dates included; left-out fields stay out.
-        opts = self.model._meta
-        return [
-            field.name
-            for field in [*opts.fields, *opts.many_to_many]
-            if not field.auto_created and field.name not in (self.exclude or ())
-        ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -40,6 +40,25 @@ class NationalOfficeAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyAdmin(NationalOfficeAdmin):
+    """Records that move through the services' workflows: shown, never changed here."""
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field the page shows, the automatic dates included; left-out fields stay out.
+        opts = self.model._meta
+        return [
+            field.name
+            for field in [*opts.fields, *opts.many_to_many]
+            if not field.auto_created and field.name not in (self.exclude or ())
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("at", "action", "actor_repr", "object_repr", "ip_address")

@@ -31,7 +31,7 @@ from awards.forms.honours import HonourRevokeForm
 from awards.models import DecisionDocument, Honour, RenderStatus, Round
 from awards.selectors.honours import round_documents_progress
 from awards.services import honours as services
-from campaigns.admin import ReadOnlyAdmin
+from civport.admin import ReadOnlyAdmin
 from civport.uploads import attachment_response
 
 PDF = "application/pdf"

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from awards.forms.notice import ResolutionForm
 from awards.models import Objection
 from awards.services.notice import objection_resolve
-from campaigns.admin import ReadOnlyAdmin
+from civport.admin import ReadOnlyAdmin
 
 
 @admin.register(Objection)
