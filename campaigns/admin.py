@@ -19,8 +19,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 
@@ -512,7 +511,7 @@ class FilingAdmin(ReadOnlyAdmin):
     inlines = [FilingVersionInline, FilingAttachmentInline]
     actions = ["acknowledge"]
 
-    @admin.action(description=_lazy("Acknowledge the submitted version"))
+    @admin.action(description=gettext_lazy("Acknowledge the submitted version"))
     def acknowledge(self, request, queryset):
         run_service(
             self,
@@ -604,7 +603,7 @@ class ActivityAdmin(ReadOnlyAdmin):
     inlines = [ActivityEvidenceInline]
     actions = ["verify"]
 
-    @admin.action(description=_lazy("Verify the submitted activities"))
+    @admin.action(description=gettext_lazy("Verify the submitted activities"))
     def verify(self, request, queryset):
         run_service(
             self,
@@ -668,7 +667,7 @@ class RectificationAdmin(ReadOnlyAdmin):
         # The item is named by its finding's text (the change page's title too).
         return super().get_queryset(request).select_related(*self.list_select_related)
 
-    @admin.action(description=_lazy("Close the answered items"))
+    @admin.action(description=gettext_lazy("Close the answered items"))
     def close(self, request, queryset):
         run_service(
             self,
@@ -720,7 +719,7 @@ class SurveyAdmin(ReadOnlyAdmin):
     inlines = [SurveyGroupInline, SurveyDimensionInline]
     actions = ["close"]
 
-    @admin.action(description=_lazy("Close the open surveys"))
+    @admin.action(description=gettext_lazy("Close the open surveys"))
     def close(self, request, queryset):
         run_service(
             self,

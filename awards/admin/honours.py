@@ -22,8 +22,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from awards.admin.rounds import ProvinceFilter
@@ -39,11 +38,11 @@ FAILED_SHOWN = 50
 
 
 class RevokedFilter(admin.SimpleListFilter):
-    title = _lazy("revoked")
+    title = gettext_lazy("revoked")
     parameter_name = "revoked"
 
     def lookups(self, request, model_admin):
-        return [("yes", _lazy("Revoked")), ("no", _lazy("Standing"))]
+        return [("yes", gettext_lazy("Revoked")), ("no", gettext_lazy("Standing"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -142,7 +141,7 @@ class HonourAdmin(ReadOnlyAdmin):
             },
         ),
         (
-            _lazy("Certificate"),
+            gettext_lazy("Certificate"),
             {
                 "fields": (
                     "render_status",
@@ -155,7 +154,7 @@ class HonourAdmin(ReadOnlyAdmin):
                 )
             },
         ),
-        (_lazy("Revocation"), {"fields": ("revoked_at", "revoked_reason")}),
+        (gettext_lazy("Revocation"), {"fields": ("revoked_at", "revoked_reason")}),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -164,23 +163,23 @@ class HonourAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("round", "province", "nomination")
 
-    @admin.display(description=_lazy("province"), ordering="province__path")
+    @admin.display(description=gettext_lazy("province"), ordering="province__path")
     def province_name(self, obj):
         return obj.province.short_name or obj.province.name
 
-    @admin.display(description=_lazy("award round"), ordering="round__start_year")
+    @admin.display(description=gettext_lazy("award round"), ordering="round__start_year")
     def round_years(self, obj):
         return obj.round.years_label
 
-    @admin.display(description=_lazy("standing"), boolean=True, ordering="revoked_at")
+    @admin.display(description=gettext_lazy("standing"), boolean=True, ordering="revoked_at")
     def is_standing(self, obj):
         return not obj.is_revoked
 
-    @admin.display(description=_lazy("certificate PDF"))
+    @admin.display(description=gettext_lazy("certificate PDF"))
     def certificate(self, obj):
         return _pdf_link(reverse("admin:awards_honour_download", args=[obj.pk]), obj.pdf)
 
-    @admin.display(description=_lazy("verification page"))
+    @admin.display(description=gettext_lazy("verification page"))
     def verification(self, obj):
         url = reverse("awards:verify", args=[obj.code])
         return format_html('<a href="{}">{}</a>', url, url)
@@ -216,7 +215,7 @@ class HonourAdmin(ReadOnlyAdmin):
         return rows
 
     # -- actions -----------------------------------------------------------------------------
-    @admin.action(description=_lazy("Render the selected certificates again"))
+    @admin.action(description=gettext_lazy("Render the selected certificates again"))
     def render_again(self, request, queryset):
         honours = list(queryset.order_by("pk"))
         queued = services.certificates_render_again(actor=request.user, honours=honours)
@@ -243,7 +242,7 @@ class HonourAdmin(ReadOnlyAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=_lazy("Revoke the selected titles"))
+    @admin.action(description=gettext_lazy("Revoke the selected titles"))
     def revoke(self, request, queryset):
         """First the page asking for the reason; once it is sent, the service for each."""
         form = HonourRevokeForm(request.POST if "apply" in request.POST else None)
@@ -430,11 +429,11 @@ class DecisionDocumentAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields
 
-    @admin.display(description=_lazy("decision PDF"))
+    @admin.display(description=gettext_lazy("decision PDF"))
     def document(self, obj):
         return _pdf_link(reverse("admin:awards_decisiondocument_download", args=[obj.pk]), obj.pdf)
 
-    @admin.display(description=_lazy("certificates"))
+    @admin.display(description=gettext_lazy("certificates"))
     def documents(self, obj):
         return format_html(
             '<a href="{}">{}</a>',
@@ -442,7 +441,7 @@ class DecisionDocumentAdmin(ReadOnlyAdmin):
             _("Progress"),
         )
 
-    @admin.action(description=_lazy("Render the selected decisions again"))
+    @admin.action(description=gettext_lazy("Render the selected decisions again"))
     def render_again(self, request, queryset):
         for decision in queryset.select_related("round"):
             try:

@@ -11,8 +11,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from awards.forms.notice import ResolutionForm
 from awards.models import Objection
@@ -35,10 +34,10 @@ class ObjectionAdmin(ReadOnlyAdmin):
     list_select_related = ("nomination__province",)
     actions = ["uphold", "dismiss"]
     fieldsets = (
-        (_lazy("Filed by the public"), {"fields": ("nomination", "created_at", "text")}),
-        (_lazy("Contact"), {"fields": ("name", "phone", "email", "organisation")}),
+        (gettext_lazy("Filed by the public"), {"fields": ("nomination", "created_at", "text")}),
+        (gettext_lazy("Contact"), {"fields": ("name", "phone", "email", "organisation")}),
         (
-            _lazy("Resolution"),
+            gettext_lazy("Resolution"),
             {"fields": ("status", "resolution", "resolved_by", "resolved_at")},
         ),
     )
@@ -50,24 +49,26 @@ class ObjectionAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [name for _title, part in self.fieldsets for name in part["fields"]]
 
-    @admin.display(description=_lazy("candidate"), ordering="nomination__nominee_name")
+    @admin.display(description=gettext_lazy("candidate"), ordering="nomination__nominee_name")
     def candidate(self, obj):
         return obj.nomination
 
-    @admin.display(description=_lazy("title"), ordering="nomination__title")
+    @admin.display(description=gettext_lazy("title"), ordering="nomination__title")
     def title(self, obj):
         return obj.nomination.get_title_display()
 
-    @admin.display(description=_lazy("province"), ordering="nomination__province__path")
+    @admin.display(description=gettext_lazy("province"), ordering="nomination__province__path")
     def province(self, obj):
         return obj.nomination.province.name
 
     # -- resolving -------------------------------------------------------------------------
-    @admin.action(description=_lazy("Uphold the selected objections (withdraws the nomination)"))
+    @admin.action(
+        description=gettext_lazy("Uphold the selected objections (withdraws the nomination)")
+    )
     def uphold(self, request, queryset):
         return self._resolve(request, queryset, uphold=True)
 
-    @admin.action(description=_lazy("Dismiss the selected objections"))
+    @admin.action(description=gettext_lazy("Dismiss the selected objections"))
     def dismiss(self, request, queryset):
         return self._resolve(request, queryset, uphold=False)
 
