@@ -7,11 +7,12 @@ from pathlib import Path
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 HANGING = """
-import time
+import threading
 
 
 def test_hangs():
-    time.sleep(600)
+    # Waits for an event nobody sets: a test stuck on a condition that never comes.
+    threading.Event().wait()
 
 
 def test_after_it():
