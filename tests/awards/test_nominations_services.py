@@ -21,7 +21,7 @@ from campaigns.models import Membership, Port
 from civport.models import AuditEntry
 from tests.awards.fixtures import DEEDS
 from tests.conftest import require_postgresql
-from tests.polling import wait_until
+from tests.polling import wait_until_a_connection_waits_on_a_lock
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -269,16 +269,7 @@ def test_two_nominators_racing_for_one_nominee_get_the_same_message(
         thread.start()
     written.wait(30)
     # The second insert must be waiting on the first's row before the first commits.
-    with connection.cursor() as cursor:
-
-        def second_waits_on_a_lock():
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            return cursor.fetchone()[0] > 0
-
-        wait_until(second_waits_on_a_lock, seconds=30, what="the second insert to wait on a lock")
+    wait_until_a_connection_waits_on_a_lock(seconds=30, what="the second insert to wait on a lock")
     release.set()
     for thread in threads:
         thread.join(30)

@@ -20,7 +20,7 @@ from campaigns.services import work as services
 from seeding import scale_work
 from seeding.scale_campaigns import seed_scale
 from tests.conftest import require_postgresql
-from tests.polling import wait_until
+from tests.polling import wait_until_a_connection_waits_on_a_lock
 
 YEAR = 2026
 TODAY = datetime.date(YEAR, 12, 31)
@@ -314,16 +314,7 @@ def test_two_activities_logged_at_once_both_count(world, port_officer, gd_office
     for thread in threads:
         thread.start()
     written.wait(30)
-    with connection.cursor() as cursor:
-
-        def second_waits_on_a_lock():
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            return cursor.fetchone()[0] > 0
-
-        wait_until(second_waits_on_a_lock, seconds=30, what="the second activity to wait")
+    wait_until_a_connection_waits_on_a_lock(seconds=30, what="the second activity to wait")
     release.set()
     for thread in threads:
         thread.join(30)
