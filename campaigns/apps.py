@@ -19,4 +19,10 @@ class CampaignsConfig(AppConfig):
             "Consultations due within three days or overdue",
         ),
         ("campaigns.rectification_reminders", 7, 20, "Overdue rectification items"),
+        (
+            "campaigns.notice_reminders",
+            7,
+            30,
+            "Notices not acknowledged, due within three days or overdue",
+        ),
     )

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Authority, Person, Port, Unit
+from campaigns.models import Authority, Notice, Person, Port, Unit
 
 
 class _SearchFilterSet(django_filters.FilterSet):
@@ -95,3 +95,37 @@ class PersonFilter(_SearchFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(unit__code=value) | Q(unit__name__icontains=value))
+
+
+class NoticeFilter(_SearchFilterSet):
+    """The archive of notices: a year, sent or received, and search on title and number."""
+
+    search_fields = ("title", "document_number")
+
+    SENT, RECEIVED = "sent", "received"
+
+    year = django_filters.TypedChoiceFilter(
+        label=_("year"), field_name="issued_on__year", coerce=int
+    )
+    direction = django_filters.ChoiceFilter(
+        label=_("notices"),
+        method="filter_direction",
+        choices=[(SENT, _("sent by my authority")), (RECEIVED, _("received"))],
+    )
+
+    class Meta:
+        model = Notice
+        fields = ["q", "year", "direction"]
+
+    def __init__(self, *args, years=(), sender_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["year"].extra["choices"] = [(y, str(y)) for y in years]
+        self.filters["q"].field.widget.attrs["placeholder"] = _("Title or document number")
+        self.sender_ids = set(sender_ids)
+
+    def filter_direction(self, queryset, name, value):
+        if value == self.SENT:
+            return queryset.filter(sender_id__in=self.sender_ids)
+        if value == self.RECEIVED:
+            return queryset.exclude(sender_id__in=self.sender_ids)
+        return queryset

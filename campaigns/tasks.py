@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from redis.exceptions import RedisError
 
 from campaigns.imports import delete_stored, import_records, load_stored
-from campaigns.services import filings, work
+from campaigns.services import filings, notices, work
 
 # Imported for its task: the worker registers civport.notification_email, which notify queues.
 from civport.notifications import local_today, notification_email_task  # noqa: F401
@@ -131,3 +131,10 @@ def consultation_reminders_task(today=None):
 def rectification_reminders_task(today=None):
     """Overdue rectification items → the owner unit's contacts and the port officers."""
     return _remind(work.rectification_reminders_send, today)
+
+
+@shared_task(name="campaigns.notice_reminders", acks_late=True, soft_time_limit=240, time_limit=300)
+def notice_reminders_task(today=None):
+    """Notices not acknowledged within three days of their date or overdue → the people of
+    each recipient that has not acknowledged."""
+    return _remind(notices.notice_reminders_send, today)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import dashboards, filings, hierarchy, imports, public, work
+from campaigns.views import dashboards, filings, hierarchy, imports, notices, public, work
 
 app_name = "campaigns"
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("imports/<str:kind>/template.<str:fmt>", imports.import_template, name="import-template"),
     path("exports/<str:kind>.<str:fmt>", imports.export_records, name="export"),
     *filings.urlpatterns,
+    *notices.urlpatterns,
     *work.urlpatterns,
     *public.urlpatterns,
     *dashboards.urlpatterns,

@@ -37,6 +37,7 @@ from campaigns.selectors import (
     port_list_for,
     unit_list_for,
 )
+from campaigns.selectors.notices import notice_pending_for
 from civport.pagination import paginate
 from civport.queries import count_subquery, get_or_404
 
@@ -298,6 +299,7 @@ class HomeView(ScopedView):
                 "scope": scope,
                 "authority_cards": authority_cards,
                 "unit_cards": unit_cards,
+                "pending_notices": notice_pending_for(self.user),
             },
         )
 

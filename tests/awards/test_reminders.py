@@ -409,12 +409,12 @@ def test_schedules_install_adds_the_award_schedules_and_is_idempotent(db, capsys
     }
     assert installed == {name: (*time, "Asia/Shanghai") for name, time in AWARD_SCHEDULES.items()}
     everything = PeriodicTask.objects.count()
-    assert everything == 8  # campaigns' three reminders and civport's e-mail sweeper too
+    assert everything == 9  # campaigns' four reminders and civport's e-mail sweeper too
     # An administrator's change of a task's state survives a second run.
     PeriodicTask.objects.filter(name="awards.recommendation_reminders").update(enabled=False)
     capsys.readouterr()
     call_command("schedules_install")
-    assert "0 created, 0 updated, 8 unchanged" in capsys.readouterr().out
+    assert "0 created, 0 updated, 9 unchanged" in capsys.readouterr().out
     assert PeriodicTask.objects.count() == everything
     assert not PeriodicTask.objects.get(name="awards.recommendation_reminders").enabled
 

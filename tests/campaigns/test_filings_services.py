@@ -201,6 +201,7 @@ def test_schedules_install_is_idempotent(db):
     assert [t.task for t in tasks] == [
         "campaigns.consultation_reminders",
         "campaigns.filing_reminders",
+        "campaigns.notice_reminders",
         "campaigns.rectification_reminders",
     ]
     assert {str(t.crontab.timezone) for t in tasks} == {"Asia/Shanghai"}

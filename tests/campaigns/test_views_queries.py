@@ -119,8 +119,9 @@ def test_authority_page_filtered_second_page(
 
 def test_home_page(client, crowd, gd_officer, django_assert_num_queries):
     # BASE + the cards of the user's authority grants with their counts (one query)
+    # + the notices awaiting the user (one query)
     response = _get(
-        client, gd_officer, reverse("campaigns:home"), django_assert_num_queries, BASE + 1
+        client, gd_officer, reverse("campaigns:home"), django_assert_num_queries, BASE + 2
     )
     (card,) = response.context["authority_cards"]
     assert card.n_children == 2 + EXTRA  # Shenzhen, Guangzhou and the counties below Shenzhen
@@ -130,8 +131,9 @@ def test_home_page(client, crowd, gd_officer, django_assert_num_queries):
 
 def test_home_page_unit_contact(client, crowd, unit_contact, django_assert_num_queries):
     # BASE + the cards of the user's unit grants with their counts (one query)
+    # + the notices awaiting the user (one query)
     response = _get(
-        client, unit_contact, reverse("campaigns:home"), django_assert_num_queries, BASE + 1
+        client, unit_contact, reverse("campaigns:home"), django_assert_num_queries, BASE + 2
     )
     (card,) = response.context["unit_cards"]
     assert card.n_sub_units == EXTRA
