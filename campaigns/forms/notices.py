@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import DateInput, ServiceForm, style_widgets
+from campaigns.forms import DateInput, ServiceForm, freeze_choices, style_widgets
 from campaigns.forms.filings import TEXT_HELP, FilingAttachmentForm
 from campaigns.models import Notice
 from campaigns.selectors.notices import AUDIENCES_BY_LEVEL
@@ -51,11 +51,11 @@ class NoticeForm(ServiceForm):
         self.fields["audience"].choices = [
             (value, label) for value, label in Notice.Audience.choices if value in allowed
         ]
-        self.fields["chosen"].queryset = chosen_choices
-        # Read the choices now so that rendering runs no query.
-        self.fields["chosen"].choices = [(a.pk, a.name) for a in chosen_choices]
-        self.fields["chosen"].widget.choices = self.fields["chosen"].choices
-        if Notice.Audience.CHOSEN not in allowed:
+        if Notice.Audience.CHOSEN in allowed:
+            self.fields["chosen"].queryset = chosen_choices
+            # Read the choices now (one query) so that rendering runs none.
+            freeze_choices(self)
+        else:
             del self.fields["chosen"]
         style_widgets(self)
 

@@ -380,8 +380,9 @@ def notice_read(*, actor, notice: Notice) -> int:
 @transaction.atomic
 def notice_acknowledge(*, actor, receipt: NoticeReceipt) -> NoticeReceipt:
     """Acknowledge (已阅) a notice for one recipient; the actor manages that recipient."""
+    # Lock the receipt row only: of two managers acknowledging at once, the second is told.
     receipt = (
-        NoticeReceipt.objects.select_for_update()
+        NoticeReceipt.objects.select_for_update(of=("self",))
         .select_related("notice", "authority", "unit")
         .get(pk=receipt.pk)
     )

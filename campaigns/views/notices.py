@@ -102,7 +102,7 @@ class NoticeFormView(ScopedView):
             wanted = request.GET.get("sender")
             self.sender = next((a for a in senders if str(a.pk) == wanted), senders[0])
             self.senders = senders
-        self.chosen_choices = list(notice_chosen_choices(self.sender))
+        self.chosen_choices = notice_chosen_choices(self.sender)
         return super().dispatch(request, *args, **kwargs)
 
     def _form(self, data=None):
