@@ -10,6 +10,10 @@
   an assigned reviewer also reads its evidence.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -27,24 +31,30 @@ from campaigns.models import Authority
 from campaigns.scope import scope_for
 from civport.queries import count_subquery, get_or_404
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from assessments.models import Review, Scheme
+    from campaigns.scope import Scope
+
 PORT_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
 
 
-def access_scheme(user, pk, *, edit=False):
+def access_scheme(user: User, pk: int | str, *, edit: bool = False) -> Scheme:
     scheme = get_or_404(scheme_list_for(user), pk)
     if edit and not scope_for(user).edits_path(scheme.authority.path):
         raise PermissionDenied
     return scheme
 
 
-def access_review(user, pk, *, manage=False):
+def access_review(user: User, pk: int | str, *, manage: bool = False) -> Review:
     review = get_or_404(review_list_for(user), pk)
     if manage and not scope_for(user).edits_path(review.authority.path):
         raise PermissionDenied
     return review
 
 
-def access_subject_to_score(user, pk):
+def access_subject_to_score(user: User, pk: int | str) -> Subject:
     """The subject if `user` is assigned to score it (guardian permission), else 404."""
     granted = SubjectUserObjectPermission.objects.filter(
         user=user, permission__codename="score_subject"
@@ -60,7 +70,7 @@ def access_subject_to_score(user, pk):
     return get_or_404(queryset, pk)
 
 
-def access_subject_for_office(user, pk, *, manage=False):
+def access_subject_for_office(user: User, pk: int | str, *, manage: bool = False) -> Subject:
     """A subject seen from the review's office (ranking, matrix, reopening)."""
     subject = get_or_404(
         Subject.objects.select_related(
@@ -72,7 +82,7 @@ def access_subject_for_office(user, pk, *, manage=False):
     return subject
 
 
-def access_sheet_for_office(user, pk):
+def access_sheet_for_office(user: User, pk: int | str) -> ScoreSheet:
     """A score sheet, for the office that runs its review (reopening)."""
     sheet = get_or_404(
         ScoreSheet.objects.select_related("subject__review__authority", "reviewer"), pk
@@ -88,7 +98,7 @@ def access_sheet_for_office(user, pk):
 # --- annual cycles: who may ----------------------------------------------------------------------------------
 
 
-def sees_subject(scope, subject):
+def sees_subject(scope: Scope, subject: Subject) -> bool:
     """Python twin of `subjects_visible_q` for one subject (its review and unit loaded)."""
     if scope.sees_path(subject.review.authority.path):
         return True
@@ -102,7 +112,7 @@ def sees_subject(scope, subject):
     )
 
 
-def may_self_assess(scope, subject):
+def may_self_assess(scope: Scope, subject: Subject) -> bool:
     """The unit's contact, or a port officer whose area holds the unit."""
     unit = subject.unit
     if unit is None:
@@ -118,14 +128,14 @@ def may_self_assess(scope, subject):
     )
 
 
-def may_run(scope, cycle):
+def may_run(scope: Scope, cycle: Cycle) -> bool:
     return scope.edits_path(cycle.review.authority.path)
 
 
 # --- annual cycles: access helpers ---------------------------------------------------------------------------
 
 
-def access_cycle(user, pk, *, manage=False):
+def access_cycle(user: User, pk: int | str, *, manage: bool = False) -> Cycle:
     """The cycle with `is_office` (the user sees the whole cycle); 404 when the user sees none
     of it, 403 when `manage` is asked of someone who only sees it."""
     scope = scope_for(user)
@@ -138,8 +148,8 @@ def access_cycle(user, pk, *, manage=False):
         ),
         pk,
     )
-    cycle.is_office = scope.sees_path(cycle.review.authority.path)
-    if not (cycle.is_office or cycle.sees_some):
+    cycle.is_office = scope.sees_path(cycle.review.authority.path)  # type: ignore[attr-defined]
+    if not (cycle.is_office or cycle.sees_some):  # type: ignore[attr-defined]
         raise Http404
     if manage and not may_run(scope, cycle):
         raise PermissionDenied
@@ -149,7 +159,7 @@ def access_cycle(user, pk, *, manage=False):
 SUBJECT_RELATED = ("review__authority", "review__scheme", "review__cycle", "authority", "unit")
 
 
-def access_cycle_subject(user, pk):
+def access_cycle_subject(user: User, pk: int | str) -> Subject:
     """A cycle's subject the user sees, with `may_edit` (self-assessment open and theirs)."""
     scope = scope_for(user)
     subject = get_or_404(
@@ -160,21 +170,21 @@ def access_cycle_subject(user, pk):
     )
     if not sees_subject(scope, subject) and not may_self_assess(scope, subject):
         raise Http404
-    subject.cycle = subject.review.cycle
-    subject.may_edit = subject.cycle.status == Cycle.Status.SELF_ASSESSMENT and may_self_assess(
+    subject.cycle = subject.review.cycle  # type: ignore[attr-defined]
+    subject.may_edit = subject.cycle.status == Cycle.Status.SELF_ASSESSMENT and may_self_assess(  # type: ignore[attr-defined]
         scope, subject
     )
     return subject
 
 
-def access_subject_result(user, pk):
+def access_subject_result(user: User, pk: int | str) -> Subject:
     subject = access_cycle_subject(user, pk)
     if subject.published_at is None:
         raise Http404
     return subject
 
 
-def access_evidence(user, pk, *, edit=False):
+def access_evidence(user: User, pk: int | str, *, edit: bool = False) -> Evidence:
     """An evidence file for someone who sees its subject, or a reviewer assigned to score it;
     with `edit`, for those who may change the self-assessment now."""
     evidence = get_or_404(

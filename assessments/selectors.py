@@ -6,8 +6,12 @@ the mean or the trimmed mean, the veto and the disagreement flag, and a window f
 each category.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import (
     Avg,
@@ -50,12 +54,19 @@ from assessments.models import (
 from campaigns.scope import scope_for
 from civport.queries import count_subquery
 
-SCORE = DecimalField(max_digits=9, decimal_places=4)
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import QuerySet
+
+    from campaigns.models import Authority
+    from campaigns.scope import Scope
+
+SCORE: DecimalField[Any, Any] = DecimalField(max_digits=9, decimal_places=4)
 SUBMITTED = ScoreSheet.Status.SUBMITTED
 
 
 # -- schemes and reviews -----------------------------------------------------------------------
-def scheme_list_for(user):
+def scheme_list_for(user: User | AnonymousUser) -> QuerySet[Scheme]:
     """National templates once published, plus the schemes of authorities the user sees."""
     scope = scope_for(user)
     schemes = Scheme.objects.select_related("authority", "derived_from")
@@ -68,7 +79,7 @@ def scheme_list_for(user):
     return schemes.filter(published_templates | own)
 
 
-def review_list_for(user):
+def review_list_for(user: User | AnonymousUser) -> QuerySet[Review]:
     """Reviews run by an authority the user sees (the office's view, not the reviewer's)."""
     scope = scope_for(user)
     return Review.objects.select_related("authority", "scheme").filter(
@@ -83,7 +94,7 @@ class QueueStatus:
     SUBMITTED = "submitted"
 
 
-def queue_for(user):
+def queue_for(user: User) -> QuerySet[Assignment]:
     """The user's assignments with the sheet's status, newest review first."""
     sheet = ScoreSheet.objects.filter(subject=OuterRef("subject"), reviewer=user)
     return (
@@ -100,7 +111,7 @@ def queue_for(user):
     )
 
 
-def queue_progress(queue):
+def queue_progress(queue: QuerySet[Assignment]) -> dict[str, int]:
     """Counts by status for the queue's progress bar, in one query."""
     counts = queue.order_by().aggregate(
         total=Count("pk"),
@@ -129,7 +140,9 @@ RANKING_FIELDS = (
 )
 
 
-def review_ranking(review, *, category="", province=None):
+def review_ranking(
+    review: Review, *, category: str = "", province: int | None = None
+) -> QuerySet[Subject, Any]:
     """Every subject of the review with its aggregate score, flags and rank in its category, as
     named rows (one aggregate query; `RANKING_FIELDS`).
 
@@ -198,7 +211,7 @@ def review_ranking(review, *, category="", province=None):
     return ranking.values_list(*RANKING_FIELDS, named=True)
 
 
-def ranking_details(rows):
+def ranking_details(rows: Sequence[Any]) -> dict[int, dict[str, Any]]:
     """What a ranking page or export shows beside its rows: {subject id: {"assigned": n,
     "province": name or ""}} for the given rows, two queries whatever their number."""
     ids = [row.pk for row in rows]
@@ -210,9 +223,9 @@ def ranking_details(rows):
     )
     province_ids = {row.province_id for row in rows if row.province_id}
     names = dict(
-        Subject.province.field.related_model.objects.filter(pk__in=province_ids).values_list(
-            "pk", "name"
-        )
+        cast("type[Authority]", Subject.province.field.related_model)
+        .objects.filter(pk__in=province_ids)
+        .values_list("pk", "name")
     )
     return {
         row.pk: {"assigned": assigned.get(row.pk, 0), "province": names.get(row.province_id, "")}
@@ -221,7 +234,7 @@ def ranking_details(rows):
 
 
 # -- reviewers ---------------------------------------------------------------------------------
-def reviewer_statistics(review):
+def reviewer_statistics(review: Review) -> list[PanelMember]:
     """The panel, each member with `assigned`, `submitted`, `mean` and `spread` (population
     standard deviation) of their submitted totals: one grouped pass over the review's
     assignments and one over its sheets (three queries), not subqueries per member."""
@@ -249,21 +262,21 @@ def reviewer_statistics(review):
     }
     for member in members:
         row = sheets.get(member.user_id, {})
-        member.assigned = assigned.get(member.pk, 0)
-        member.submitted = row.get("submitted", 0)
-        member.mean = row.get("mean")
-        member.spread = row.get("spread")
+        member.assigned = assigned.get(member.pk, 0)  # type: ignore[attr-defined]
+        member.submitted = row.get("submitted", 0)  # type: ignore[attr-defined]
+        member.mean = row.get("mean")  # type: ignore[attr-defined]
+        member.spread = row.get("spread")  # type: ignore[attr-defined]
     return members
 
 
-def review_overall(review):
+def review_overall(review: Review) -> dict[str, Any]:
     """Mean and population standard deviation of all submitted totals in the review."""
     return ScoreSheet.objects.filter(subject__review=review, status=SUBMITTED).aggregate(
         mean=Avg("total"), spread=StdDev("total"), count=Count("pk")
     )
 
 
-def normalised_scores(review, subject_ids):
+def normalised_scores(review: Review, subject_ids: Iterable[int]) -> dict[int, Decimal]:
     """Per-reviewer normalised scores for the given subjects: each submitted total becomes a
     z-score against its reviewer's own mean and spread, refitted to the whole review's mean and
     spread, and the refitted values are averaged. Shown beside the raw score, never instead.
@@ -282,19 +295,19 @@ def normalised_scores(review, subject_ids):
     overall = review_overall(review)
     overall_mean = float(overall["mean"] or 0)
     overall_spread = float(overall["spread"] or 0)
-    values = {}
+    values: dict[int, list[float]] = {}
     for subject_id, reviewer_id, total in ScoreSheet.objects.filter(
         subject_id__in=subject_ids, status=SUBMITTED
     ).values_list("subject_id", "reviewer_id", "total"):
         mean, spread = stats[reviewer_id]
         spread = float(spread or 0)
-        z = (float(total) - float(mean)) / spread if spread > 0 else 0.0
+        z = (float(cast(Decimal, total)) - float(mean)) / spread if spread > 0 else 0.0
         values.setdefault(subject_id, []).append(overall_mean + z * overall_spread)
     return {sid: Decimal(str(round(math.fsum(v) / len(v), 2))) for sid, v in values.items() if v}
 
 
 # -- the office's screens ----------------------------------------------------------------------
-def review_list_with_progress_for(user):
+def review_list_with_progress_for(user: User | AnonymousUser) -> QuerySet[Review]:
     """`review_list_for` with the number of subjects, submitted sheets and the sheets expected
     (k × subjects), each a subquery, so the list is one query whatever its length."""
     subjects = Subject.objects.filter(review=OuterRef("pk"))
@@ -310,7 +323,7 @@ def review_list_with_progress_for(user):
     )
 
 
-def review_progress(review):
+def review_progress(review: Review) -> dict[str, int]:
     """Subjects, assignments, expected, submitted and draft sheets of one review, one query."""
     sheets = ScoreSheet.objects.filter(subject__review=OuterRef("pk"))
     counted = (
@@ -323,13 +336,13 @@ def review_progress(review):
         )
         .get()
     )
-    row = {name.removeprefix("n_"): value for name, value in counted.items()}
+    row: dict[str, Any] = {name.removeprefix("n_"): value for name, value in counted.items()}
     row["expected"] = row["subjects"] * review.reviewers_per_subject
     row["percent"] = round(100 * row["submitted"] / row["expected"]) if row["expected"] else 0
     return row
 
 
-def ranking_filter_choices(review):
+def ranking_filter_choices(review: Review) -> tuple[list[str], list[tuple[int, str]]]:
     """The categories and provinces of the review's subjects, for the ranking's filters."""
     subjects = Subject.objects.filter(review=review).order_by()
     categories = list(subjects.exclude(category="").values_list("category", flat=True).distinct())
@@ -342,7 +355,7 @@ def ranking_filter_choices(review):
     return sorted(categories), [(pk, name) for pk, name, _path in provinces]
 
 
-def subject_sheets_for_office(subject):
+def subject_sheets_for_office(subject: Subject) -> QuerySet[ScoreSheet]:
     """The subject's sheets with their reviewer and veto marks (two queries)."""
     return (
         ScoreSheet.objects.filter(subject=subject)
@@ -352,7 +365,7 @@ def subject_sheets_for_office(subject):
     )
 
 
-def subject_assignments(subject):
+def subject_assignments(subject: Subject) -> QuerySet[Assignment]:
     """The subject's assignments with the panel seat and where the reviewer works."""
     return (
         Assignment.objects.filter(subject=subject)
@@ -361,7 +374,7 @@ def subject_assignments(subject):
     )
 
 
-def subject_conflicts(subject):
+def subject_conflicts(subject: Subject) -> QuerySet[Conflict]:
     return (
         Conflict.objects.filter(subject=subject)
         .select_related("member__user")
@@ -369,7 +382,7 @@ def subject_conflicts(subject):
     )
 
 
-def scheme_items(scheme):
+def scheme_items(scheme: Scheme) -> QuerySet[Item]:
     """The scheme's items in the tree's order, with their area."""
     return (
         Item.objects.filter(scheme=scheme)
@@ -378,7 +391,7 @@ def scheme_items(scheme):
     )
 
 
-def subject_points(subject):
+def subject_points(subject: Subject) -> dict[tuple[int, int], Decimal]:
     """{(reviewer id, item id): points} for every score of the subject's sheets, one query."""
     return {
         (reviewer_id, item_id): points
@@ -388,7 +401,7 @@ def subject_points(subject):
     }
 
 
-def review_sheets(review):
+def review_sheets(review: Review) -> QuerySet[ScoreSheet]:
     """Every sheet of the review with its subject and reviewer, in the score matrix's order."""
     return (
         ScoreSheet.objects.filter(subject__review=review)
@@ -397,9 +410,9 @@ def review_sheets(review):
     )
 
 
-def sheet_points(sheet_ids):
+def sheet_points(sheet_ids: Iterable[int]) -> dict[int, dict[int, Decimal]]:
     """{sheet id: {item id: points}} for the given sheets, one query."""
-    points = {}
+    points: dict[int, dict[int, Decimal]] = {}
     for sheet_id, item_id, value in Score.objects.filter(sheet_id__in=sheet_ids).values_list(
         "sheet_id", "item_id", "points"
     ):
@@ -407,9 +420,9 @@ def sheet_points(sheet_ids):
     return points
 
 
-def sheet_veto_codes(sheet_ids):
+def sheet_veto_codes(sheet_ids: Iterable[int]) -> dict[int, list[str]]:
     """{sheet id: [veto condition codes]} for the given sheets, one query."""
-    codes = {}
+    codes: dict[int, list[str]] = {}
     for sheet_id, code in (
         VetoMark.objects.filter(sheet_id__in=sheet_ids)
         .order_by("condition__order", "condition__code")
@@ -419,7 +432,7 @@ def sheet_veto_codes(sheet_ids):
     return codes
 
 
-def review_unstarted_assignments(review):
+def review_unstarted_assignments(review: Review) -> QuerySet[Assignment]:
     """Assignments of the review whose reviewer has no sheet yet (for the matrix export)."""
     sheet = ScoreSheet.objects.filter(
         subject=OuterRef("subject"), reviewer=OuterRef("member__user")
@@ -432,7 +445,7 @@ def review_unstarted_assignments(review):
     )
 
 
-def review_ranking_count(review, *, category="", province=None):
+def review_ranking_count(review: Review, *, category: str = "", province: int | None = None) -> int:
     """How many rows `review_ranking_filtered` gives, counted on the subjects alone (counting
     the ranking itself would aggregate every sheet a second time)."""
     subjects = Subject.objects.filter(review=review)
@@ -444,7 +457,7 @@ def review_ranking_count(review, *, category="", province=None):
 
 
 # -- annual cycles -----------------------------------------------------------------------------
-def subjects_visible_q(scope, prefix=""):
+def subjects_visible_q(scope: Scope, prefix: str = "") -> Q:
     """Subjects the user sees: all of the cycles whose authority they see, and those of the units
     they see (by the unit's authority, or as its contact)."""
     return scope.paths_q(f"{prefix}review__authority__path") | scope.unit_q(
@@ -452,7 +465,7 @@ def subjects_visible_q(scope, prefix=""):
     )
 
 
-def cycle_list_for(user):
+def cycle_list_for(user: User | AnonymousUser) -> QuerySet[Cycle]:
     """Cycles whose authority the user sees, or with a subject the user sees."""
     scope = scope_for(user)
     visible = Subject.objects.filter(subjects_visible_q(scope), review=OuterRef("review"))

@@ -8,9 +8,12 @@ materialised path, so no tree is ever walked and no `has_perm` runs in a loop.
 
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING
 
 from django.db.models import CharField, Q, Value
 
@@ -20,6 +23,13 @@ from campaigns.models import (
     UnitGroupObjectPermission,
     UnitUserObjectPermission,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from campaigns.models import Unit
 
 MANAGE_AUTHORITY = "manage_authority"
 VIEW_AUTHORITY = "view_authority"
@@ -42,60 +52,60 @@ class Scope:
     """What one user may see and change, resolved from their grants."""
 
     is_superuser: bool = False
-    grants: tuple = ()
-    view_paths: tuple = ()
-    edit_paths: tuple = ()
-    view_unit_ids: frozenset = field(default_factory=frozenset)
-    edit_unit_ids: frozenset = field(default_factory=frozenset)
+    grants: tuple[Grant, ...] = ()
+    view_paths: tuple[str, ...] = ()
+    edit_paths: tuple[str, ...] = ()
+    view_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    edit_unit_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
-    def is_national(self):
+    def is_national(self) -> bool:
         return self.is_superuser or any(len(p.split("/")) == 2 for p in self.view_paths)
 
     @property
-    def is_empty(self):
+    def is_empty(self) -> bool:
         return not (self.is_superuser or self.view_paths or self.view_unit_ids)
 
     @property
-    def can_import(self):
+    def can_import(self) -> bool:
         return self.is_superuser or bool(self.edit_paths)
 
-    def authority_grants(self):
+    def authority_grants(self) -> list[Grant]:
         return [g for g in self.grants if g.kind == "authority"]
 
-    def unit_grants(self):
+    def unit_grants(self) -> list[Grant]:
         return [g for g in self.grants if g.kind == "unit"]
 
     # -- path tests -----------------------------------------------------------------------
-    def sees_path(self, path):
+    def sees_path(self, path: str) -> bool:
         return self.is_superuser or any(path.startswith(p) for p in self.view_paths)
 
-    def edits_path(self, path):
+    def edits_path(self, path: str) -> bool:
         return self.is_superuser or any(path.startswith(p) for p in self.edit_paths)
 
-    def edits_below(self, path):
+    def edits_below(self, path: str) -> bool:
         """May change an authority at `path` itself: a grant strictly above it is needed."""
         return self.is_superuser or any(path.startswith(p) and path != p for p in self.edit_paths)
 
     # -- query filters --------------------------------------------------------------------
-    def _path_q(self, lookup, paths):
+    def _path_q(self, lookup: str, paths: Iterable[str]) -> Q:
         if self.is_superuser:
             return Q()
         if not paths:
             return Q(pk__in=[])
         return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in paths))
 
-    def paths_q(self, lookup, *, edit=False):
+    def paths_q(self, lookup: str, *, edit: bool = False) -> Q:
         """Rows whose authority path (at `lookup`) lies within the user's scope."""
         return self._path_q(lookup, self.edit_paths if edit else self.view_paths)
 
-    def authority_q(self, *, edit=False):
+    def authority_q(self, *, edit: bool = False) -> Q:
         return self._path_q("path", self.edit_paths if edit else self.view_paths)
 
-    def port_q(self, *, edit=False):
+    def port_q(self, *, edit: bool = False) -> Q:
         return self._path_q("authority__path", self.edit_paths if edit else self.view_paths)
 
-    def unit_q(self, *, edit=False, prefix=""):
+    def unit_q(self, *, edit: bool = False, prefix: str = "") -> Q:
         paths = self.edit_paths if edit else self.view_paths
         q = self._path_q(f"{prefix}authority__path", paths)
         if self.is_superuser:
@@ -106,7 +116,7 @@ class Scope:
             q |= Q(**{f"{prefix}pk__in": ids}) | Q(**{f"{prefix}parent_id__in": ids})
         return q
 
-    def person_q(self, *, edit=False):
+    def person_q(self, *, edit: bool = False) -> Q:
         q = self._path_q("unit__authority__path", self.edit_paths if edit else self.view_paths)
         if self.is_superuser:
             return q
@@ -115,7 +125,7 @@ class Scope:
             q |= Q(unit_id__in=ids) | Q(unit__parent_id__in=ids)
         return q
 
-    def unit_allows_people_edit(self, unit):
+    def unit_allows_people_edit(self, unit: Unit) -> bool:
         return (
             self.edits_path(unit.authority.path)
             or unit.pk in self.edit_unit_ids
@@ -159,7 +169,7 @@ def _grant_rows(user):
     return by_user.union(by_group, unit_by_user, unit_by_group, all=True)
 
 
-def scope_for(user):
+def scope_for(user: User | AnonymousUser) -> Scope:
     """The user's scope, computed with one query and cached on the user object."""
     if not user.is_authenticated or not user.is_active:
         return EMPTY_SCOPE
@@ -193,12 +203,12 @@ def scope_for(user):
     return scope
 
 
-def is_national_user(user):
+def is_national_user(user: User | AnonymousUser) -> bool:
     """Whether the user's grants reach the national authority (or the user is a superuser)."""
     return scope_for(user).is_national
 
 
-def forget_scope(user):
+def forget_scope(user: User | AnonymousUser) -> None:
     """Drop the cached scope after the user's grants changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

@@ -8,7 +8,12 @@ the ranking's aggregate query and one aggregate over the scores. Who may call wh
 checked by the views (`assessments.views.cycles`); the services check the cycle's phase.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -32,46 +37,53 @@ from assessments.services import reviews as review_services
 from civport.audit import audit_record, audit_record_many
 from civport.uploads import upload_check
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from assessments.models import Scheme
+    from campaigns.models import Authority, Unit
+
 EVIDENCE_PER_ITEM_MAX = 5
-EXPLANATION_MAX = SelfAssessment._meta.get_field("explanation").max_length
-LINK_MAX = SelfAssessment._meta.get_field("link").max_length
+EXPLANATION_MAX = cast(int, SelfAssessment._meta.get_field("explanation").max_length)
+LINK_MAX = cast(int, SelfAssessment._meta.get_field("link").max_length)
 PERCENT = Decimal("0.01")
-WEIGHTED = DecimalField(max_digits=20, decimal_places=10)
+WEIGHTED: DecimalField[Any, Any] = DecimalField(max_digits=20, decimal_places=10)
 
 
-def points_field(item_id):
+def points_field(item_id: int) -> str:
     return f"points_{item_id}"
 
 
-def explanation_field(item_id):
+def explanation_field(item_id: int) -> str:
     return f"explanation_{item_id}"
 
 
-def link_field(item_id):
+def link_field(item_id: int) -> str:
     return f"link_{item_id}"
 
 
-def evidence_field(item_id):
+def evidence_field(item_id: int) -> str:
     return f"evidence_{item_id}"
 
 
 ROUND_PREFIX = "cycle-"
 
 
-def round_key_for(year):
+def round_key_for(year: int) -> str:
     return f"{ROUND_PREFIX}{year}"
 
 
-def is_cycle_review(review):
+def is_cycle_review(review: Review) -> bool:
     """Whether a review is an annual cycle's, without a query (its round key says so)."""
     return review.round_key.startswith(ROUND_PREFIX)
 
 
-def _cycle_of(subject):
+def _cycle_of(subject: Subject) -> Cycle:
     return Cycle.objects.select_related("review").get(review_id=subject.review_id)
 
 
-def _require_status(cycle, status):
+def _require_status(cycle: Cycle, status: Cycle.Status) -> None:
     if cycle.status == status:
         return
     messages = {
@@ -86,16 +98,16 @@ def _require_status(cycle, status):
 @transaction.atomic
 def cycle_open(
     *,
-    actor,
-    name,
-    year,
-    authority,
-    scheme,
-    units,
-    reviewers_per_subject=3,
-    self_assessment_due_on=None,
-    due_on=None,
-):
+    actor: User,
+    name: str,
+    year: int,
+    authority: Authority,
+    scheme: Scheme,
+    units: Iterable[Unit],
+    reviewers_per_subject: int = 3,
+    self_assessment_due_on: date | None = None,
+    due_on: date | None = None,
+) -> Cycle:
     """Open a cycle: its review on `scheme` and one subject per unit, in self-assessment."""
     name = (name or "").strip()
     errors = {}
@@ -172,7 +184,7 @@ def cycle_open(
 
 
 # -- self-assessment ---------------------------------------------------------------------------
-def _check_link(link, item):
+def _check_link(link: str, item: Item) -> str | None:
     if not link:
         return None
     if len(link) > LINK_MAX:
@@ -190,7 +202,12 @@ def _check_link(link, item):
 
 
 @transaction.atomic
-def self_assessment_save(*, actor, subject, entries):
+def self_assessment_save(
+    *,
+    actor: User,
+    subject: Subject,
+    entries: Mapping[int, tuple[Decimal | None, str | None, str | None]],
+) -> Subject:
     """Save a unit's claims: {item id: (points or None, explanation, link)}, all or nothing.
 
     Items not in `entries` keep what they have. An item given no points, explanation or link
@@ -234,7 +251,7 @@ def self_assessment_save(*, actor, subject, entries):
                 "code": item.code,
                 "max": item.max_points,
             }
-        elif points.as_tuple().exponent < -2:
+        elif cast(int, points.as_tuple().exponent) < -2:
             errors[name] = _("Item %(code)s: use at most two decimal places.") % {"code": item.code}
         if len(explanation) > EXPLANATION_MAX:
             errors[explanation_field(item.pk)] = _(
@@ -287,7 +304,7 @@ def self_assessment_save(*, actor, subject, entries):
 
 
 @transaction.atomic
-def evidence_add(*, actor, self_assessment, upload):
+def evidence_add(*, actor: User, self_assessment: SelfAssessment, upload: UploadedFile) -> Evidence:
     """Attach a file to a claim; refused when its type or size is not accepted, or when the
     item has its maximum number of files."""
     # Lock the claim: two uploads at once cannot both take the last free place.
@@ -345,7 +362,7 @@ def evidence_add(*, actor, self_assessment, upload):
 
 
 @transaction.atomic
-def evidence_remove(*, actor, evidence):
+def evidence_remove(*, actor: User, evidence: Evidence) -> None:
     evidence = Evidence.objects.select_related(
         "self_assessment__subject", "self_assessment__item"
     ).get(pk=evidence.pk)
@@ -370,7 +387,7 @@ def evidence_remove(*, actor, evidence):
 
 # -- scoring and publication -------------------------------------------------------------------
 @transaction.atomic
-def cycle_start_scoring(*, actor, cycle):
+def cycle_start_scoring(*, actor: User, cycle: Cycle) -> Cycle:
     """Close the self-assessment and open the review; with a panel, assign reviewers at once."""
     # Lock the cycle: two clicks on "start scoring" act once.
     cycle = Cycle.objects.select_for_update().select_related("review").get(pk=cycle.pk)
@@ -396,7 +413,7 @@ def cycle_start_scoring(*, actor, cycle):
     return cycle
 
 
-def area_profiles(review):
+def area_profiles(review: Review) -> dict[int, dict[str, str]]:
     """{subject id: {area code: percent}}: per area, the mean over the subject's submitted
     sheets of the area's weighted points as a share of the area's weight, in percent.
 
@@ -421,7 +438,7 @@ def area_profiles(review):
             ),
         )
     )
-    profiles = {}
+    profiles: dict[int, dict[str, str]] = {}
     for row in rows:
         if not row["possible"]:
             continue
@@ -431,7 +448,7 @@ def area_profiles(review):
 
 
 @transaction.atomic
-def cycle_publish(*, actor, cycle):
+def cycle_publish(*, actor: User, cycle: Cycle) -> Cycle:
     """Close the review and publish every subject's result (通报)."""
     # Lock the cycle: a second publish waits and then finds it published.
     cycle = Cycle.objects.select_for_update().select_related("review__scheme").get(pk=cycle.pk)

@@ -6,8 +6,13 @@ breaking ties with a random order seeded by the review, so running it again on t
 gives the same answer. Each assignment carries a guardian object permission on the subject.
 """
 
+from __future__ import annotations
+
 import random
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -28,10 +33,17 @@ from assessments.models import (
 from campaigns.models import Authority
 from civport.audit import audit_record, audit_record_many
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Permission, User
+    from django.db.models import Model, QuerySet
+
+    from assessments.models import Scheme
+    from campaigns.models import Unit
+
 SCORE_SUBJECT = "score_subject"
 
 
-def _score_permission():
+def _score_permission() -> Permission:
     from django.contrib.auth.models import Permission
 
     return Permission.objects.get(content_type__app_label="assessments", codename=SCORE_SUBJECT)
@@ -40,7 +52,7 @@ def _score_permission():
 MAX_REVIEWERS_PER_SUBJECT = 9
 
 
-def scheme_usable_by(scheme, authority):
+def scheme_usable_by(scheme: Scheme, authority: Authority) -> bool:
     """A review runs on a published scheme of its own authority or of one above it (a national
     template, the province's own version)."""
     return scheme.is_published and authority.path.startswith(scheme.authority.path)
@@ -48,8 +60,15 @@ def scheme_usable_by(scheme, authority):
 
 @transaction.atomic
 def review_create(
-    *, actor, name, round_key, authority, scheme, reviewers_per_subject=5, due_on=None
-):
+    *,
+    actor: User,
+    name: str,
+    round_key: str,
+    authority: Authority,
+    scheme: Scheme,
+    reviewers_per_subject: int = 5,
+    due_on: date | None = None,
+) -> Review:
     name, round_key = (name or "").strip(), (round_key or "").strip()
     errors = {}
     if not name:
@@ -94,7 +113,7 @@ def review_create(
 
 
 @transaction.atomic
-def review_set_phase(*, actor, review, phase):
+def review_set_phase(*, actor: User, review: Review, phase: str) -> Review:
     """Open a review for scoring or close it; a closed review takes no more scores."""
     review = Review.objects.select_for_update().get(pk=review.pk)
     if phase not in Review.Phase.values:
@@ -113,7 +132,7 @@ def review_set_phase(*, actor, review, phase):
     return review
 
 
-def _where_errors(review, unit, authority):
+def _where_errors(review: Review, unit: Unit | None, authority: Authority | None) -> dict[str, str]:
     """Where a reviewer works must lie within the review's authority."""
     errors = {}
     if authority is not None and (
@@ -135,12 +154,19 @@ def _where_errors(review, unit, authority):
     return errors
 
 
-def _name(member):
+def _name(member: PanelMember) -> str:
     return member.user.get_username()
 
 
 @transaction.atomic
-def panel_member_add(*, actor, review, user, unit=None, authority=None):
+def panel_member_add(
+    *,
+    actor: User,
+    review: Review,
+    user: User,
+    unit: Unit | None = None,
+    authority: Authority | None = None,
+) -> PanelMember:
     """Seat `user` on the review's panel, with where they work (for conflicts of interest).
 
     Adding is allowed in any phase. Seating someone already on the panel changes where they
@@ -167,7 +193,13 @@ def panel_member_add(*, actor, review, user, unit=None, authority=None):
 
 
 @transaction.atomic
-def panel_member_update(*, actor, member, unit=None, authority=None):
+def panel_member_update(
+    *,
+    actor: User,
+    member: PanelMember,
+    unit: Unit | None = None,
+    authority: Authority | None = None,
+) -> PanelMember:
     """Change where a reviewer works. Their assignments are checked again: if one would become
     a conflict of interest, the change is refused, naming the subjects (the office withdraws
     those assignments first)."""
@@ -216,7 +248,7 @@ def panel_member_update(*, actor, member, unit=None, authority=None):
 
 
 @transaction.atomic
-def panel_member_set_active(*, actor, member, is_active):
+def panel_member_set_active(*, actor: User, member: PanelMember, is_active: bool) -> PanelMember:
     """Deactivate or reactivate a seat. A deactivated reviewer gets no new assignments and
     cannot open what they were assigned (the access helper needs an active seat); their
     assignments, drafts and submitted sheets stay, so reactivating gives everything back."""
@@ -235,7 +267,7 @@ def panel_member_set_active(*, actor, member, is_active):
 
 
 @transaction.atomic
-def panel_member_remove(*, actor, member):
+def panel_member_remove(*, actor: User, member: PanelMember) -> None:
     """Take a reviewer off the panel; refused while they have assignments, sheets or declared
     conflicts in the review (deactivating is the way then)."""
     member = PanelMember.objects.select_for_update().select_related("user").get(pk=member.pk)
@@ -273,7 +305,7 @@ def panel_member_remove(*, actor, member):
     member.delete()
 
 
-def _province_of(authority):
+def _province_of(authority: Authority) -> Authority | None:
     codes = authority.path.split("/")
     if len(codes) < 3:
         return None
@@ -281,7 +313,17 @@ def _province_of(authority):
 
 
 @transaction.atomic
-def subject_attach(*, actor, review, target, title, authority, category="", summary="", unit=None):
+def subject_attach(
+    *,
+    actor: User,
+    review: Review,
+    target: Model,
+    title: str,
+    authority: Authority,
+    category: str = "",
+    summary: str = "",
+    unit: Unit | None = None,
+) -> Subject:
     """Put `target` (any model instance) up for scoring in `review`; idempotent per target."""
     content_type = ContentType.objects.get_for_model(target)
     subject, created = Subject.objects.get_or_create(
@@ -311,22 +353,24 @@ def subject_attach(*, actor, review, target, title, authority, category="", summ
 class SubjectTarget:
     """What `subjects_attach` puts up for scoring: `target` and how the subject shows it."""
 
-    target: object
+    target: Model
     title: str
     authority: Authority
     category: str = ""
     summary: str = ""
-    unit: object = None
+    unit: Unit | None = None
 
 
 @transaction.atomic
-def subjects_attach(*, actor, review, targets):
+def subjects_attach(
+    *, actor: User, review: Review, targets: Sequence[SubjectTarget]
+) -> list[Subject]:
     """`subject_attach` for many targets at once (a round's nominations): one read of what is
     attached already, one of the provinces, one insert and one audit insert. Targets already
     attached are left as they are; returns the subjects created."""
     if not targets:
         return []
-    by_type = {}
+    by_type: dict[ContentType, list[SubjectTarget]] = {}
     for item in targets:
         content_type = ContentType.objects.get_for_model(item.target)
         by_type.setdefault(content_type, []).append(item)
@@ -342,7 +386,7 @@ def subjects_attach(*, actor, review, targets):
     }
     provinces = {a.path: a for a in Authority.objects.filter(path__in=province_paths)}
 
-    def province_of(authority):
+    def province_of(authority: Authority) -> Authority | None:
         codes = authority.path.split("/")
         return provinces.get("/".join(codes[:2]) + "/") if len(codes) >= 3 else None
 
@@ -375,7 +419,9 @@ def subjects_attach(*, actor, review, targets):
     return created
 
 
-def conflict_reason(member, subject, declared=()):
+def conflict_reason(
+    member: PanelMember, subject: Subject, declared: Collection[tuple[int, int]] = ()
+) -> str:
     """Why `member` may not score `subject`, or "" when they may."""
     if member.unit_id and member.unit_id == subject.unit_id:
         return _("the reviewer works at the subject's unit")
@@ -386,13 +432,13 @@ def conflict_reason(member, subject, declared=()):
     return ""
 
 
-def _declared(review):
+def _declared(review: Review) -> set[tuple[int, int]]:
     return set(
         Conflict.objects.filter(subject__review=review).values_list("member_id", "subject_id")
     )
 
 
-def _grant(members_subjects):
+def _grant(members_subjects: Iterable[tuple[PanelMember, Subject]]) -> None:
     permission = _score_permission()
     SubjectUserObjectPermission.objects.bulk_create(
         [
@@ -405,14 +451,14 @@ def _grant(members_subjects):
     )
 
 
-def _revoke(user_id, subject_id):
+def _revoke(user_id: int, subject_id: int) -> None:
     SubjectUserObjectPermission.objects.filter(
         user_id=user_id, content_object_id=subject_id, permission__codename=SCORE_SUBJECT
     ).delete()
 
 
 @transaction.atomic
-def assignment_auto(*, actor, review):
+def assignment_auto(*, actor: User, review: Review) -> tuple[list[Assignment], list[Subject]]:
     """Fill every subject up to k reviewers; returns the new assignments.
 
     Existing assignments are kept. Subjects are handled in id order; for each, the eligible
@@ -429,7 +475,7 @@ def assignment_auto(*, actor, review):
         m.pk: i for i, m in enumerate(random.Random(review.pk).sample(members, len(members)))
     }
     load = {m.pk: m.load for m in members}
-    existing = {}
+    existing: dict[int, set[int]] = {}
     for subject_id, member_id in Assignment.objects.filter(subject__review=review).values_list(
         "subject_id", "member_id"
     ):
@@ -464,7 +510,7 @@ def assignment_auto(*, actor, review):
 
 
 @transaction.atomic
-def assignment_add(*, actor, subject, member):
+def assignment_add(*, actor: User, subject: Subject, member: PanelMember) -> Assignment:
     """The office assigns one reviewer by hand; a conflict of interest is refused."""
     if member.review_id != subject.review_id:
         raise ValidationError(_("The reviewer is on another review's panel."))
@@ -493,7 +539,7 @@ def assignment_add(*, actor, subject, member):
     return assignment
 
 
-def _withdraw(assignment):
+def _withdraw(assignment: Assignment) -> None:
     """Remove an assignment with its permission and its draft sheet; a submitted sheet stays."""
     member, subject = assignment.member, assignment.subject
     sheet = ScoreSheet.objects.filter(subject=subject, reviewer_id=member.user_id).first()
@@ -509,7 +555,7 @@ def _withdraw(assignment):
 
 
 @transaction.atomic
-def assignment_remove(*, actor, assignment):
+def assignment_remove(*, actor: User, assignment: Assignment) -> None:
     _withdraw(assignment)
     audit_record(
         actor=actor,
@@ -520,7 +566,7 @@ def assignment_remove(*, actor, assignment):
 
 
 @transaction.atomic
-def conflict_declare(*, actor, subject, reason):
+def conflict_declare(*, actor: User, subject: Subject, reason: str) -> None:
     """The reviewer declares a conflict: the assignment, its permission and any draft go."""
     reason = (reason or "").strip()
     if not reason:
@@ -538,7 +584,7 @@ def conflict_declare(*, actor, subject, reason):
     )
 
 
-def subjects_short_of_reviewers(review):
+def subjects_short_of_reviewers(review: Review) -> QuerySet[Subject]:
     """Subjects with fewer than k assignments (for the office's warning)."""
     return review.subjects.annotate(n=Count("assignments")).filter(
         Q(n__lt=review.reviewers_per_subject)

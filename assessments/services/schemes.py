@@ -6,7 +6,11 @@ may change the weights within the template's tolerance, and files it; the nation
 acknowledges it (which publishes it) or returns it with comments (which makes it editable again).
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +30,9 @@ from assessments.models import (
 from campaigns.models import Authority, ConstructionArea
 from civport.audit import audit_record
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 COEFFICIENT_PLACES = Decimal("0.0000000001")
 SETTINGS_FIELDS = (
     "name",
@@ -41,12 +48,12 @@ SETTINGS_FIELDS = (
 )
 
 
-def scheme_is_editable(scheme):
+def scheme_is_editable(scheme: Scheme) -> bool:
     """A draft that is not waiting for the national office's answer."""
     return scheme.status == Scheme.Status.DRAFT and scheme.filing != Scheme.Filing.SUBMITTED
 
 
-def _require_editable(scheme):
+def _require_editable(scheme: Scheme) -> None:
     if scheme.status == Scheme.Status.PUBLISHED:
         raise ValidationError(
             _("Version %(version)s is published and frozen; make a new version to change it.")
@@ -58,17 +65,17 @@ def _require_editable(scheme):
         )
 
 
-def _lock(scheme):
+def _lock(scheme: Scheme) -> Scheme:
     """Re-read the scheme under a row lock: two officers acting at once act one after another."""
     return Scheme.objects.select_for_update().get(pk=scheme.pk)
 
 
-def scheme_recompute(scheme):
+def scheme_recompute(scheme: Scheme) -> None:
     """Write every standard item's coefficient from the weights (see `Item`)."""
     areas = list(scheme.areas.all())
     items = list(Item.objects.filter(scheme=scheme).select_related("indicator"))
     area_total = sum((a.weight for a in areas), Decimal(0))
-    item_totals = {}
+    item_totals: dict[int, Decimal] = {}
     for item in items:
         if item.kind == Item.Kind.STANDARD:
             key = item.indicator.scheme_area_id
@@ -86,13 +93,13 @@ def scheme_recompute(scheme):
     Item.objects.bulk_update(items, ["coefficient"])
 
 
-def scheme_problems(scheme):
+def scheme_problems(scheme: Scheme) -> list[str]:
     """What stops the scheme from being published or filed, as sentences."""
     problems = []
     areas = list(scheme.areas.select_related("area"))
     if len(areas) != ConstructionArea.objects.count():
         problems.append(_("The scheme must cover all nine construction areas."))
-    item_weights = {}
+    item_weights: dict[int, list[Decimal]] = {}
     for area_id, weight in Item.objects.filter(scheme=scheme, kind=Item.Kind.STANDARD).values_list(
         "indicator__scheme_area_id", "weight"
     ):
@@ -119,7 +126,7 @@ def scheme_problems(scheme):
     return problems
 
 
-def weight_range(reference, tolerance):
+def weight_range(reference: Decimal, tolerance: Decimal) -> tuple[Decimal, Decimal]:
     """The lowest and highest weight a derived version may give where the template gives
     `reference`, with the template's tolerance in per cent."""
     share = tolerance / Decimal(100)
@@ -130,7 +137,11 @@ def weight_range(reference, tolerance):
     )
 
 
-def weight_ranges(scheme):
+def weight_ranges(
+    scheme: Scheme,
+) -> tuple[
+    dict[str, tuple[Decimal, Decimal, Decimal]], dict[str, tuple[Decimal, Decimal, Decimal]]
+]:
     """For a derived version: ({area code: (low, high, template weight)}, {item code: (low,
     high, template weight)}), read from the template (two queries); empty for a template."""
     template = scheme.derived_from
@@ -150,12 +161,12 @@ def weight_ranges(scheme):
     return areas, items
 
 
-def _weight_problems(scheme):
+def _weight_problems(scheme: Scheme) -> dict[str, str]:
     """{area or item code: sentence} for each weight of a derived version outside the
     template's tolerance. Items are matched to the template's by code; an item the template
     does not have is free."""
     area_ranges, item_ranges = weight_ranges(scheme)
-    tolerance = scheme.derived_from.weight_tolerance
+    tolerance = cast(Scheme, scheme.derived_from).weight_tolerance
     problems = {}
     for code, name, weight in scheme.areas.values_list("area__code", "area__name", "weight"):
         if code in area_ranges:
@@ -189,7 +200,7 @@ def _weight_problems(scheme):
     return problems
 
 
-def _copy_tree(source, target):
+def _copy_tree(source: Scheme, target: Scheme) -> None:
     """Copy areas, indicators, items and veto conditions from `source` into `target`."""
     for area in source.areas.prefetch_related("indicators__items").order_by("area__order"):
         new_area = SchemeArea.objects.create(
@@ -227,17 +238,25 @@ def _copy_tree(source, target):
     )
 
 
-def _next_version(family):
+def _next_version(family: str) -> int:
     latest = Scheme.objects.filter(family=family).aggregate(v=Max("version"))["v"]
     return (latest or 0) + 1
 
 
-def _settings_of(scheme):
+def _settings_of(scheme: Scheme) -> dict[str, Any]:
     return {name: getattr(scheme, name) for name in SETTINGS_FIELDS}
 
 
 @transaction.atomic
-def scheme_create(*, actor, family, name, authority, is_template=False, **settings):
+def scheme_create(
+    *,
+    actor: User,
+    family: str,
+    name: str,
+    authority: Authority,
+    is_template: bool = False,
+    **settings: Any,
+) -> Scheme:
     """An empty draft with the nine areas at equal weight, ready for its tree."""
     if Scheme.objects.filter(family=family).exists():
         raise ValidationError({"family": _("A scheme with this code exists already.")})
@@ -264,7 +283,7 @@ def scheme_create(*, actor, family, name, authority, is_template=False, **settin
 
 
 @transaction.atomic
-def scheme_new_version(*, actor, scheme):
+def scheme_new_version(*, actor: User, scheme: Scheme) -> Scheme:
     """A new draft version copied from `scheme` (usually the published one)."""
     source = Scheme.objects.select_for_update().get(pk=scheme.pk)
     if Scheme.objects.filter(family=source.family, status=Scheme.Status.DRAFT).exists():
@@ -289,7 +308,7 @@ def scheme_new_version(*, actor, scheme):
 
 
 @transaction.atomic
-def scheme_derive(*, actor, template, authority):
+def scheme_derive(*, actor: User, template: Scheme, authority: Authority) -> Scheme:
     """A province's own draft version of a published national template."""
     if not (template.is_template and template.is_published):
         raise ValidationError(_("Only a published national template can be derived from."))
@@ -321,7 +340,7 @@ def scheme_derive(*, actor, template, authority):
 
 
 @transaction.atomic
-def scheme_update_settings(*, actor, scheme, data):
+def scheme_update_settings(*, actor: User, scheme: Scheme, data: Mapping[str, Any]) -> Scheme:
     scheme = _lock(scheme)
     _require_editable(scheme)
     unknown = set(data) - set(SETTINGS_FIELDS)
@@ -342,7 +361,13 @@ def scheme_update_settings(*, actor, scheme, data):
 
 
 @transaction.atomic
-def scheme_weights_update(*, actor, scheme, area_weights, item_weights=None):
+def scheme_weights_update(
+    *,
+    actor: User,
+    scheme: Scheme,
+    area_weights: Mapping[str, Decimal | None],
+    item_weights: Mapping[str, Decimal | None] | None = None,
+) -> Scheme:
     """Set area weights ({area code: weight}) and, optionally, item weights ({item code:
     weight}); a derived version's area weights must stay within the template's tolerance."""
     scheme = _lock(scheme)
@@ -386,7 +411,7 @@ def scheme_weights_update(*, actor, scheme, area_weights, item_weights=None):
 
 
 @transaction.atomic
-def scheme_publish(*, actor, scheme):
+def scheme_publish(*, actor: User, scheme: Scheme) -> Scheme:
     """Freeze a national draft (a province's version is published by acknowledgement)."""
     scheme = _lock(scheme)
     _require_editable(scheme)
@@ -398,7 +423,7 @@ def scheme_publish(*, actor, scheme):
     return scheme
 
 
-def _publish(*, actor, scheme):
+def _publish(*, actor: User, scheme: Scheme) -> None:
     problems = scheme_problems(scheme)
     if problems:
         raise ValidationError(problems)
@@ -415,7 +440,7 @@ def _publish(*, actor, scheme):
 
 
 @transaction.atomic
-def scheme_file_submit(*, actor, scheme):
+def scheme_file_submit(*, actor: User, scheme: Scheme) -> Scheme:
     """File a province's version with the national office (备案)."""
     scheme = _lock(scheme)
     _require_editable(scheme)
@@ -438,7 +463,7 @@ def scheme_file_submit(*, actor, scheme):
     return scheme
 
 
-def _answer_filing(scheme):
+def _answer_filing(scheme: Scheme) -> Scheme:
     scheme = _lock(scheme)
     if scheme.filing != Scheme.Filing.SUBMITTED:
         raise ValidationError(_("This version is not waiting for an answer."))
@@ -446,7 +471,7 @@ def _answer_filing(scheme):
 
 
 @transaction.atomic
-def scheme_file_acknowledge(*, actor, scheme, comment=""):
+def scheme_file_acknowledge(*, actor: User, scheme: Scheme, comment: str = "") -> Scheme:
     scheme = _answer_filing(scheme)
     scheme.filing = Scheme.Filing.ACKNOWLEDGED
     scheme.filing_comment = comment
@@ -462,7 +487,7 @@ def scheme_file_acknowledge(*, actor, scheme, comment=""):
 
 
 @transaction.atomic
-def scheme_file_return(*, actor, scheme, comment):
+def scheme_file_return(*, actor: User, scheme: Scheme, comment: str) -> Scheme:
     if not comment.strip():
         raise ValidationError({"comment": _("Say what the province should change.")})
     scheme = _answer_filing(scheme)
@@ -492,7 +517,15 @@ TREE_ITEM_FIELDS = (
 
 
 @transaction.atomic
-def scheme_tree_replace(*, actor, scheme, area_weights, items, vetoes, settings=None):
+def scheme_tree_replace(
+    *,
+    actor: User,
+    scheme: Scheme,
+    area_weights: Mapping[str, Decimal],
+    items: Sequence[Mapping[str, Any]],
+    vetoes: Sequence[Mapping[str, Any]],
+    settings: Mapping[str, Any] | None = None,
+) -> Scheme:
     """Replace a draft's whole tree, all or nothing (a spreadsheet import).
 
     `area_weights` is {area code: weight} (areas not named keep their weight); `items` a list of
@@ -522,7 +555,7 @@ def scheme_tree_replace(*, actor, scheme, area_weights, items, vetoes, settings=
         "items": scheme.items.count(),
         "vetoes": scheme.vetoes.count(),
     }
-    changes = {}
+    changes: dict[str, Any] = {}
     for name, value in (settings or {}).items():
         if name not in SETTINGS_FIELDS:
             raise ValueError(f"{name} is not a scheme setting")
@@ -539,9 +572,9 @@ def scheme_tree_replace(*, actor, scheme, area_weights, items, vetoes, settings=
     SchemeArea.objects.bulk_update(areas.values(), ["weight"])
     Indicator.objects.filter(scheme_area__scheme=scheme).delete()  # cascades to the items
     scheme.vetoes.all().delete()
-    indicators = {}
+    indicators: dict[tuple[str, str], Indicator] = {}
     new_items = []
-    per_indicator = {}
+    per_indicator: dict[tuple[str, str], int] = {}
     for row in items:
         key = (row["area"], row["indicator"])
         if key not in indicators:
@@ -592,7 +625,7 @@ def scheme_tree_replace(*, actor, scheme, area_weights, items, vetoes, settings=
     return scheme
 
 
-def _tree_in_use(scheme):
+def _tree_in_use(scheme: Scheme) -> bool:
     return (
         Score.objects.filter(item__scheme=scheme).exists()
         or SelfAssessment.objects.filter(item__scheme=scheme).exists()

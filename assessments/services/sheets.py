@@ -6,8 +6,12 @@ are keyed by the scoring form's field names (`points_<item id>`, `veto_reason_<c
 and name the item, so a reviewer sees exactly what to fix; nothing is half-saved.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,22 +30,27 @@ from assessments.models import (
 )
 from civport.audit import audit_record
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from assessments.models import Subject
+
 CENT = Decimal("0.01")
 
 
-def points_field(item_id):
+def points_field(item_id: int) -> str:
     return f"points_{item_id}"
 
 
-def note_field(item_id):
+def note_field(item_id: int) -> str:
     return f"note_{item_id}"
 
 
-def veto_field(condition_id):
+def veto_field(condition_id: int) -> str:
     return f"veto_{condition_id}"
 
 
-def veto_reason_field(condition_id):
+def veto_reason_field(condition_id: int) -> str:
     return f"veto_reason_{condition_id}"
 
 
@@ -49,13 +58,15 @@ def veto_reason_field(condition_id):
 class SheetInput:
     """What a reviewer entered: points and notes per item id, reasons per vetoed condition."""
 
-    points: dict = field(default_factory=dict)  # item id → Decimal or None
-    notes: dict = field(default_factory=dict)  # item id → str
-    vetoes: dict = field(default_factory=dict)  # condition id → reason ("" when none given)
+    points: dict[int, Decimal | None] = field(default_factory=dict)  # item id → Decimal or None
+    notes: dict[int, str] = field(default_factory=dict)  # item id → str
+    vetoes: dict[int, str] = field(
+        default_factory=dict
+    )  # condition id → reason ("" when none given)
     comment: str = ""
 
 
-def parse_points(raw):
+def parse_points(raw: object) -> Decimal | None:
     """A reviewer's entry as Decimal, None when blank; ValueError when it is not a number."""
     if raw is None or str(raw).strip() == "":
         return None
@@ -68,7 +79,9 @@ def parse_points(raw):
     return value
 
 
-def running_total(scheme_items, points, bonus_cap):
+def running_total(
+    scheme_items: Iterable[Item], points: Mapping[int, Decimal | None], bonus_cap: Decimal
+) -> Decimal:
     """The weighted total for entered points ({item id: Decimal}), as the submit will store it."""
     standard = Decimal(0)
     bonus = Decimal(0)
@@ -83,19 +96,26 @@ def running_total(scheme_items, points, bonus_cap):
     return (standard.quantize(CENT) + min(bonus, bonus_cap)).quantize(CENT)
 
 
-def _check_open(review, sheet=None):
+def _check_open(review: Review, sheet: ScoreSheet | None = None) -> None:
     if not review.is_open:
         raise ValidationError(_("Scoring for “%(review)s” is closed.") % {"review": review.name})
     if sheet is not None and sheet.is_submitted:
         raise ValidationError(_("This sheet is submitted and locked."))
 
 
-def _check_assigned(subject, actor):
+def _check_assigned(subject: Subject, actor: User) -> None:
     if not Assignment.objects.filter(subject=subject, member__user=actor).exists():
         raise ValidationError(_("You are not assigned to score this subject."))
 
 
-def _validate(items, conditions, data, bonus_cap, *, complete):
+def _validate(
+    items: Iterable[Item],
+    conditions: Sequence[VetoCondition],
+    data: SheetInput,
+    bonus_cap: Decimal,
+    *,
+    complete: bool,
+) -> None:
     errors = {}
     bonus = Decimal(0)
     bonus_codes = []
@@ -113,7 +133,7 @@ def _validate(items, conditions, data, bonus_cap, *, complete):
                 "code": item.code,
                 "max": item.max_points,
             }
-        elif value.as_tuple().exponent < -2:
+        elif cast(int, value.as_tuple().exponent) < -2:
             errors[name] = _("Item %(code)s: use at most two decimal places.") % {"code": item.code}
         elif item.kind == Item.Kind.BONUS:
             bonus += value
@@ -141,7 +161,9 @@ def _validate(items, conditions, data, bonus_cap, *, complete):
 
 
 @transaction.atomic
-def score_sheet_save(*, actor, subject, data, revision, submit=False):
+def score_sheet_save(
+    *, actor: User, subject: Subject, data: SheetInput, revision: int, submit: bool = False
+) -> ScoreSheet:
     """Save the reviewer's draft (and, with `submit`, submit it) in one transaction.
 
     `revision` is the sheet revision the form was loaded with (0 for a new sheet).
@@ -245,7 +267,7 @@ def score_sheet_save(*, actor, subject, data, revision, submit=False):
 
 
 @transaction.atomic
-def score_sheet_reopen(*, actor, sheet, reason):
+def score_sheet_reopen(*, actor: User, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     """The office sends a submitted sheet back to its reviewer, with a reason."""
     reason = (reason or "").strip()
     if not reason:
