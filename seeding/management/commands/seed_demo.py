@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from seeding import assessments, awards
+from seeding import assessments, awards, notices
 from seeding.campaigns import ACCOUNTS, seed_demo
 
 
@@ -42,6 +42,7 @@ class Command(BaseCommand):
             # Each part gets the same Stats and returns the usernames of the accounts it made.
             accounts += assessments.seed_demo(password=password, stats=stats) or []
             accounts += awards.seed_demo(password=password, stats=stats) or []
+            accounts += notices.seed_demo(password=password, stats=stats) or []
             if dry_run:
                 transaction.set_rollback(True)
         verb = "Dry run, nothing written" if dry_run else "Demo data ready"
