@@ -110,7 +110,10 @@ class NoticeFilter(_SearchFilterSet):
     direction = django_filters.ChoiceFilter(
         label=_("notices"),
         method="filter_direction",
-        choices=[(SENT, _("sent by my authority")), (RECEIVED, _("received"))],
+        choices=[
+            (SENT, _("sent by my authority")),
+            (RECEIVED, _("received by my authority or unit")),
+        ],
     )
 
     class Meta:
