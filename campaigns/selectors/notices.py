@@ -90,17 +90,21 @@ def notice_sender_authorities(user) -> QuerySet:
 
 
 def notice_list_for(user) -> QuerySet:
-    """Every notice the user sees: sent by an authority of their area, or published with a
-    recipient in it."""
+    """Every notice the user sees: published and sent by an authority of their area or with a
+    recipient in it; drafts only at the sending authority itself."""
     scope = scope_for(user)
     if scope.is_empty:
         return Notice.objects.none()
-    received = NoticeReceipt.objects.filter(_receipt_q(scope), notice=OuterRef("pk"))
+    if scope.is_superuser:
+        visible = Q()
+    else:
+        received = NoticeReceipt.objects.filter(_receipt_q(scope), notice=OuterRef("pk"))
+        visible = (scope.paths_q("sender__path") | Q(Exists(received))) & Q(
+            status=Notice.Status.PUBLISHED
+        ) | Q(sender_id__in=own_authority_ids(scope))
     own = NoticeReceipt.objects.filter(_own_receipt_q(scope), notice=OuterRef("pk"))
     return (
-        Notice.objects.filter(
-            scope.paths_q("sender__path") | Q(Exists(received), status=Notice.Status.PUBLISHED)
-        )
+        Notice.objects.filter(visible)
         .select_related("sender")
         .annotate(
             is_pending_for_me=Exists(

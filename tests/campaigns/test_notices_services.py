@@ -4,12 +4,14 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 from guardian.shortcuts import assign_perm
 
 from campaigns.models import Notice, NoticeReceipt
 from campaigns.scope import forget_scope
+from campaigns.selectors.notices import access_notice
 from campaigns.services import notices as services
 from campaigns.tasks import notice_reminders_task
 from civport.models import AuditEntry, Notification
@@ -305,3 +307,55 @@ def test_at_most_one_reminder_per_user_and_day(world, national_admin, gd_officer
 def test_notices_without_acknowledgement_send_no_reminder(world, national_admin, gd_officer):
     published(world.national, national_admin)
     assert services.notice_reminders_send(today=TODAY + datetime.timedelta(30)) == 0
+
+
+# --- the access helpers: persona × notice ---------------------------------------------------------
+
+
+@pytest.fixture
+def matrix_notices(world, national_admin, gd_officer, port_officer):
+    return {
+        "CN": published(world.national, national_admin),
+        "GD": published(world.gd, gd_officer, title="广东通知"),
+        "GD-draft": draft(world.gd, gd_officer, title="广东草稿"),
+        "SZ": published(world.sz.authority, port_officer, Notice.Audience.UNITS, title="深圳"),
+    }
+
+
+# persona → (notices seen, notices the persona may change)
+MATRIX = {
+    "national_admin": ({"CN", "GD", "SZ"}, {"CN"}),
+    "gd_officer": ({"CN", "GD", "GD-draft", "SZ"}, {"GD", "GD-draft"}),
+    "zj_officer": ({"CN"}, set()),
+    "port_officer": ({"GD", "SZ"}, {"SZ"}),
+    "nb_officer": (set(), set()),
+    "unit_contact": ({"SZ"}, set()),
+    "outsider": (set(), set()),
+}
+
+
+@pytest.mark.parametrize("persona_name", sorted(MATRIX))
+def test_access_notice_matrix(matrix_notices, persona, persona_name):
+    user = persona(persona_name)
+    seen, edited = MATRIX[persona_name]
+    for key, notice in matrix_notices.items():
+        if key not in seen:
+            with pytest.raises(Http404):
+                access_notice(user, notice.pk)
+            continue
+        assert access_notice(user, notice.pk) == notice
+        if key in edited:
+            assert access_notice(user, notice.pk, edit=True) == notice
+        else:
+            with pytest.raises(PermissionDenied):
+                access_notice(user, notice.pk, edit=True)
+
+
+def test_access_refusals_fail_for_the_stated_reason(world, matrix_notices, zj_officer):
+    notice = matrix_notices["GD"]
+    with pytest.raises(Http404):
+        access_notice(zj_officer, notice.pk)
+    # Granted a role at Guangdong, the same user sees its notice and may write Guangdong's.
+    assign_perm("campaigns.manage_authority", zj_officer, world.gd)
+    forget_scope(zj_officer)
+    assert access_notice(zj_officer, notice.pk, edit=True) == notice
