@@ -12,7 +12,10 @@
   officers work on it, the national office reads it.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -26,15 +29,20 @@ from campaigns.models import Authority
 from campaigns.scope import scope_for
 from civport.queries import get_or_404
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from campaigns.scope import Scope
+
 PORT_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
 OFFICE_LEVELS = (Authority.Level.NATIONAL, Authority.Level.PROVINCIAL)
 
 
-def _nominator_levels(title):
+def _nominator_levels(title: str) -> tuple[str, ...]:
     return OFFICE_LEVELS if title == Title.ADVANCED_ORGANIZER else PORT_LEVELS
 
 
-def nominating_paths(scope, title):
+def nominating_paths(scope: Scope, title: str) -> tuple[str, ...] | None:
     """The paths below which the user nominates for `title` (None: everywhere, a superuser)."""
     if scope.is_superuser:
         return None
@@ -44,43 +52,43 @@ def nominating_paths(scope, title):
     )
 
 
-def nominable_titles(scope):
+def nominable_titles(scope: Scope) -> list[Title]:
     """The titles the user may nominate for anywhere, in the order of `Title`."""
     return [t for t in Title if nominating_paths(scope, t) != ()]
 
 
-def may_nominate(scope, title, path):
+def may_nominate(scope: Scope, title: str, path: str) -> bool:
     """May nominate for `title` at the authority `path` (the nominee's, or for an organizer the
     province's or the organizer's own)."""
     paths = nominating_paths(scope, title)
     return paths is None or any(path.startswith(p) for p in paths)
 
 
-def sees_nomination(scope, nomination):
+def sees_nomination(scope: Scope, nomination: Nomination) -> bool:
     """Python twin of `nominations_visible_q` for one nomination (its authority loaded)."""
     return scope.sees_path(nomination.authority.path) or (
         nomination.unit_id is not None and nomination.unit_id in scope.view_unit_ids
     )
 
 
-def may_edit_nomination(scope, nomination):
+def may_edit_nomination(scope: Scope, nomination: Nomination) -> bool:
     if scope.edits_path(nomination.authority.path):
         return True
     return nomination.is_draft and nomination.unit_id in scope.edit_unit_ids
 
 
-def may_submit_nomination(scope, nomination):
+def may_submit_nomination(scope: Scope, nomination: Nomination) -> bool:
     return may_nominate(scope, nomination.title, nomination.authority.path)
 
 
-def access_nomination(user, pk, *, edit=False):
+def access_nomination(user: User, pk: int | str, *, edit: bool = False) -> Nomination:
     nomination = get_or_404(nomination_list_for(user), pk)
     if edit and not may_edit_nomination(scope_for(user), nomination):
         raise PermissionDenied
     return nomination
 
 
-def is_assigned_reviewer(user, nomination):
+def is_assigned_reviewer(user: User | AnonymousUser, nomination: Nomination) -> bool:
     """Holds the scoring permission on a subject standing for `nomination`, on an active panel
     seat with an assignment (as `assessments.access.access_subject_to_score` asks)."""
     if not user.is_authenticated:
@@ -98,7 +106,7 @@ def is_assigned_reviewer(user, nomination):
     ).exists()
 
 
-def access_evidence(user, pk, *, edit=False):
+def access_evidence(user: User, pk: int | str, *, edit: bool = False) -> NominationEvidence:
     """An evidence file of a nomination, for those who see the nomination or a reviewer
     assigned to score it; with `edit`, for those who may change the nomination's draft now
     (403 when they only see it)."""
@@ -124,7 +132,7 @@ class ListAccess:
     may_edit: bool
 
 
-def access_recommendation(user, round_pk, province_pk):
+def access_recommendation(user: User, round_pk: int | str, province_pk: int | str) -> ListAccess:
     """The round and province of a recommendation page the user may open, and whether they may
     change the list there; missing and not theirs are the same 404.
 

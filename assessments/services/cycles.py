@@ -98,7 +98,7 @@ def _require_status(cycle: Cycle, status: Cycle.Status) -> None:
 @transaction.atomic
 def cycle_open(
     *,
-    actor: User,
+    actor: User | None,
     name: str,
     year: int,
     authority: Authority,
@@ -204,7 +204,7 @@ def _check_link(link: str, item: Item) -> str | None:
 @transaction.atomic
 def self_assessment_save(
     *,
-    actor: User,
+    actor: User | None,
     subject: Subject,
     entries: Mapping[int, tuple[Decimal | None, str | None, str | None]],
 ) -> Subject:
@@ -304,7 +304,9 @@ def self_assessment_save(
 
 
 @transaction.atomic
-def evidence_add(*, actor: User, self_assessment: SelfAssessment, upload: UploadedFile) -> Evidence:
+def evidence_add(
+    *, actor: User | None, self_assessment: SelfAssessment, upload: UploadedFile
+) -> Evidence:
     """Attach a file to a claim; refused when its type or size is not accepted, or when the
     item has its maximum number of files."""
     # Lock the claim: two uploads at once cannot both take the last free place.
@@ -362,7 +364,7 @@ def evidence_add(*, actor: User, self_assessment: SelfAssessment, upload: Upload
 
 
 @transaction.atomic
-def evidence_remove(*, actor: User, evidence: Evidence) -> None:
+def evidence_remove(*, actor: User | None, evidence: Evidence) -> None:
     evidence = Evidence.objects.select_related(
         "self_assessment__subject", "self_assessment__item"
     ).get(pk=evidence.pk)
@@ -387,7 +389,7 @@ def evidence_remove(*, actor: User, evidence: Evidence) -> None:
 
 # -- scoring and publication -------------------------------------------------------------------
 @transaction.atomic
-def cycle_start_scoring(*, actor: User, cycle: Cycle) -> Cycle:
+def cycle_start_scoring(*, actor: User | None, cycle: Cycle) -> Cycle:
     """Close the self-assessment and open the review; with a panel, assign reviewers at once."""
     # Lock the cycle: two clicks on "start scoring" act once.
     cycle = Cycle.objects.select_for_update().select_related("review").get(pk=cycle.pk)
@@ -448,7 +450,7 @@ def area_profiles(review: Review) -> dict[int, dict[str, str]]:
 
 
 @transaction.atomic
-def cycle_publish(*, actor: User, cycle: Cycle) -> Cycle:
+def cycle_publish(*, actor: User | None, cycle: Cycle) -> Cycle:
     """Close the review and publish every subject's result (通报)."""
     # Lock the cycle: a second publish waits and then finds it published.
     cycle = Cycle.objects.select_for_update().select_related("review__scheme").get(pk=cycle.pk)

@@ -61,7 +61,7 @@ def scheme_usable_by(scheme: Scheme, authority: Authority) -> bool:
 @transaction.atomic
 def review_create(
     *,
-    actor: User,
+    actor: User | None,
     name: str,
     round_key: str,
     authority: Authority,
@@ -113,7 +113,7 @@ def review_create(
 
 
 @transaction.atomic
-def review_set_phase(*, actor: User, review: Review, phase: str) -> Review:
+def review_set_phase(*, actor: User | None, review: Review, phase: str) -> Review:
     """Open a review for scoring or close it; a closed review takes no more scores."""
     review = Review.objects.select_for_update().get(pk=review.pk)
     if phase not in Review.Phase.values:
@@ -161,7 +161,7 @@ def _name(member: PanelMember) -> str:
 @transaction.atomic
 def panel_member_add(
     *,
-    actor: User,
+    actor: User | None,
     review: Review,
     user: User,
     unit: Unit | None = None,
@@ -195,7 +195,7 @@ def panel_member_add(
 @transaction.atomic
 def panel_member_update(
     *,
-    actor: User,
+    actor: User | None,
     member: PanelMember,
     unit: Unit | None = None,
     authority: Authority | None = None,
@@ -248,7 +248,9 @@ def panel_member_update(
 
 
 @transaction.atomic
-def panel_member_set_active(*, actor: User, member: PanelMember, is_active: bool) -> PanelMember:
+def panel_member_set_active(
+    *, actor: User | None, member: PanelMember, is_active: bool
+) -> PanelMember:
     """Deactivate or reactivate a seat. A deactivated reviewer gets no new assignments and
     cannot open what they were assigned (the access helper needs an active seat); their
     assignments, drafts and submitted sheets stay, so reactivating gives everything back."""
@@ -267,7 +269,7 @@ def panel_member_set_active(*, actor: User, member: PanelMember, is_active: bool
 
 
 @transaction.atomic
-def panel_member_remove(*, actor: User, member: PanelMember) -> None:
+def panel_member_remove(*, actor: User | None, member: PanelMember) -> None:
     """Take a reviewer off the panel; refused while they have assignments, sheets or declared
     conflicts in the review (deactivating is the way then)."""
     member = PanelMember.objects.select_for_update().select_related("user").get(pk=member.pk)
@@ -315,7 +317,7 @@ def _province_of(authority: Authority) -> Authority | None:
 @transaction.atomic
 def subject_attach(
     *,
-    actor: User,
+    actor: User | None,
     review: Review,
     target: Model,
     title: str,
@@ -363,7 +365,7 @@ class SubjectTarget:
 
 @transaction.atomic
 def subjects_attach(
-    *, actor: User, review: Review, targets: Sequence[SubjectTarget]
+    *, actor: User | None, review: Review, targets: Sequence[SubjectTarget]
 ) -> list[Subject]:
     """`subject_attach` for many targets at once (a round's nominations): one read of what is
     attached already, one of the provinces, one insert and one audit insert. Targets already
@@ -458,7 +460,9 @@ def _revoke(user_id: int, subject_id: int) -> None:
 
 
 @transaction.atomic
-def assignment_auto(*, actor: User, review: Review) -> tuple[list[Assignment], list[Subject]]:
+def assignment_auto(
+    *, actor: User | None, review: Review
+) -> tuple[list[Assignment], list[Subject]]:
     """Fill every subject up to k reviewers; returns the new assignments.
 
     Existing assignments are kept. Subjects are handled in id order; for each, the eligible
@@ -510,7 +514,7 @@ def assignment_auto(*, actor: User, review: Review) -> tuple[list[Assignment], l
 
 
 @transaction.atomic
-def assignment_add(*, actor: User, subject: Subject, member: PanelMember) -> Assignment:
+def assignment_add(*, actor: User | None, subject: Subject, member: PanelMember) -> Assignment:
     """The office assigns one reviewer by hand; a conflict of interest is refused."""
     if member.review_id != subject.review_id:
         raise ValidationError(_("The reviewer is on another review's panel."))
@@ -555,7 +559,7 @@ def _withdraw(assignment: Assignment) -> None:
 
 
 @transaction.atomic
-def assignment_remove(*, actor: User, assignment: Assignment) -> None:
+def assignment_remove(*, actor: User | None, assignment: Assignment) -> None:
     _withdraw(assignment)
     audit_record(
         actor=actor,

@@ -250,7 +250,7 @@ def _settings_of(scheme: Scheme) -> dict[str, Any]:
 @transaction.atomic
 def scheme_create(
     *,
-    actor: User,
+    actor: User | None,
     family: str,
     name: str,
     authority: Authority,
@@ -283,7 +283,7 @@ def scheme_create(
 
 
 @transaction.atomic
-def scheme_new_version(*, actor: User, scheme: Scheme) -> Scheme:
+def scheme_new_version(*, actor: User | None, scheme: Scheme) -> Scheme:
     """A new draft version copied from `scheme` (usually the published one)."""
     source = Scheme.objects.select_for_update().get(pk=scheme.pk)
     if Scheme.objects.filter(family=source.family, status=Scheme.Status.DRAFT).exists():
@@ -308,7 +308,7 @@ def scheme_new_version(*, actor: User, scheme: Scheme) -> Scheme:
 
 
 @transaction.atomic
-def scheme_derive(*, actor: User, template: Scheme, authority: Authority) -> Scheme:
+def scheme_derive(*, actor: User | None, template: Scheme, authority: Authority) -> Scheme:
     """A province's own draft version of a published national template."""
     if not (template.is_template and template.is_published):
         raise ValidationError(_("Only a published national template can be derived from."))
@@ -340,7 +340,9 @@ def scheme_derive(*, actor: User, template: Scheme, authority: Authority) -> Sch
 
 
 @transaction.atomic
-def scheme_update_settings(*, actor: User, scheme: Scheme, data: Mapping[str, Any]) -> Scheme:
+def scheme_update_settings(
+    *, actor: User | None, scheme: Scheme, data: Mapping[str, Any]
+) -> Scheme:
     scheme = _lock(scheme)
     _require_editable(scheme)
     unknown = set(data) - set(SETTINGS_FIELDS)
@@ -363,7 +365,7 @@ def scheme_update_settings(*, actor: User, scheme: Scheme, data: Mapping[str, An
 @transaction.atomic
 def scheme_weights_update(
     *,
-    actor: User,
+    actor: User | None,
     scheme: Scheme,
     area_weights: Mapping[str, Decimal | None],
     item_weights: Mapping[str, Decimal | None] | None = None,
@@ -411,7 +413,7 @@ def scheme_weights_update(
 
 
 @transaction.atomic
-def scheme_publish(*, actor: User, scheme: Scheme) -> Scheme:
+def scheme_publish(*, actor: User | None, scheme: Scheme) -> Scheme:
     """Freeze a national draft (a province's version is published by acknowledgement)."""
     scheme = _lock(scheme)
     _require_editable(scheme)
@@ -423,7 +425,7 @@ def scheme_publish(*, actor: User, scheme: Scheme) -> Scheme:
     return scheme
 
 
-def _publish(*, actor: User, scheme: Scheme) -> None:
+def _publish(*, actor: User | None, scheme: Scheme) -> None:
     problems = scheme_problems(scheme)
     if problems:
         raise ValidationError(problems)
@@ -440,7 +442,7 @@ def _publish(*, actor: User, scheme: Scheme) -> None:
 
 
 @transaction.atomic
-def scheme_file_submit(*, actor: User, scheme: Scheme) -> Scheme:
+def scheme_file_submit(*, actor: User | None, scheme: Scheme) -> Scheme:
     """File a province's version with the national office (备案)."""
     scheme = _lock(scheme)
     _require_editable(scheme)
@@ -471,7 +473,7 @@ def _answer_filing(scheme: Scheme) -> Scheme:
 
 
 @transaction.atomic
-def scheme_file_acknowledge(*, actor: User, scheme: Scheme, comment: str = "") -> Scheme:
+def scheme_file_acknowledge(*, actor: User | None, scheme: Scheme, comment: str = "") -> Scheme:
     scheme = _answer_filing(scheme)
     scheme.filing = Scheme.Filing.ACKNOWLEDGED
     scheme.filing_comment = comment
@@ -487,7 +489,7 @@ def scheme_file_acknowledge(*, actor: User, scheme: Scheme, comment: str = "") -
 
 
 @transaction.atomic
-def scheme_file_return(*, actor: User, scheme: Scheme, comment: str) -> Scheme:
+def scheme_file_return(*, actor: User | None, scheme: Scheme, comment: str) -> Scheme:
     if not comment.strip():
         raise ValidationError({"comment": _("Say what the province should change.")})
     scheme = _answer_filing(scheme)
@@ -519,7 +521,7 @@ TREE_ITEM_FIELDS = (
 @transaction.atomic
 def scheme_tree_replace(
     *,
-    actor: User,
+    actor: User | None,
     scheme: Scheme,
     area_weights: Mapping[str, Decimal],
     items: Sequence[Mapping[str, Any]],

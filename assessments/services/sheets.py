@@ -103,7 +103,7 @@ def _check_open(review: Review, sheet: ScoreSheet | None = None) -> None:
         raise ValidationError(_("This sheet is submitted and locked."))
 
 
-def _check_assigned(subject: Subject, actor: User) -> None:
+def _check_assigned(subject: Subject, actor: User | None) -> None:
     if not Assignment.objects.filter(subject=subject, member__user=actor).exists():
         raise ValidationError(_("You are not assigned to score this subject."))
 
@@ -267,7 +267,7 @@ def score_sheet_save(
 
 
 @transaction.atomic
-def score_sheet_reopen(*, actor: User, sheet: ScoreSheet, reason: str) -> ScoreSheet:
+def score_sheet_reopen(*, actor: User | None, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     """The office sends a submitted sheet back to its reviewer, with a reason."""
     reason = (reason or "").strip()
     if not reason:

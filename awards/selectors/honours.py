@@ -1,6 +1,10 @@
 """Reads of honours: the public honours board and verification, the certificates a user may
 download, and the progress of a round's documents."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Count, Q
 
 from awards.models import DecisionDocument, Honour, Round
@@ -8,16 +12,20 @@ from awards.selectors.nominations import nominations_visible_q
 from campaigns.models import Authority
 from campaigns.scope import scope_for
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import QuerySet
+
 # Honours are public once the round is decided.
 PUBLIC_PHASES = (Round.Phase.DECIDED, Round.Phase.CLOSED)
 
 
-def honour_rounds_public():
+def honour_rounds_public() -> QuerySet[Round]:
     """The rounds whose honours are public, newest first."""
     return Round.objects.filter(phase__in=PUBLIC_PHASES).order_by("-start_year", "code")
 
 
-def honour_provinces_public():
+def honour_provinces_public() -> QuerySet[Authority]:
     """The provinces for the board's filter: those holding an honour of a public round."""
     return Authority.objects.filter(
         level=Authority.Level.PROVINCIAL,
@@ -25,7 +33,13 @@ def honour_provinces_public():
     ).order_by("path")
 
 
-def honour_board(*, round=None, title="", province=None, query=""):
+def honour_board(
+    *,
+    round: Round | int | None = None,
+    title: str = "",
+    province: Authority | int | None = None,
+    query: str = "",
+) -> QuerySet[Honour]:
     """The honours standing (not revoked) of the public rounds, in certificate-number order
     (title, then province), with what the board shows joined."""
     honours = Honour.objects.filter(
@@ -47,7 +61,7 @@ def honour_board(*, round=None, title="", province=None, query=""):
     return honours.order_by("-round__start_year", "round__code", "number")
 
 
-def honour_by_code(code):
+def honour_by_code(code: str) -> Honour | None:
     """The honour with this verification code, revoked or not, or None. Only the public
     rounds' honours are verifiable."""
     return (
@@ -57,7 +71,7 @@ def honour_by_code(code):
     )
 
 
-def honour_list_for(user):
+def honour_list_for(user: User | AnonymousUser) -> QuerySet[Honour]:
     """The honours of the nominations `user` sees, with their round."""
     scope = scope_for(user)
     if scope.is_empty:
@@ -67,7 +81,7 @@ def honour_list_for(user):
     ).select_related("round", "province")
 
 
-def round_documents_progress(round):
+def round_documents_progress(round: Round) -> dict[str, Any]:
     """{"certificates": {render status: count}, "decision": render status or None}."""
     certificates = dict(
         Honour.objects.filter(round=round)

@@ -1,5 +1,11 @@
 """Reads of nominations, scoped to the user."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import OuterRef, Q
 
 from assessments.models import VetoCondition
@@ -15,10 +21,16 @@ from campaigns.models import Authority, Person, Port, Unit
 from campaigns.scope import scope_for
 from civport.queries import count_subquery
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import QuerySet
+
+    from campaigns.scope import Scope
+
 # Levels of the authorities that may be nominated as organizers (never the national office).
 ORGANIZER_LEVELS = (Authority.Level.PROVINCIAL, Authority.Level.PORT, Authority.Level.COUNTY)
 # The nomination's field holding the nominee of each title.
-NOMINEE_FIELD = {
+NOMINEE_FIELD: dict[str, str] = {
     Title.CIVILIZED_PORT: "port",
     Title.ADVANCED_UNIT: "unit",
     Title.ADVANCED_INDIVIDUAL: "person",
@@ -26,7 +38,7 @@ NOMINEE_FIELD = {
 }
 
 
-def nominations_visible_q(scope, prefix=""):
+def nominations_visible_q(scope: Scope, prefix: str = "") -> Q:
     """Nominations whose nominating authority the user sees, or of the unit they are contact of."""
     q = scope.paths_q(f"{prefix}authority__path")
     if scope.view_unit_ids and not scope.is_superuser:
@@ -34,7 +46,7 @@ def nominations_visible_q(scope, prefix=""):
     return q
 
 
-def nomination_list_for(user):
+def nomination_list_for(user: User | AnonymousUser) -> QuerySet[Nomination]:
     scope = scope_for(user)
     if scope.is_empty:
         return Nomination.objects.none()
@@ -55,7 +67,7 @@ TABLE_FIELDS = (
 )
 
 
-def nomination_table_for(user):
+def nomination_table_for(user: User | AnonymousUser) -> QuerySet[Nomination]:
     """The rows of the nomination list: the snapshot of names, the nominating authority, the
     province and the round joined, and the number of evidence files; one query per page."""
     scope = scope_for(user)
@@ -75,7 +87,15 @@ def nomination_table_for(user):
     )
 
 
-def nomination_filter(queryset, *, round=None, title="", status="", province=None, q=""):
+def nomination_filter(
+    queryset: QuerySet[Nomination],
+    *,
+    round: int | None = None,
+    title: str = "",
+    status: str = "",
+    province: int | None = None,
+    q: str = "",
+) -> QuerySet[Nomination]:
     if round is not None:
         queryset = queryset.filter(round_id=round)
     if title:
@@ -90,7 +110,7 @@ def nomination_filter(queryset, *, round=None, title="", status="", province=Non
     return queryset
 
 
-def round_choices():
+def round_choices() -> list[tuple[int, str, str, date | None]]:
     """The rounds a nomination list can be filtered by (every round past its draft)."""
     return list(
         Round.objects.exclude(phase=Round.Phase.DRAFT)
@@ -99,29 +119,29 @@ def round_choices():
     )
 
 
-def nominating_rounds():
+def nominating_rounds() -> QuerySet[Round]:
     return Round.objects.filter(phase=Round.Phase.NOMINATING).order_by("-start_year", "code")
 
 
 # --- one nomination's dossier ---------------------------------------------------------------------
 
 
-def nomination_evidence(nomination):
+def nomination_evidence(nomination: Nomination) -> list[NominationEvidence]:
     return list(
         NominationEvidence.objects.filter(nomination=nomination).order_by("uploaded_at", "pk")
     )
 
 
-def nomination_vetoes(nomination):
+def nomination_vetoes(nomination: Nomination) -> list[VetoCondition]:
     """The veto conditions of the round's scheme, each with `declaration` (or None): two queries."""
     conditions = list(VetoCondition.objects.filter(scheme_id=nomination.round.scheme_id))
     declared = {d.condition_id: d for d in VetoDeclaration.objects.filter(nomination=nomination)}
     for condition in conditions:
-        condition.declaration = declared.get(condition.pk)
+        condition.declaration = declared.get(condition.pk)  # type: ignore[attr-defined]
     return conditions
 
 
-def nomination_opinions(nomination):
+def nomination_opinions(nomination: Nomination) -> list[Opinion]:
     """The chain of opinions in order port → province → national, with who and where."""
     order = {level: i for i, level in enumerate(Opinion.Level.values)}
     opinions = list(
@@ -133,7 +153,7 @@ def nomination_opinions(nomination):
 # --- who and what may be nominated ---------------------------------------------------------------
 
 
-def _under(paths, lookup):
+def _under(paths: Iterable[str] | None, lookup: str) -> Q:
     """`lookup` lies below one of `paths`; None means everywhere (a superuser)."""
     if paths is None:
         return Q()
@@ -143,7 +163,7 @@ def _under(paths, lookup):
     return q
 
 
-def eligible_nominees(title, paths):
+def eligible_nominees(title: str, paths: Iterable[str] | None) -> QuerySet[Any]:
     """Who may be nominated for `title` below `paths` (the nominator's grants for that title;
     None for everywhere): open ports, active units, active people of active units, active
     provincial and port authorities."""
@@ -174,7 +194,7 @@ def eligible_nominees(title, paths):
     raise ValueError(title)
 
 
-def nominated_ids(round, title):
+def nominated_ids(round: Round, title: str) -> set[int]:
     """The ids of the nominees of `title` already nominated in `round` (withdrawn ones aside)."""
     field = NOMINEE_FIELD[title]
     return set(

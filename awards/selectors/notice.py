@@ -1,24 +1,32 @@
 """Reads of the public notice: the round on notice, its candidates as the public sees them, and
 the objections."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, IntegerField, Value, When
 
 from awards.models import Nomination, Objection, Round, Title
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
+
 # Only these columns of a candidate ever reach a public page.
 PUBLIC_FIELDS = ("pk", "title", "nominee_name", "nominee_unit_name", "summary", "province__name")
 
 
-def notice_round():
+def notice_round() -> Round | None:
     """The round now in its public notice (the latest, should two be), or None."""
     return (
         Round.objects.filter(phase=Round.Phase.PUBLIC_NOTICE).order_by("-start_year", "pk").first()
     )
 
 
-def notice_is_open(round, today):
+def notice_is_open(round: Round | None, today: date) -> bool:
     """Whether objections are taken on `today`: the round is on notice and the day lies within
     its notice period."""
     return (
@@ -30,14 +38,14 @@ def notice_is_open(round, today):
     )
 
 
-def _title_order():
+def _title_order() -> Case:
     return Case(
         *(When(title=value, then=Value(i)) for i, value in enumerate(Title.values)),
         output_field=IntegerField(),
     )
 
 
-def notice_candidates(round):
+def notice_candidates(round: Round) -> QuerySet[Nomination]:
     """The round's candidates, in the order of the titles, then province, then name."""
     return (
         Nomination.objects.filter(round=round, status=Nomination.Status.CANDIDATE)
@@ -57,24 +65,24 @@ class Candidate:
 @dataclass
 class ProvinceGroup:
     name: str
-    candidates: list = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
 
 
 @dataclass
 class TitleGroup:
     title: str
-    label: str
-    provinces: list = field(default_factory=list)
+    label: StrOrPromise
+    provinces: list[ProvinceGroup] = field(default_factory=list)
 
     @property
-    def count(self):
+    def count(self) -> int:
         return sum(len(group.candidates) for group in self.provinces)
 
 
-def notice_candidate_groups(round):
+def notice_candidate_groups(round: Round) -> list[TitleGroup]:
     """The candidates grouped by title and province, in one query, as plain records holding
     only what the notice publishes."""
-    groups = []
+    groups: list[TitleGroup] = []
     for row in notice_candidates(round).values(*PUBLIC_FIELDS):
         if not groups or groups[-1].title != row["title"]:
             groups.append(TitleGroup(title=row["title"], label=Title(row["title"]).label))
@@ -94,6 +102,6 @@ def notice_candidate_groups(round):
     return groups
 
 
-def open_objections(round):
+def open_objections(round: Round) -> QuerySet[Objection]:
     """The round's objections still waiting for the office's decision."""
     return Objection.objects.filter(nomination__round=round, status=Objection.Status.OPEN)

@@ -3,7 +3,11 @@ beside each nomination's place in the list and the quota, and the rounds an offi
 in. Who may open a list is `awards.access.access_recommendation`.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -14,6 +18,15 @@ from awards.models import Nomination, Quota, Recommendation, Round, Title
 from awards.selectors.rounds import round_review
 from campaigns.models import Authority
 from campaigns.scope import scope_for
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
+
+    from assessments.models import Review
 
 # Rounds whose provincial lists exist: from the provincial review on.
 LIST_PHASES = (
@@ -29,7 +42,7 @@ LEFT_OUT = (Nomination.Status.DRAFT, Nomination.Status.WITHDRAWN)
 
 
 # -- the ranking -------------------------------------------------------------------------------
-def nomination_subjects(review):
+def nomination_subjects(review: Review) -> dict[int, int]:
     """{nomination id: subject id} in the review."""
     return dict(
         Subject.objects.filter(
@@ -38,7 +51,7 @@ def nomination_subjects(review):
     )
 
 
-def ranking_by_nomination(round, province):
+def ranking_by_nomination(round: Round, province: Authority) -> dict[int, Any]:
     """{nomination id: ranking row} of the province's review of the round (two queries, one
     when the province has no review)."""
     review = round_review(round, province)
@@ -51,38 +64,38 @@ def ranking_by_nomination(round, province):
 @dataclass
 class RankedNomination:
     nomination: Nomination
-    row: object = None  # the ranking row, None when the nomination is not in the review
+    row: Any = None  # the ranking row, None when the nomination is not in the review
 
     @property
-    def rank(self):
+    def rank(self) -> int | None:
         return self.row.rank if self.row else None
 
     @property
-    def score(self):
+    def score(self) -> Decimal | None:
         return self.row.score if self.row else None
 
     @property
-    def sheets_submitted(self):
+    def sheets_submitted(self) -> int:
         return self.row.sheets_submitted if self.row else 0
 
     @property
-    def is_vetoed(self):
+    def is_vetoed(self) -> bool:
         return bool(self.row and self.row.is_vetoed)
 
     @property
-    def is_disputed(self):
+    def is_disputed(self) -> bool:
         return bool(self.row and self.row.is_disputed)
 
     @property
-    def is_scored(self):
+    def is_scored(self) -> bool:
         return self.sheets_submitted > 0
 
     @property
-    def position(self):
+    def position(self) -> int | None:
         return self.nomination.recommended_position
 
     @property
-    def is_choosable(self):
+    def is_choosable(self) -> bool:
         """May go on the list now: submitted, scored and not vetoed."""
         return (
             self.nomination.status == Nomination.Status.SUBMITTED
@@ -94,25 +107,27 @@ class RankedNomination:
 @dataclass
 class TitleSection:
     title: str
-    label: str
+    label: StrOrPromise
     quota: int
-    rows: list = field(default_factory=list)
+    rows: list[RankedNomination] = field(default_factory=list)
 
     @property
-    def chosen(self):
+    def chosen(self) -> list[RankedNomination]:
         """The nominations on the list, in their places."""
-        return sorted((r for r in self.rows if r.position is not None), key=lambda r: r.position)
+        return sorted(
+            (r for r in self.rows if r.position is not None), key=lambda r: cast(int, r.position)
+        )
 
     @property
-    def chosen_count(self):
+    def chosen_count(self) -> int:
         return len(self.chosen)
 
     @property
-    def is_over_quota(self):
+    def is_over_quota(self) -> bool:
         return self.chosen_count > self.quota
 
 
-def _ranking_order(ranked):
+def _ranking_order(ranked: RankedNomination) -> tuple[bool, int, str, int]:
     # Ranked rows first by rank (vetoed ones are ranked last by the review), then those not
     # in the review, by name.
     return (
@@ -123,7 +138,7 @@ def _ranking_order(ranked):
     )
 
 
-def recommendation_sections(round, province):
+def recommendation_sections(round: Round, province: Authority) -> list[TitleSection]:
     """The province's nominations per title in ranking order, each with its ranking row, and
     each title with its quota (no quota row means none). Five queries: the review, its
     subjects, the ranking, the quotas and the nominations."""
@@ -149,7 +164,7 @@ def recommendation_sections(round, province):
     return list(sections.values())
 
 
-def recommendation_get(round, province):
+def recommendation_get(round: Round, province: Authority) -> Recommendation | None:
     """The province's list header (opinion, status, who submitted), or None before the first
     save."""
     return (
@@ -160,14 +175,14 @@ def recommendation_get(round, province):
 
 
 # -- the officer's rounds ----------------------------------------------------------------------
-def _sum_subquery(queryset, column):
+def _sum_subquery(queryset: QuerySet[Any], column: str) -> Coalesce:
     summed = queryset.order_by().values(
         total=Func(F(column), function="SUM", output_field=IntegerField())
     )
     return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
 
 
-def recommendation_list_for(user):
+def recommendation_list_for(user: User | AnonymousUser) -> QuerySet[Nomination, Mapping[str, Any]]:
     """One row per round (from the provincial review on) and province the user manages that
     has nominations: the nominations on the table, how many are on the list, the total quota
     and the list's status (None before its first save). One query."""

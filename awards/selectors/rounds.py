@@ -1,6 +1,10 @@
 """Reads of rounds and of the assessments reviews that score them."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -10,8 +14,11 @@ from awards.models import Nomination, Quota, Recommendation, Round, Title
 from campaigns.models import Authority
 from civport.queries import count_subquery
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def round_reviews(round):
+
+def round_reviews(round: Round) -> dict[int, Review]:
     """The round's reviews (one per province that scores, one national), by authority id."""
     return {
         review.authority_id: review
@@ -21,7 +28,7 @@ def round_reviews(round):
     }
 
 
-def round_review(round, authority):
+def round_review(round: Round, authority: Authority) -> Review | None:
     """The review of `authority` (a province or the national office) for the round, or None."""
     return (
         Review.objects.filter(round_key=round.review_key, authority=authority)
@@ -30,13 +37,13 @@ def round_review(round, authority):
     )
 
 
-def provinces():
+def provinces() -> QuerySet[Authority]:
     return Authority.objects.filter(level=Authority.Level.PROVINCIAL, is_active=True).order_by(
         "path"
     )
 
 
-def national_office():
+def national_office() -> Authority:
     return Authority.objects.get(level=Authority.Level.NATIONAL)
 
 
@@ -57,7 +64,7 @@ RECOMMENDED_OR_LATER = (Status.RECOMMENDED, Status.CANDIDATE, Status.REJECTED, S
 DECIDED = (Status.CANDIDATE, Status.REJECTED, Status.AWARDED)
 
 
-def round_changelist():
+def round_changelist() -> QuerySet[Round]:
     """Rounds with their scheme and the counts the admin's list shows, in one query: a counting
     subquery per count (each on the nominations' (round, status) index). Subqueries rather than
     one join counted by status, so that the paginator's counts read the rounds alone."""
@@ -69,7 +76,7 @@ def round_changelist():
         .values("total")
     )
 
-    def counted(*statuses):
+    def counted(*statuses: str) -> Coalesce:
         return count_subquery(Nomination.objects.filter(round=OuterRef("pk"), status__in=statuses))
 
     return Round.objects.select_related("scheme").annotate(
@@ -91,49 +98,49 @@ class TitleCell:
     recommended: int = 0
 
     @property
-    def over_quota(self):
+    def over_quota(self) -> bool:
         return self.quota is not None and self.recommended > self.quota
 
 
 @dataclass
 class ReviewProgress:
-    review: object = None
+    review: Review | None = None
     assigned: int = 0
     sheets: int = 0
 
     @property
-    def percent(self):
+    def percent(self) -> int:
         return round(100 * self.sheets / self.assigned) if self.assigned else 0
 
 
 @dataclass
 class ProvinceProgress:
-    province: object
-    cells: list = field(default_factory=list)
+    province: Authority
+    cells: list[TitleCell] = field(default_factory=list)
     review: ReviewProgress = field(default_factory=ReviewProgress)
-    recommendation: object = None
+    recommendation: Recommendation | None = None
 
     @property
-    def submitted(self):
+    def submitted(self) -> int:
         return sum(cell.submitted for cell in self.cells)
 
     @property
-    def drafts(self):
+    def drafts(self) -> int:
         return sum(cell.drafts for cell in self.cells)
 
     @property
-    def quota(self):
+    def quota(self) -> int:
         return sum(cell.quota or 0 for cell in self.cells)
 
 
 @dataclass
 class RoundProgress:
-    provinces: list
+    provinces: list[ProvinceProgress]
     national: ReviewProgress
-    totals: list
+    totals: list[TitleCell]
 
 
-def round_progress(round):
+def round_progress(round: Round) -> RoundProgress:
     """Per province and title: the quota, nominations in draft, submitted and recommended; the
     province's review (submitted sheets against assignments) and its recommendation list.
     Five queries whatever the number of provinces: provinces, quotas, nomination counts
@@ -196,22 +203,22 @@ def round_progress(round):
                 recommended=found.get("recommended", 0),
             )
             cells.append(cell)
-            total.quota += cell.quota or 0
+            total.quota += cell.quota or 0  # type: ignore[operator]
             total.drafts += cell.drafts
             total.submitted += cell.submitted
             total.recommended += cell.recommended
-        row = ProvinceProgress(
+        line = ProvinceProgress(
             province=province,
             cells=cells,
             review=reviews.get(province.pk, ReviewProgress()),
             recommendation=lists.get(province.pk),
         )
-        if row.quota or any(c.drafts or c.submitted for c in cells) or row.recommendation:
-            rows.append(row)
+        if line.quota or any(c.drafts or c.submitted for c in cells) or line.recommendation:
+            rows.append(line)
     return RoundProgress(provinces=rows, national=national, totals=totals)
 
 
-def ranking_title_counts(round):
+def ranking_title_counts(round: Round) -> dict[str, dict[str, int]]:
     """{title: {"undecided": n, "candidates": n, "rejected": n}} of the nominations before the
     national office, one query."""
     table = {title: {"undecided": 0, "candidates": 0, "rejected": 0} for title in Title.values}
@@ -231,7 +238,7 @@ def ranking_title_counts(round):
     return table
 
 
-def ranking_nominations(rows):
+def ranking_nominations(rows: Sequence[Any]) -> dict[int, Nomination | None]:
     """{subject id: nomination} for a page of ranking rows, with what the ranking shows of it
     (two queries: the subjects' targets, then the nominations without their deeds)."""
     targets = dict(

@@ -2,6 +2,12 @@
 a candidate for the public notice, or not selected. Each decision writes the national link of
 the chain of opinions; a decision can be changed until the review ends."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,15 +19,20 @@ from awards.selectors.rounds import national_office
 from awards.services.opinions import opinion_write
 from civport.audit import audit_record
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from campaigns.models import Authority
+
 Status = Nomination.Status
 DECIDABLE = (Status.RECOMMENDED, Status.CANDIDATE, Status.REJECTED)
 
 
-def default_opinion(approve):
+def default_opinion(approve: bool) -> str:
     return _("Agreed.") if approve else _("Not to be commended.")
 
 
-def _refusal(nomination):
+def _refusal(nomination: Nomination) -> str:
     """Why the office cannot decide this nomination now, or ""."""
     if nomination.round.phase != Round.Phase.NATIONAL_REVIEW:
         return _(
@@ -34,7 +45,15 @@ def _refusal(nomination):
     return ""
 
 
-def _decide(*, actor, nomination, approve, opinion, office, now):
+def _decide(
+    *,
+    actor: User,
+    nomination: Nomination,
+    approve: bool,
+    opinion: str,
+    office: Authority,
+    now: datetime,
+) -> Nomination:
     before = nomination.status
     after = Status.CANDIDATE if approve else Status.REJECTED
     if before == after and not opinion:
@@ -59,7 +78,7 @@ def _decide(*, actor, nomination, approve, opinion, office, now):
     return nomination
 
 
-def _locked(pks):
+def _locked(pks: Sequence[object]) -> list[Nomination]:
     """The nominations, their rounds locked first (in id order, as advancing a round locks it
     before its nominations, so the two cannot deadlock): a decision never lands in a round
     that has just moved past its national review."""
@@ -74,7 +93,9 @@ def _locked(pks):
 
 
 @transaction.atomic
-def nomination_decide(*, actor, nomination, approve, opinion=""):
+def nomination_decide(
+    *, actor: User, nomination: Nomination, approve: bool, opinion: str = ""
+) -> Nomination:
     """Approve the nomination as a candidate, or not; `opinion` is the national office's text
     (a plain agreement or refusal when empty)."""
     locked = _locked([nomination.pk])
@@ -95,7 +116,9 @@ def nomination_decide(*, actor, nomination, approve, opinion=""):
 
 
 @transaction.atomic
-def nominations_decide(*, actor, nominations, approve, opinion=""):
+def nominations_decide(
+    *, actor: User, nominations: Iterable[Nomination | int], approve: bool, opinion: str = ""
+) -> list[Nomination]:
     """The same decision for many nominations at once: all of them, or none when any cannot be
     decided (each such one named with its reason)."""
     pks = [getattr(n, "pk", n) for n in nominations]

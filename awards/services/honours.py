@@ -10,11 +10,15 @@ pending: `renders_sweep` (beat) queues them again, and puts back to pending the 
 workers that died mid-render (older than the task's hard time limit).
 """
 
+from __future__ import annotations
+
 import datetime
 import logging
 import secrets
 from collections import namedtuple
+from collections.abc import Callable, Collection, Sequence
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from celery import current_app
 from django.core.exceptions import ValidationError
@@ -31,6 +35,11 @@ from awards import documents
 from awards.models import TITLE_LETTERS, DecisionDocument, Honour, Nomination, RenderStatus
 from awards.selectors.honours import round_documents_progress
 from civport.audit import audit_record, audit_record_many
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from awards.models import Round
 
 logger = logging.getLogger(__name__)
 
@@ -64,25 +73,25 @@ Readiness = namedtuple("Readiness", "done total problems")
 class RenderFailed(Exception):
     """A render raised; the row is marked failed with the error, `attempts` made so far."""
 
-    def __init__(self, attempts):
+    def __init__(self, attempts: int) -> None:
         super().__init__(attempts)
         self.attempts = attempts
 
 
-def honour_number(round, title, sequence):
+def honour_number(round: Round, title: str, sequence: int) -> str:
     """`2025-2026-B0007`: the round, the title's letter, the place within the title."""
-    return f"{round.code}-{TITLE_LETTERS[title]}{sequence:04d}"
+    return f"{round.code}-{TITLE_LETTERS[title]}{sequence:04d}"  # type: ignore[index]
 
 
-def _title_order(title):
-    return list(TITLE_LETTERS).index(title)
+def _title_order(title: str) -> int:
+    return list(TITLE_LETTERS).index(title)  # type: ignore[arg-type]
 
 
 # --- granting -------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def honours_grant(*, actor, round):
+def honours_grant(*, actor: User | None, round: Round) -> list[Honour]:
     """Grant the title to every remaining candidate of `round`; queue the PDFs after commit.
 
     Candidates become awarded, each with one honour: the recipient's names copied from the
@@ -159,7 +168,7 @@ def honours_grant(*, actor, round):
     return honours
 
 
-def documents_ready(round):
+def documents_ready(round: Round) -> Readiness:
     """Readiness(done, total, problems) of the round's certificates and decision document.
 
     `total` counts the certificates and the decision; `problems` are readable reasons that need
@@ -168,7 +177,7 @@ def documents_ready(round):
     return readiness(round_documents_progress(round))
 
 
-def readiness(progress):
+def readiness(progress: dict[str, Any]) -> Readiness:
     """`documents_ready` from a `round_documents_progress` already read."""
     certificates = progress["certificates"]
     decision = progress["decision"]
@@ -202,7 +211,7 @@ def readiness(progress):
 # --- queueing and the sweeper ---------------------------------------------------------------
 
 
-def renders_queue(*, honour_ids=(), decision_ids=()):
+def renders_queue(*, honour_ids: Collection[int] = (), decision_ids: Collection[int] = ()) -> int:
     """Send the render tasks; returns how many were sent. Never raises for a broker that is
     down: the first refusal stops the batch (each further try would wait for the same dead
     broker) and leaves the rows pending for the sweeper."""
@@ -231,7 +240,7 @@ def renders_queue(*, honour_ids=(), decision_ids=()):
     return len(jobs)
 
 
-def renders_sweep(*, now=None):
+def renders_sweep(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Take back the renders of dead workers and queue again those never queued.
 
     Claims older than the tasks' hard time limit go back to pending; then every pending render
@@ -280,7 +289,7 @@ def renders_sweep(*, now=None):
 # --- rendering (called by the tasks) --------------------------------------------------------
 
 
-def _store(name, content):
+def _store(name: str, content: bytes) -> str:
     """Write `content` under exactly `name`, replacing an earlier render."""
     if default_storage.exists(name):
         default_storage.delete(name)
@@ -290,7 +299,12 @@ def _store(name, content):
     return saved
 
 
-def _render(model, pk, build, action):
+def _render(
+    model: type[Honour] | type[DecisionDocument],
+    pk: int,
+    build: Callable[[Any], tuple[str, bytes]],
+    action: str,
+) -> bool:
     """Claim row `pk` of `model`, build its PDF with `build(row)` → (file name, bytes), store
     it and mark the row done. Returns True when this call rendered it, False when another
     render holds it or has done it.
@@ -344,20 +358,20 @@ def _render(model, pk, build, action):
     return bool(done)
 
 
-def certificate_render(*, honour_id):
+def certificate_render(*, honour_id: int) -> bool:
     """Render one honour's certificate to `certificates/<round>/<number>.pdf`, at most once
     per time it is asked for."""
 
-    def build(honour):
+    def build(honour: Honour) -> tuple[str, bytes]:
         return documents.certificate_file_name(honour), documents.certificate_pdf(honour)
 
     return _render(Honour, honour_id, build, "awards.certificate.rendered")
 
 
-def decision_render(*, decision_id):
+def decision_render(*, decision_id: int) -> bool:
     """Render the round's commendation decision to `decisions/<round>.pdf`."""
 
-    def build(decision):
+    def build(decision: DecisionDocument) -> tuple[str, bytes]:
         honours = Honour.objects.filter(round_id=decision.round_id).select_related("province")
         return (
             documents.decision_file_name(decision.round),
@@ -371,7 +385,7 @@ def decision_render(*, decision_id):
 
 
 @transaction.atomic
-def certificates_render_again(*, actor, honours):
+def certificates_render_again(*, actor: User | None, honours: Sequence[Honour]) -> int:
     """Render the given honours' certificates again (a failed render, a template changed).
     Those being rendered right now are left alone. Returns how many were queued."""
     now = timezone.now()
@@ -395,7 +409,7 @@ def certificates_render_again(*, actor, honours):
 
 
 @transaction.atomic
-def decision_render_again(*, actor, decision):
+def decision_render_again(*, actor: User | None, decision: DecisionDocument) -> None:
     """Render the commendation decision again; refused while it is being rendered."""
     now = timezone.now()
     updated = (
@@ -415,7 +429,7 @@ def decision_render_again(*, actor, decision):
 
 
 @transaction.atomic
-def honour_revoke(*, actor, honour, reason):
+def honour_revoke(*, actor: User | None, honour: Honour, reason: str) -> Honour:
     """Revoke a title: the verification page then says so, with the reason and the date. The
     certificate file stays, as the record of what was issued."""
     honour = Honour.objects.select_for_update().get(pk=honour.pk)

@@ -8,6 +8,12 @@ database keeps one nomination per nominee per round; the service says so first, 
 same when two nominators race past that check.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,8 +38,16 @@ from campaigns.services.public import plain_text
 from civport.audit import audit_record
 from civport.uploads import upload_check
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from campaigns.scope import Scope
+
+    Nominee: TypeAlias = Port | Unit | Person | Authority
+
 EVIDENCE_MAX = 20
-EVIDENCE_DESCRIPTION_MAX = NominationEvidence._meta.get_field("description").max_length
+EVIDENCE_DESCRIPTION_MAX = cast(int, NominationEvidence._meta.get_field("description").max_length)
 VETO_NOTE_MAX = 1000
 
 # Once the province has chosen, a nomination leaves the nominator's hands; later withdrawals
@@ -56,25 +70,25 @@ ONCE_CONSTRAINT = {
 }
 
 
-def veto_field(condition_id):
+def veto_field(condition_id: int) -> str:
     """The form field of the answer to one veto condition (the service names it in errors)."""
     return f"veto_{condition_id}"
 
 
-def veto_note_field(condition_id):
+def veto_note_field(condition_id: int) -> str:
     return f"veto_{condition_id}_note"
 
 
-def province_path(path):
+def province_path(path: str) -> str:
     """`CN/GD/GD-SZ/` → `CN/GD/`."""
     return "/".join(path.split("/")[:2]) + "/"
 
 
-def _date(day):
+def _date(day: date) -> str:
     return formats.date_format(day, "Y-m-d")
 
 
-def nominations_open_error(round, today=None):
+def nominations_open_error(round: Round, today: date | None = None) -> str:
     """Why `round` takes no nomination or submission today, or ""."""
     today = today or timezone.localdate()
     if round.phase != Round.Phase.NOMINATING:
@@ -93,19 +107,19 @@ def nominations_open_error(round, today=None):
 # --- the nominee -----------------------------------------------------------------------------
 
 
-def nominee_of(nomination):
-    return getattr(nomination, NOMINEE_FIELD[nomination.title])
+def nominee_of(nomination: Nomination) -> Nominee | None:
+    return cast("Nominee | None", getattr(nomination, NOMINEE_FIELD[nomination.title]))
 
 
-def _nominee_path(title, nominee):
+def _nominee_path(title: str, nominee: Nominee) -> str:
     if title == Title.ADVANCED_INDIVIDUAL:
-        return nominee.unit.authority.path
+        return cast(Person, nominee).unit.authority.path
     if title == Title.ADVANCED_ORGANIZER:
-        return nominee.path
-    return nominee.authority.path
+        return cast(Authority, nominee).path
+    return cast("Port | Unit", nominee).authority.path
 
 
-def _eligibility_error(title, nominee):
+def _eligibility_error(title: str, nominee: Any) -> str:
     """Why `nominee` (of the title's kind) cannot stand for `title` at all, or ""."""
     if title == Title.CIVILIZED_PORT and nominee.status != Port.Status.OPEN:
         return _("%(name)s is %(status)s; only an open port can be nominated.") % {
@@ -134,7 +148,7 @@ def _eligibility_error(title, nominee):
     return ""
 
 
-def _scope_error(scope, title, nominee):
+def _scope_error(scope: Scope, title: str, nominee: Any) -> str:
     if may_nominate(scope, title, _nominee_path(title, nominee)):
         return ""
     if title == Title.ADVANCED_ORGANIZER:
@@ -148,24 +162,24 @@ def _scope_error(scope, title, nominee):
     )
 
 
-def _owning_authority(title, nominee):
+def _owning_authority(title: str, nominee: Any) -> Authority:
     """The nominating authority: the nominee's own, or for an organizer its province."""
     if title == Title.CIVILIZED_PORT:
-        return nominee.authority
+        return cast(Port, nominee).authority
     if title == Title.ADVANCED_UNIT:
-        return nominee.authority
+        return cast(Unit, nominee).authority
     if title == Title.ADVANCED_INDIVIDUAL:
-        return nominee.unit.authority
+        return cast(Person, nominee).unit.authority
     if nominee.level == Authority.Level.PROVINCIAL:
-        return nominee
+        return cast(Authority, nominee)
     return Authority.objects.get(path=province_path(nominee.path))
 
 
-def _already_nominated_message(nominee):
+def _already_nominated_message(nominee: Nominee) -> str:
     return _("%(name)s is nominated in this round already.") % {"name": nominee.name}
 
 
-def _snapshot(title, nominee):
+def _snapshot(title: str, nominee: Any) -> tuple[str, str, str]:
     """The nominee's names as they are now, in the portal's language (they are data)."""
     with translation.override(settings.LANGUAGE_CODE):
         if title == Title.CIVILIZED_PORT:
@@ -182,7 +196,9 @@ def _snapshot(title, nominee):
 
 
 @transaction.atomic
-def nomination_create(*, actor, round, title, nominee):
+def nomination_create(
+    *, actor: User, round: Round, title: str, nominee: Nominee | None
+) -> Nomination:
     """A draft nomination of `nominee` for `title` in `round`, by a nominator whose area holds
     the nominee. Refused with a reason naming the field (round, title or nominee)."""
     if title not in Title.values:
@@ -231,7 +247,7 @@ def nomination_create(*, actor, round, title, nominee):
         **{field: nominee},
     )
     if title == Title.ADVANCED_INDIVIDUAL:
-        nomination.unit = nominee.unit
+        nomination.unit = cast(Person, nominee).unit
     try:
         # A savepoint: a nomination racing past the check above fails on the constraint, and
         # the outer transaction stays usable to report it.
@@ -258,7 +274,7 @@ def nomination_create(*, actor, round, title, nominee):
 # --- the dossier -----------------------------------------------------------------------------
 
 
-def _lock_draft(nomination):
+def _lock_draft(nomination: Nomination) -> Nomination:
     """The nomination, locked (two editors or uploads at once are applied one after the
     other), if it is still a draft."""
     nomination = (
@@ -274,7 +290,7 @@ def _lock_draft(nomination):
     return nomination
 
 
-def _deeds_errors(deeds, summary):
+def _deeds_errors(deeds: str, summary: str) -> dict[str, str]:
     errors = {}
     if len(deeds) > Nomination.DEEDS_MAX:
         errors["deeds"] = _(
@@ -288,7 +304,9 @@ def _deeds_errors(deeds, summary):
 
 
 @transaction.atomic
-def nomination_update(*, actor, nomination, deeds, summary):
+def nomination_update(
+    *, actor: User | None, nomination: Nomination, deeds: str, summary: str
+) -> Nomination:
     """Save the deeds and the short deeds of a draft as plain text; the maximum lengths apply
     now, the minimum at submission."""
     nomination = _lock_draft(nomination)
@@ -310,7 +328,9 @@ def nomination_update(*, actor, nomination, deeds, summary):
 
 
 @transaction.atomic
-def veto_declarations_save(*, actor, nomination, answers):
+def veto_declarations_save(
+    *, actor: User | None, nomination: Nomination, answers: Mapping[int, tuple[bool, str]]
+) -> Nomination:
     """Record the nominator's answers to the round's veto conditions: `answers` maps a
     condition id to (applies, note); a condition that applies needs an explanation."""
     nomination = _lock_draft(nomination)
@@ -368,10 +388,17 @@ def veto_declarations_save(*, actor, nomination, answers):
 
 
 @transaction.atomic
-def nomination_dossier_save(*, actor, nomination, deeds, summary, answers):
+def nomination_dossier_save(
+    *,
+    actor: User | None,
+    nomination: Nomination,
+    deeds: str,
+    summary: str,
+    answers: Mapping[int, tuple[bool, str]],
+) -> Nomination:
     """The edit screen's save: deeds and veto declarations together, or neither, with the
     errors of both at once."""
-    errors = {}
+    errors: dict[str, Any] = {}
     for service, kwargs in (
         (nomination_update, {"deeds": deeds, "summary": summary}),
         (veto_declarations_save, {"answers": answers}),
@@ -391,7 +418,9 @@ def nomination_dossier_save(*, actor, nomination, deeds, summary, answers):
 
 
 @transaction.atomic
-def evidence_add(*, actor, nomination, upload, description=""):
+def evidence_add(
+    *, actor: User | None, nomination: Nomination, upload: UploadedFile, description: str = ""
+) -> NominationEvidence:
     """Attach a file to a draft's dossier; refused when its type or size is not accepted, or
     when the dossier holds its maximum number of files."""
     nomination = _lock_draft(nomination)
@@ -448,7 +477,7 @@ def evidence_add(*, actor, nomination, upload, description=""):
 
 
 @transaction.atomic
-def evidence_remove(*, actor, evidence):
+def evidence_remove(*, actor: User | None, evidence: NominationEvidence) -> None:
     evidence = NominationEvidence.objects.select_related("nomination").get(pk=evidence.pk)
     _lock_draft(evidence.nomination)
     stored, storage = evidence.file.name, evidence.file.storage
@@ -466,7 +495,9 @@ def evidence_remove(*, actor, evidence):
 # --- submission ------------------------------------------------------------------------------
 
 
-def submission_problems(nomination, conditions):
+def submission_problems(
+    nomination: Nomination, conditions: Iterable[VetoCondition]
+) -> dict[str, str]:
     """What stands between a draft and its submission, as {field: message}. `conditions` are
     the round's veto conditions with their `declaration` (see `nomination_vetoes`)."""
     errors = {}
@@ -480,7 +511,7 @@ def submission_problems(nomination, conditions):
         errors["summary"] = _("Write the short deeds shown in the public notice.")
     errors.update(_deeds_errors(deeds, summary))
     for condition in conditions:
-        declaration = condition.declaration
+        declaration = condition.declaration  # type: ignore[attr-defined]
         if declaration is None:
             errors[veto_field(condition.pk)] = _(
                 "Declare whether veto condition %(code)s applies."
@@ -493,7 +524,7 @@ def submission_problems(nomination, conditions):
 
 
 @transaction.atomic
-def nomination_submit(*, actor, nomination, opinion):
+def nomination_submit(*, actor: User, nomination: Nomination, opinion: str) -> Nomination:
     """Submit a draft with the nominating authority's opinion: before the deadline, with deeds
     of the right length and every veto condition declared and none applying. The nominee's
     names are copied now."""
@@ -569,7 +600,9 @@ def nomination_submit(*, actor, nomination, opinion):
 
 
 @transaction.atomic
-def nomination_withdraw(*, actor, nomination, reason, by_office=False):
+def nomination_withdraw(
+    *, actor: User | None, nomination: Nomination, reason: str, by_office: bool = False
+) -> Nomination:
     """Withdraw a nomination with its reason. The nominator may do so while nominations are
     open or the province has not yet submitted its list; the office at any time before the
     decision."""

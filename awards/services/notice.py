@@ -6,7 +6,11 @@ The office resolves each objection once: upheld, the nomination is withdrawn wit
 resolution as its reason and leaves the public list; dismissed, nothing else changes.
 """
 
+from __future__ import annotations
+
 import re
+from datetime import date
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,9 +25,12 @@ from campaigns.services.public import plain_text
 from civport.audit import audit_record
 from civport.notifications import local_today
 
-NAME_MAX = Objection._meta.get_field("name").max_length
-PHONE_MAX = Objection._meta.get_field("phone").max_length
-ORGANISATION_MAX = Objection._meta.get_field("organisation").max_length
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+NAME_MAX = cast(int, Objection._meta.get_field("name").max_length)
+PHONE_MAX = cast(int, Objection._meta.get_field("phone").max_length)
+ORGANISATION_MAX = cast(int, Objection._meta.get_field("organisation").max_length)
 TEXT_MIN = 10
 TEXT_MAX = 3000
 RESOLUTION_MAX = 2000
@@ -33,7 +40,7 @@ PHONE_DIGITS_MIN = 7
 PHONE_DIGITS_MAX = 20
 
 
-def phone_problem(phone):
+def phone_problem(phone: str) -> str | None:
     """Why `phone` is not a telephone number one could call, or None."""
     digits = sum(ch.isdigit() for ch in phone)
     if not PHONE_PATTERN.match(phone) or not PHONE_DIGITS_MIN <= digits <= PHONE_DIGITS_MAX:
@@ -44,7 +51,7 @@ def phone_problem(phone):
     return None
 
 
-def notice_refusal(round, today):
+def notice_refusal(round: Round | None, today: date) -> str | None:
     """Why no objection can be filed on `today` (a message for the public), or None."""
     if notice_is_open(round, today):
         return None
@@ -59,7 +66,7 @@ def notice_refusal(round, today):
     return _("No public notice is open now, so no objection can be filed.")
 
 
-def _contact(name, phone, email, organisation, text):
+def _contact(name: str, phone: str, email: str, organisation: str, text: str) -> dict[str, str]:
     """The cleaned fields, or a ValidationError naming every bad one."""
     values = {
         "name": plain_text(name),
@@ -100,7 +107,16 @@ def _contact(name, phone, email, organisation, text):
 
 
 @transaction.atomic
-def objection_file(*, nomination, name, phone, email="", organisation="", text, today=None):
+def objection_file(
+    *,
+    nomination: Nomination,
+    name: str,
+    phone: str,
+    email: str = "",
+    organisation: str = "",
+    text: str,
+    today: date | None = None,
+) -> Objection:
     """Store an objection from the public to a candidate of the open notice; returns it.
 
     Refused (ValidationError with code "refused") outside the notice period; a nomination that
@@ -108,7 +124,7 @@ def objection_file(*, nomination, name, phone, email="", organisation="", text, 
     today = today or local_today()
     # Locked so that an objection and the withdrawal of its candidate are decided in turn.
     nomination = (
-        Nomination.objects.select_for_update(of=("self",))
+        Nomination.objects.select_for_update(of=("self",))  # type: ignore[assignment]
         .select_related("round")
         .filter(pk=nomination.pk)
         .first()
@@ -140,7 +156,9 @@ def objection_file(*, nomination, name, phone, email="", organisation="", text, 
 
 
 @transaction.atomic
-def objection_resolve(*, actor, objection, uphold, resolution):
+def objection_resolve(
+    *, actor: User | None, objection: Objection, uphold: bool, resolution: str
+) -> Objection:
     """Uphold or dismiss an open objection with the office's resolution; returns it.
 
     Upheld, the nomination is withdrawn with the resolution as its reason (a nomination already

@@ -2,6 +2,10 @@
 the text. Each level writes once; writing again at the same level replaces the text (until the
 step it belongs to is locked, which the calling service checks)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,9 +13,17 @@ from django.utils.translation import gettext as _
 from awards.models import Opinion
 from civport.audit import audit_record
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from awards.models import Nomination
+    from campaigns.models import Authority
+
 
 @transaction.atomic
-def opinion_write(*, actor, nomination, level, authority, text):
+def opinion_write(
+    *, actor: User, nomination: Nomination, level: str, authority: Authority, text: str
+) -> Opinion:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"opinion": _("Write the opinion.")})

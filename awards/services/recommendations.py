@@ -7,6 +7,11 @@ two officers saving or submitting at the same moment are serialised: the second 
 first one's list, and the quota check can never be passed by two transactions together.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,18 +26,21 @@ from campaigns.models import Authority
 from campaigns.scope import scope_for
 from civport.audit import audit_record, audit_record_many
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # The deadline is a calendar day in China: the list may be changed until its end there.
 CHINA = ZoneInfo("Asia/Shanghai")
 OPINION_MAX = 2000
 
 
-def review_closed(round, today=None):
+def review_closed(round: Round, today: date | None = None) -> bool:
     """Whether the provincial review's deadline has passed (it runs to the end of its day)."""
     today = today or timezone.localdate(timezone=CHINA)
     return round.provincial_review_due_on is not None and today > round.provincial_review_due_on
 
 
-def _check_may_manage(actor, province):
+def _check_may_manage(actor: User | None, province: Authority) -> None:
     if (
         actor is None
         or province.level != Authority.Level.PROVINCIAL
@@ -41,7 +49,9 @@ def _check_may_manage(actor, province):
         raise PermissionDenied
 
 
-def _open_list(actor, round, province):
+def _open_list(
+    actor: User | None, round: Round, province: Authority
+) -> tuple[Recommendation, Round]:
     """Lock the province's list row and check that it may still be changed; returns it with a
     fresh copy of the round."""
     _check_may_manage(actor, province)
@@ -72,12 +82,12 @@ def _open_list(actor, round, province):
     if review_closed(round):
         raise ValidationError(
             _("The provincial review closed on %(date)s; the list can no longer be changed.")
-            % {"date": formats.date_format(round.provincial_review_due_on)}
+            % {"date": formats.date_format(round.provincial_review_due_on)}  # type: ignore[arg-type]
         )
     return recommendation, round
 
 
-def _submitted_nominations(round, province):
+def _submitted_nominations(round: Round, province: Authority) -> list[Nomination]:
     """The province's submitted nominations, locked: a withdrawal of one of them waits for this
     transaction, and one withdrawn meanwhile is no longer among them."""
     return list(
@@ -87,7 +97,7 @@ def _submitted_nominations(round, province):
     )
 
 
-def _as_ids(values):
+def _as_ids(values: Iterable[Any] | None) -> list[int]:
     ids = []
     for value in values or ():
         try:
@@ -99,7 +109,14 @@ def _as_ids(values):
     return ids
 
 
-def _check_choices(*, round, province, choices, submitted, quotas):
+def _check_choices(
+    *,
+    round: Round,
+    province: Authority,
+    choices: Mapping[str, Iterable[Any] | None],
+    submitted: Sequence[Nomination],
+    quotas: Mapping[str, int],
+) -> dict[str, list[Nomination]]:
     """The chosen lists by title, as {title: [nominations]}, after checking every rule; raises
     one ValidationError keyed by title with every problem found."""
     unknown = set(choices) - set(Title.values)
@@ -113,7 +130,7 @@ def _check_choices(*, round, province, choices, submitted, quotas):
     others = {n.pk: n for n in Nomination.objects.filter(pk__in=strangers)} if strangers else {}
     ranking = ranking_by_nomination(round, province)
     errors = {}
-    chosen = {}
+    chosen: dict[str, list[Nomination]] = {}
     for title in Title.values:
         problems = []
         seen = set()
@@ -181,11 +198,13 @@ def _check_choices(*, round, province, choices, submitted, quotas):
     return chosen
 
 
-def _quotas(round, province):
+def _quotas(round: Round, province: Authority) -> dict[str, int]:
     return dict(round.quotas.filter(province=province).values_list("title", "quota"))
 
 
-def _write_positions(submitted, chosen, now):
+def _write_positions(
+    submitted: Sequence[Nomination], chosen: Mapping[str, Sequence[Nomination]], now: datetime
+) -> list[Nomination]:
     """Positions 1..n per title for the chosen nominations, none for the others. Cleared first:
     the positions are unique per title, checked row by row."""
     positions = {n.pk: i for ids in chosen.values() for i, n in enumerate(ids, start=1)}
@@ -205,14 +224,21 @@ def _write_positions(submitted, chosen, now):
     return changed
 
 
-def _id_lists(chosen):
+def _id_lists(chosen: Mapping[str, Sequence[Nomination]]) -> dict[str, list[int]]:
     return {
         title: [n.pk for n in nominations] for title, nominations in chosen.items() if nominations
     }
 
 
 @transaction.atomic
-def recommendation_save(*, actor, round, province, choices, opinion):
+def recommendation_save(
+    *,
+    actor: User | None,
+    round: Round,
+    province: Authority,
+    choices: Mapping[str, Iterable[Any] | None],
+    opinion: str,
+) -> Recommendation:
     """Save the province's draft list: `choices` is {title: [nomination ids in order]}; a title
     left out has nobody chosen. The opinion may still be blank in a draft."""
     recommendation, round = _open_list(actor, round, province)
@@ -245,7 +271,9 @@ def recommendation_save(*, actor, round, province, choices, opinion):
 
 
 @transaction.atomic
-def recommendation_submit(*, actor, round, province, opinion=None):
+def recommendation_submit(
+    *, actor: User, round: Round, province: Authority, opinion: str | None = None
+) -> Recommendation:
     """Submit the province's list as saved (with `opinion` replacing the saved one if given):
     the chosen nominations become recommended, each with the province's opinion; the
     province's other submitted nominations are not recommended; the list is locked."""

@@ -9,7 +9,11 @@ reviews created, the nominations put up for scoring and assigned, reviews opened
 the public notice's dates counted in working days, the honours granted.
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +29,10 @@ from awards.selectors.rounds import national_office, provinces
 from awards.workdays import working_days_span
 from campaigns.models import Authority
 from civport.audit import audit_record, audit_record_many, diff, snapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 Phase = Round.Phase
 Status = Nomination.Status
@@ -73,17 +81,17 @@ IN_PROVINCIAL_REVIEW = (Status.SUBMITTED, Status.RECOMMENDED, Status.NOT_RECOMME
 NAMED_AT_MOST = 10
 
 
-def today():
+def today() -> datetime.date:
     """The date in China (TIME_ZONE is Asia/Shanghai): deadlines are dates there."""
     return timezone.localdate()
 
 
-def next_phase(round):
+def next_phase(round: Round) -> str | None:
     index = PHASES.index(round.phase)
     return PHASES[index + 1] if index + 1 < len(PHASES) else None
 
 
-def editable_fields(round):
+def editable_fields(round: Round | None) -> set[str]:
     """The round's fields that may still be changed in its phase."""
     if round is None or round.pk is None:
         return set(ROUND_FIELDS)
@@ -91,7 +99,7 @@ def editable_fields(round):
     return {name for name, until in EDITABLE_UNTIL.items() if here <= PHASES.index(until)}
 
 
-def _names(authorities):
+def _names(authorities: Iterable[Authority]) -> str:
     names = [a.short_name or a.name for a in authorities]
     if len(names) > NAMED_AT_MOST:
         rest = len(names) - NAMED_AT_MOST
@@ -102,14 +110,14 @@ def _names(authorities):
     return "、".join(names)
 
 
-def _province_names(ids):
+def _province_names(ids: Iterable[int]) -> str:
     return _names(Authority.objects.filter(pk__in=ids).order_by("path"))
 
 
 # --- the round itself ---------------------------------------------------------------------
 
 
-def round_errors(values, round=None):
+def round_errors(values: Mapping[str, Any], round: Round | None = None) -> dict[str, Any]:
     """What is wrong with the round's values (a dict of every field, as they would be saved),
     by field: years, deadlines in order, the scheme, the fields closed in the round's phase.
     Shared by the services and the admin's form, so the form shows the errors on its fields."""
@@ -179,7 +187,7 @@ def round_errors(values, round=None):
     return errors
 
 
-def _clean_text(values):
+def _clean_text(values: dict[str, Any]) -> dict[str, Any]:
     for name in ("code", "name", "issuing_office", "decision_number"):
         if isinstance(values.get(name), str):
             values[name] = values[name].strip()
@@ -187,7 +195,7 @@ def _clean_text(values):
 
 
 @transaction.atomic
-def round_create(*, actor, **fields):
+def round_create(*, actor: User | None, **fields: Any) -> Round:
     """A new round, in draft: the office then sets quotas and advances it to nominating."""
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
@@ -213,7 +221,7 @@ def round_create(*, actor, **fields):
 
 
 @transaction.atomic
-def round_save(*, actor, round, **fields):
+def round_save(*, actor: User | None, round: Round, **fields: Any) -> Round:
     """Change a round's fields; those its phase has closed are refused. In a round under way,
     new due dates reach its reviews, and a province added since gets its review."""
     unknown = set(fields) - set(ROUND_FIELDS)
@@ -245,7 +253,7 @@ def round_save(*, actor, round, **fields):
     return round
 
 
-def _reviews_due_on(*, actor, round, changes):
+def _reviews_due_on(*, actor: User | None, round: Round, changes: Mapping[str, Any]) -> None:
     """The reviews carry the round's due dates (reviewers see them in their queue)."""
     for name, national in (("provincial_review_due_on", False), ("national_review_due_on", True)):
         if name not in changes:
@@ -265,7 +273,7 @@ def _reviews_due_on(*, actor, round, changes):
 
 
 @transaction.atomic
-def round_reviews_ensure(*, actor, round):
+def round_reviews_ensure(*, actor: User | None, round: Round) -> list[Review]:
     """One review per province and one national, on the round's scheme, so every office can
     set up its panel while nominations come in. Safe to run again."""
     existing = set(
@@ -297,7 +305,7 @@ def round_reviews_ensure(*, actor, round):
 # --- quotas -------------------------------------------------------------------------------
 
 
-def _lock_for_quotas(round):
+def _lock_for_quotas(round: Round) -> Round:
     # Locked so that quotas cannot change while the round advances past the phases they are
     # open in.
     round = Round.objects.select_for_update().get(pk=round.pk)
@@ -314,7 +322,7 @@ def _lock_for_quotas(round):
     return round
 
 
-def quota_errors(*, province, title, quota):
+def quota_errors(*, province: Authority | None, title: str, quota: object) -> dict[str, str]:
     errors = {}
     if province is None or province.level != Authority.Level.PROVINCIAL:
         errors["province"] = _("Choose a provincial authority.")
@@ -326,7 +334,9 @@ def quota_errors(*, province, title, quota):
 
 
 @transaction.atomic
-def quota_set(*, actor, round, province, title, quota):
+def quota_set(
+    *, actor: User | None, round: Round, province: Authority, title: str, quota: int
+) -> Quota:
     """How many nominations of `title` the province may recommend (0: none)."""
     round = _lock_for_quotas(round)
     errors = quota_errors(province=province, title=title, quota=quota)
@@ -357,7 +367,7 @@ def quota_set(*, actor, round, province, title, quota):
 
 
 @transaction.atomic
-def quota_delete(*, actor, quota):
+def quota_delete(*, actor: User | None, quota: Quota) -> None:
     _lock_for_quotas(quota.round)
     audit_record(
         actor=actor,
@@ -374,7 +384,9 @@ def quota_delete(*, actor, quota):
 
 
 @transaction.atomic
-def quotas_import(*, actor, round, rows):
+def quotas_import(
+    *, actor: User | None, round: Round, rows: Iterable[tuple[Authority, str, int]]
+) -> dict[str, int]:
     """Apply a checked quota sheet: `rows` are (province, title, quota). All or nothing; rows
     already as in the file are left alone. Returns {"create": n, "update": n, "unchanged": n}."""
     round = _lock_for_quotas(round)
@@ -387,12 +399,12 @@ def quotas_import(*, actor, round, rows):
         row = existing.get((province.pk, title))
         if row is None:
             row = Quota(round=round, province=province, title=title, quota=quota)
-            row.before = None
+            row.before = None  # type: ignore[attr-defined]
             creates.append(row)
             existing[(province.pk, title)] = row
             counts["create"] += 1
         elif row.quota != quota:
-            row.before = row.quota
+            row.before = row.quota  # type: ignore[attr-defined]
             row.quota = quota
             updates.append(row)
             counts["update"] += 1
@@ -418,7 +430,7 @@ def quotas_import(*, actor, round, rows):
 # --- the holiday calendar -----------------------------------------------------------------
 
 
-def calendar_day_errors(*, day, kind, name=""):
+def calendar_day_errors(*, day: Any, kind: str, name: str = "") -> dict[str, str]:
     """What is wrong with a calendar entry, by field. A make-up working day falls on a weekend
     (any other day is a working day already)."""
     errors = {}
@@ -431,13 +443,15 @@ def calendar_day_errors(*, day, kind, name=""):
             "%(day)s is a weekday, a working day already; a make-up working day is a Saturday "
             "or a Sunday."
         ) % {"day": day.isoformat()}
-    if len(name or "") > CalendarDay._meta.get_field("name").max_length:
+    if len(name or "") > cast(int, CalendarDay._meta.get_field("name").max_length):
         errors["name"] = _("The name is too long.")
     return errors
 
 
 @transaction.atomic
-def calendar_day_set(*, actor, day, kind, name=""):
+def calendar_day_set(
+    *, actor: User | None, day: datetime.date, kind: str, name: str = ""
+) -> CalendarDay:
     """Enter a public holiday or a make-up working day (调休); an entry for the day is replaced."""
     name = (name or "").strip()
     errors = calendar_day_errors(day=day, kind=kind, name=name)
@@ -459,7 +473,7 @@ def calendar_day_set(*, actor, day, kind, name=""):
 
 
 @transaction.atomic
-def calendar_day_delete(*, actor, entry):
+def calendar_day_delete(*, actor: User | None, entry: CalendarDay) -> None:
     audit_record(
         actor=actor,
         action="awards.calendar_day.deleted",
@@ -472,7 +486,7 @@ def calendar_day_delete(*, actor, entry):
 # --- phases -------------------------------------------------------------------------------
 
 
-def _reviews(round):
+def _reviews(round: Round) -> dict[int, Any]:
     return {
         review.authority_id: review
         for review in Review.objects.filter(round_key=round.review_key)
@@ -481,7 +495,7 @@ def _reviews(round):
     }
 
 
-def _dates_reasons(round, on):
+def _dates_reasons(round: Round, on: datetime.date) -> list[str]:
     reasons = []
     nominations = round.nominations_due_on
     provincial = round.provincial_review_due_on
@@ -504,7 +518,7 @@ def _dates_reasons(round, on):
     return reasons
 
 
-def _draft_reasons(round, on):
+def _draft_reasons(round: Round, on: datetime.date) -> list[str]:
     reasons = []
     scheme = Scheme.objects.select_related("authority").get(pk=round.scheme_id)
     if not scheme.is_published:
@@ -516,7 +530,9 @@ def _draft_reasons(round, on):
     return reasons + _dates_reasons(round, on)
 
 
-def _short_panels(reviews, province_ids, k):
+def _short_panels(
+    reviews: Mapping[int, Any], province_ids: Iterable[int], k: int
+) -> list[tuple[Authority, int]]:
     """Provinces (and their active reviewers) whose panel has fewer than k active members."""
     short = []
     for province in Authority.objects.filter(pk__in=province_ids).order_by("path"):
@@ -527,7 +543,7 @@ def _short_panels(reviews, province_ids, k):
     return short
 
 
-def _nominating_reasons(round, on):
+def _nominating_reasons(round: Round, on: datetime.date) -> list[str]:
     reasons = []
     if round.nominations_due_on is None:
         reasons.append(_("Set the date nominations are due."))
@@ -567,7 +583,7 @@ def _nominating_reasons(round, on):
     return reasons
 
 
-def _national_panel_reason(round, reviews):
+def _national_panel_reason(round: Round, reviews: Mapping[int, Any]) -> str | None:
     k = round.reviewers_per_nomination
     national = next(
         (r for r in reviews.values() if r.authority.level == Authority.Level.NATIONAL), None
@@ -582,7 +598,7 @@ def _national_panel_reason(round, reviews):
     return None
 
 
-def _provincial_review_reasons(round, on):
+def _provincial_review_reasons(round: Round, on: datetime.date) -> list[str]:
     reasons = []
     in_review = set(
         round.nominations.filter(status__in=IN_PROVINCIAL_REVIEW)
@@ -613,7 +629,7 @@ def _provincial_review_reasons(round, on):
     return reasons
 
 
-def _national_review_reasons(round, on):
+def _national_review_reasons(round: Round, on: datetime.date) -> list[str]:
     reasons = []
     counts = round.nominations.aggregate(
         undecided=Count("pk", filter=Q(status=Status.RECOMMENDED)),
@@ -633,7 +649,7 @@ def _national_review_reasons(round, on):
     return reasons
 
 
-def _public_notice_reasons(round, on):
+def _public_notice_reasons(round: Round, on: datetime.date) -> list[str]:
     reasons = []
     if round.notice_ends_on is None:
         reasons.append(_("The public notice has no dates."))
@@ -661,7 +677,7 @@ def _public_notice_reasons(round, on):
     return reasons
 
 
-def _decided_reasons(round, on):
+def _decided_reasons(round: Round, on: datetime.date) -> list[str]:
     from awards.services.honours import documents_ready
 
     done, total, problems = documents_ready(round)
@@ -689,18 +705,18 @@ REASONS = {
 }
 
 
-def round_preconditions(round, *, on=None):
+def round_preconditions(round: Round, *, on: datetime.date | None = None) -> list[str]:
     """Why the round cannot move to its next phase yet: a list of messages, empty when it can.
     `on` is the day to judge deadlines by (today in China by default)."""
     if next_phase(round) is None:
         return [_("The round is closed; it has no next phase.")]
-    return REASONS[round.phase](round, on or today())
+    return REASONS[round.phase](round, on or today())  # type: ignore[index]
 
 
 # What each step does once its preconditions hold.
 
 
-def _attach(*, actor, review, nominations):
+def _attach(*, actor: User | None, review: Review, nominations: Sequence[Nomination]) -> None:
     review_services.subjects_attach(
         actor=actor,
         review=review,
@@ -718,7 +734,7 @@ def _attach(*, actor, review, nominations):
     )
 
 
-def _assign_and_open(*, actor, review, warnings):
+def _assign_and_open(*, actor: User | None, review: Review, warnings: list[str]) -> None:
     _created, short = review_services.assignment_auto(actor=actor, review=review)
     if short:
         warnings.append(
@@ -734,12 +750,16 @@ def _assign_and_open(*, actor, review, warnings):
     review_services.review_set_phase(actor=actor, review=review, phase=Review.Phase.OPEN)
 
 
-def _to_nominating(*, actor, round, on, warnings):
+def _to_nominating(
+    *, actor: User | None, round: Round, on: datetime.date, warnings: list[str]
+) -> dict[str, Any]:
     made = round_reviews_ensure(actor=actor, round=round)
     return {"reviews_created": len(made)}
 
 
-def _to_provincial_review(*, actor, round, on, warnings):
+def _to_provincial_review(
+    *, actor: User | None, round: Round, on: datetime.date, warnings: list[str]
+) -> dict[str, Any]:
     reviews = {
         review.authority_id: review
         for review in Review.objects.filter(round_key=round.review_key).select_related(
@@ -751,7 +771,7 @@ def _to_provincial_review(*, actor, round, on, warnings):
         .select_related("authority", "unit")
         .order_by("province__path", "title", "pk")
     )
-    by_province = {}
+    by_province: dict[int, list[Nomination]] = {}
     for nomination in nominations:
         by_province.setdefault(nomination.province_id, []).append(nomination)
     for province_id, batch in by_province.items():
@@ -761,7 +781,9 @@ def _to_provincial_review(*, actor, round, on, warnings):
     return {"nominations": len(nominations), "reviews_opened": len(by_province)}
 
 
-def _to_national_review(*, actor, round, on, warnings):
+def _to_national_review(
+    *, actor: User | None, round: Round, on: datetime.date, warnings: list[str]
+) -> dict[str, Any]:
     reviews = list(
         Review.objects.filter(round_key=round.review_key).select_related("authority", "scheme")
     )
@@ -791,7 +813,9 @@ def _to_national_review(*, actor, round, on, warnings):
     return {"nominations": len(recommended), "not_recommended": len(left_off)}
 
 
-def _to_public_notice(*, actor, round, on, warnings):
+def _to_public_notice(
+    *, actor: User | None, round: Round, on: datetime.date, warnings: list[str]
+) -> dict[str, Any]:
     for review in Review.objects.filter(
         round_key=round.review_key, authority__level=Authority.Level.NATIONAL
     ).exclude(phase=Review.Phase.CLOSED):
@@ -802,7 +826,9 @@ def _to_public_notice(*, actor, round, on, warnings):
     return {"notice_starts_on": starts, "notice_ends_on": ends}
 
 
-def _to_decided(*, actor, round, on, warnings):
+def _to_decided(
+    *, actor: User | None, round: Round, on: datetime.date, warnings: list[str]
+) -> dict[str, Any]:
     from awards.services.honours import honours_grant
 
     # The decision's date is on the certificates and in the decision: set before granting.
@@ -812,7 +838,9 @@ def _to_decided(*, actor, round, on, warnings):
     return {"decided_on": on}
 
 
-def _to_closed(*, actor, round, on, warnings):
+def _to_closed(
+    *, actor: User | None, round: Round, on: datetime.date, warnings: list[str]
+) -> dict[str, Any]:
     return {}
 
 
@@ -827,7 +855,7 @@ STEPS = {
 
 
 @transaction.atomic
-def round_advance(*, actor, round):
+def round_advance(*, actor: User | None, round: Round) -> Round:
     """Move the round to its next phase, or refuse with every unmet precondition.
 
     Returns the round; `round.warnings` lists what the office should look at although the step
@@ -841,15 +869,15 @@ def round_advance(*, actor, round):
     if reasons:
         raise ValidationError({"phase": reasons})
     before = round.phase
-    round.phase = target
-    warnings = []
+    round.phase = target  # type: ignore[assignment]
+    warnings: list[str] = []
     round.save(update_fields=["phase", "updated_at"])
-    effects = STEPS[target](actor=actor, round=round, on=on, warnings=warnings)
+    effects = STEPS[target](actor=actor, round=round, on=on, warnings=warnings)  # type: ignore[index]
     audit_record(
         actor=actor,
         action=f"awards.round.{target}",
         obj=round,
         changes={"phase": [before, target], **effects},
     )
-    round.warnings = warnings
+    round.warnings = warnings  # type: ignore[attr-defined]
     return round

@@ -40,7 +40,7 @@ SURVEY_FIELDS = ("port", "title", "introduction", "period_start", "period_end", 
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def plain_text(value):
+def plain_text(value: str | None) -> str:
     """`value` with every HTML tag removed (script and style with their content), entities
     decoded, line breaks normalised. Repeated until stable, so that escaped markup typed as
     text (`&lt;script&gt;`) cannot come back as markup once decoded."""
