@@ -2,7 +2,11 @@
 an audit entry. Callers pass an explicit `actor`; scope checks are the callers' (access helpers
 and forms) except where a service takes a `scope` to re-check what a form could not."""
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +25,14 @@ from campaigns.models import (
 )
 from campaigns.scope import MANAGE_AUTHORITY, MANAGE_UNIT, forget_scope
 from civport.audit import audit_record, audit_record_many, diff, snapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import Field, Model
+
+    from campaigns.models import Agency
+
+_M = TypeVar("_M", bound="Model")
 
 AUTHORITY_FIELDS = ("code", "name", "name_en", "short_name", "level", "parent", "is_active")
 PORT_FIELDS = (
@@ -70,14 +82,22 @@ CHILD_LEVELS = {
 PORT_OWNER_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY, Authority.Level.PROVINCIAL)
 
 
-def _create(*, actor, instance, fields, action):
+def _create(*, actor: User | None, instance: _M, fields: Sequence[str], action: str) -> _M:
     instance.full_clean()
     instance.save()
     audit_record(actor=actor, action=action, obj=instance, changes=snapshot(instance, fields))
     return instance
 
 
-def _update(*, actor, instance, data, fields, action, check=None):
+def _update(
+    *,
+    actor: User | None,
+    instance: _M,
+    data: Mapping[str, Any],
+    fields: Sequence[str],
+    action: str,
+    check: Callable[[_M], None] | None = None,
+) -> _M:
     unknown = set(data) - set(fields)
     if unknown:
         raise ValueError(f"{', '.join(sorted(unknown))} cannot be changed here")
@@ -108,14 +128,14 @@ def _update(*, actor, instance, data, fields, action, check=None):
 # --- authorities -------------------------------------------------------------------------
 
 
-def check_authority_parent(level, parent):
+def check_authority_parent(level: str, parent: Authority | None) -> None:
     if parent is None:
         if level != Authority.Level.NATIONAL:
             raise ValidationError(
                 {"parent": _("Every authority but the national office needs a parent.")}
             )
         return
-    if level not in CHILD_LEVELS[parent.level]:
+    if level not in CHILD_LEVELS[parent.level]:  # type: ignore[index]
         raise ValidationError(
             {
                 "level": _("A %(parent)s cannot have a %(child)s below it.")
@@ -129,8 +149,16 @@ def check_authority_parent(level, parent):
 
 @transaction.atomic
 def authority_create(
-    *, actor, code, name, level, parent, name_en="", short_name="", is_active=True
-):
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    level: str,
+    parent: Authority | None,
+    name_en: str = "",
+    short_name: str = "",
+    is_active: bool = True,
+) -> Authority:
     check_authority_parent(level, parent)
     authority = Authority(
         code=code,
@@ -151,7 +179,7 @@ def authority_create(
 
 
 @transaction.atomic
-def authority_update(*, actor, authority, **data):
+def authority_update(*, actor: User | None, authority: Authority, **data: Any) -> Authority:
     """Change an authority's names or activity. Its code, level and parent make up the paths
     below it and are fixed once created."""
     fixed = {"code", "level", "parent"} & data.keys()
@@ -171,7 +199,7 @@ def authority_update(*, actor, authority, **data):
 # --- ports ----------------------------------------------------------------------------------
 
 
-def check_port_authority(authority):
+def check_port_authority(authority: Authority) -> None:
     if authority.level not in PORT_OWNER_LEVELS:
         raise ValidationError(
             {"authority": _("A port belongs to a provincial, port or county authority.")}
@@ -179,14 +207,14 @@ def check_port_authority(authority):
 
 
 @transaction.atomic
-def port_create(*, actor, **data):
+def port_create(*, actor: User | None, **data: Any) -> Port:
     port = Port(**data)
     check_port_authority(port.authority)
     return _create(actor=actor, instance=port, fields=PORT_FIELDS, action="campaigns.port.created")
 
 
 @transaction.atomic
-def port_update(*, actor, port, **data):
+def port_update(*, actor: User | None, port: Port, **data: Any) -> Port:
     return _update(
         actor=actor,
         instance=port,
@@ -200,36 +228,36 @@ def port_update(*, actor, port, **data):
 # --- units ----------------------------------------------------------------------------------
 
 
-def check_unit_links(unit):
+def check_unit_links(unit: Unit) -> None:
     errors = {}
     if unit.authority.level == Authority.Level.NATIONAL:
         errors["authority"] = _("A participating unit belongs to a local authority.")
     # The port lies in the unit's area, or the unit sits above the port's own authority.
     if unit.port_id and not (
-        unit.port.authority.path.startswith(unit.authority.path)
-        or unit.authority.path.startswith(unit.port.authority.path)
+        unit.port.authority.path.startswith(unit.authority.path)  # type: ignore[union-attr]
+        or unit.authority.path.startswith(unit.port.authority.path)  # type: ignore[union-attr]
     ):
         errors["port"] = _("The port is not in the owning authority's area.")
     if unit.parent_id:
         if unit.pk and unit.parent_id == unit.pk:
             errors["parent"] = _("A unit cannot be its own parent.")
-        elif unit.parent.parent_id and unit.pk and unit.parent.parent_id == unit.pk:
+        elif unit.parent.parent_id and unit.pk and unit.parent.parent_id == unit.pk:  # type: ignore[union-attr]
             errors["parent"] = _("Units cannot be each other's parent.")
-        elif unit.parent.authority_id != unit.authority_id:
+        elif unit.parent.authority_id != unit.authority_id:  # type: ignore[union-attr]
             errors["parent"] = _("A sub-unit belongs to the same authority as its parent unit.")
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def unit_create(*, actor, **data):
+def unit_create(*, actor: User | None, **data: Any) -> Unit:
     unit = Unit(**data)
     check_unit_links(unit)
     return _create(actor=actor, instance=unit, fields=UNIT_FIELDS, action="campaigns.unit.created")
 
 
 @transaction.atomic
-def unit_update(*, actor, unit, **data):
+def unit_update(*, actor: User | None, unit: Unit, **data: Any) -> Unit:
     return _update(
         actor=actor,
         instance=unit,
@@ -244,7 +272,7 @@ def unit_update(*, actor, unit, **data):
 
 
 @transaction.atomic
-def person_create(*, actor, **data):
+def person_create(*, actor: User | None, **data: Any) -> Person:
     person = Person(**data)
     return _create(
         actor=actor, instance=person, fields=PERSON_FIELDS, action="campaigns.person.created"
@@ -252,7 +280,7 @@ def person_create(*, actor, **data):
 
 
 @transaction.atomic
-def person_update(*, actor, person, **data):
+def person_update(*, actor: User | None, person: Person, **data: Any) -> Person:
     return _update(
         actor=actor,
         instance=person,
@@ -266,7 +294,13 @@ def person_update(*, actor, person, **data):
 
 
 @transaction.atomic
-def leading_group_ensure(*, actor, authority, name, members):
+def leading_group_ensure(
+    *,
+    actor: User | None,
+    authority: Authority,
+    name: str,
+    members: Iterable[tuple[Agency, str, datetime.date | None, datetime.date | None]],
+) -> tuple[LeadingGroup, bool]:
     """The authority's leading group with at least these members, given as
     (agency, role, joined_on, left_on). Members already in the group are left as they are."""
     group, created = LeadingGroup.objects.get_or_create(
@@ -302,9 +336,16 @@ def leading_group_ensure(*, actor, authority, name, members):
 
 
 @transaction.atomic
-def membership_grant(*, actor, user, role, authority=None, unit=None):
+def membership_grant(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    authority: Authority | None = None,
+    unit: Unit | None = None,
+) -> Membership:
     """Give `user` a role; the guardian permission behind it is granted in the same transaction."""
-    levels = Membership.AUTHORITY_LEVEL_FOR_ROLE.get(role)
+    levels = Membership.AUTHORITY_LEVEL_FOR_ROLE.get(role)  # type: ignore[call-overload]
     if levels is not None and (authority is None or authority.level not in levels):
         raise ValidationError(
             {"authority": _("This role is granted at an authority of another level.")}
@@ -328,7 +369,7 @@ def membership_grant(*, actor, user, role, authority=None, unit=None):
 
 
 @transaction.atomic
-def membership_revoke(*, actor, membership):
+def membership_revoke(*, actor: User | None, membership: Membership) -> None:
     user = membership.user
     target = membership.authority or membership.unit
     others = Membership.objects.filter(
@@ -359,7 +400,14 @@ IMPORT_ACTIONS = {
 
 
 @transaction.atomic
-def records_import_apply(*, actor, model, creates, updates, fields):
+def records_import_apply(
+    *,
+    actor: User | None,
+    model: type[Model],
+    creates: Iterable[Sequence[Model]],
+    updates: Sequence[tuple[Model, dict[str, Any]]],
+    fields: Sequence[str],
+) -> tuple[int, int]:
     """Insert and update the rows of a validated import, with one audit entry per row.
 
     `creates` is a list of batches of new instances, parents before children (a batch's foreign
@@ -367,21 +415,21 @@ def records_import_apply(*, actor, model, creates, updates, fields):
     the changes already computed. Everything happens in this one transaction."""
     created = []
     for batch in creates:
-        created += model.objects.bulk_create(batch, batch_size=1000)
+        created += model.objects.bulk_create(batch, batch_size=1000)  # type: ignore[attr-defined]
     if updates:
         now = timezone.now()
-        changed = set()
+        changed: set[str] = set()
         links = [f for f in model._meta.concrete_fields if f.is_relation]
         for instance, changes in updates:
-            instance.updated_at = now
+            instance.updated_at = now  # type: ignore[attr-defined]
             changed.update(changes)
             for link in links:
                 # A link to an instance created above: record the id it now has.
-                if link.name in changes and link.is_cached(instance):
-                    target = link.get_cached_value(instance)
+                if link.name in changes and link.is_cached(instance):  # type: ignore[attr-defined]
+                    target = link.get_cached_value(instance)  # type: ignore[attr-defined]
                     changes[link.name][1] = target.pk if target is not None else None
         update_fields = [name for name in fields if name in changed] + ["updated_at"]
-        model.objects.bulk_update(
+        model.objects.bulk_update(  # type: ignore[attr-defined]
             [instance for instance, _changes in updates], update_fields, batch_size=500
         )
     action = IMPORT_ACTIONS[model]
@@ -403,11 +451,15 @@ def records_import_apply(*, actor, model, creates, updates, fields):
     return len(created), len(updates)
 
 
-def _import_snapshot(model, fields):
+def _import_snapshot(
+    model: type[Model], fields: Sequence[str]
+) -> Callable[[Model], dict[str, Any]]:
     """`snapshot` for thousands of new rows: attribute names and date fields looked up once."""
-    columns = [(name, model._meta.get_field(name).attname) for name in fields]
+    columns = [
+        (name, cast("Field[Any, Any]", model._meta.get_field(name)).attname) for name in fields
+    ]
 
-    def values(obj):
+    def values(obj: Model) -> dict[str, Any]:
         data = {name: getattr(obj, attname) for name, attname in columns}
         for name, value in data.items():
             if isinstance(value, datetime.date):

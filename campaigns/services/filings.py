@@ -6,8 +6,12 @@ plain text with line breaks: markup is refused with a message naming the field, 
 the text escaped.
 """
 
+from __future__ import annotations
+
 import datetime
 import zoneinfo
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -29,6 +33,12 @@ from civport.audit import audit_record, diff, snapshot
 from civport.notifications import local_today, notify
 from civport.uploads import upload_check
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from campaigns.models import Unit
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # A submitted filing unanswered this many days is brought to the national office's attention.
 FILING_ANSWER_DAYS = 7
@@ -40,12 +50,12 @@ ATTACHMENTS_MAX = 20
 FILING_FIELDS = ("title", "text")
 
 
-def _later(message, **params):
+def _later(message: str, **params: object) -> Callable[[], str]:
     """A text `notify` renders in each recipient's language."""
     return lambda: _(message) % {k: str(v) for k, v in params.items()}
 
 
-def check_plain_text(**fields):
+def check_plain_text(**fields: str | None) -> None:
     """Refuse markup in plain-text fields, naming each field that has some."""
     errors = {
         name: _(
@@ -59,24 +69,24 @@ def check_plain_text(**fields):
         raise ValidationError(errors)
 
 
-def _required(**fields):
+def _required(**fields: object) -> None:
     errors = {name: _("This field is required.") for name, value in fields.items() if not value}
     if errors:
         raise ValidationError(errors)
 
 
-def _locked(filing):
+def _locked(filing: Filing) -> Filing:
     # Transitions of one filing are serialised: two officers (or an officer and the national
     # office) acting at once see each other's result instead of overwriting it.
     return Filing.objects.select_for_update().select_related("authority").get(pk=filing.pk)
 
 
-def _require_status(filing, allowed, message):
+def _require_status(filing: Filing, allowed: Collection[str], message: str) -> None:
     if filing.status not in allowed:
         raise ValidationError(message)
 
 
-def _filing_url(filing):
+def _filing_url(filing: Filing) -> str:
     return reverse("campaigns:filing-detail", args=[filing.pk])
 
 
@@ -84,7 +94,9 @@ def _filing_url(filing):
 
 
 @transaction.atomic
-def filing_create(*, actor, authority, kind, title, text=""):
+def filing_create(
+    *, actor: User | None, authority: Authority, kind: str, title: str, text: str = ""
+) -> Filing:
     """Start the draft of one of a province's documents."""
     if authority.level != Authority.Level.PROVINCIAL:
         raise ValidationError(_("Only a provincial authority files documents."))
@@ -111,7 +123,7 @@ def filing_create(*, actor, authority, kind, title, text=""):
 
 
 @transaction.atomic
-def filing_update(*, actor, filing, title, text):
+def filing_update(*, actor: User | None, filing: Filing, title: str, text: str) -> Filing:
     """Change the working text of a draft or a returned filing."""
     filing = _locked(filing)
     _require_status(
@@ -133,7 +145,9 @@ def filing_update(*, actor, filing, title, text):
 
 
 @transaction.atomic
-def filing_attachment_add(*, actor, filing, upload):
+def filing_attachment_add(
+    *, actor: User | None, filing: Filing, upload: UploadedFile
+) -> FilingAttachment:
     """Attach a file (checked by content and size) to a draft or returned filing."""
     filing = _locked(filing)
     _require_status(
@@ -182,7 +196,7 @@ def filing_attachment_add(*, actor, filing, upload):
 
 
 @transaction.atomic
-def filing_attachment_remove(*, actor, attachment):
+def filing_attachment_remove(*, actor: User | None, attachment: FilingAttachment) -> Filing:
     """Take a file out of the working set. The row and the file stay for the versions that
     list it."""
     filing = _locked(attachment.filing)
@@ -205,7 +219,7 @@ def filing_attachment_remove(*, actor, attachment):
 
 
 @transaction.atomic
-def filing_submit(*, actor, filing):
+def filing_submit(*, actor: User, filing: Filing) -> Filing:
     """Send the working text and files to the national office as a new version."""
     filing = _locked(filing)
     _require_status(
@@ -263,7 +277,16 @@ def filing_submit(*, actor, filing):
     return filing
 
 
-def _answer(*, actor, filing, outcome, status, comments, action, message):
+def _answer(
+    *,
+    actor: User,
+    filing: Filing,
+    outcome: str,
+    status: str,
+    comments: str,
+    action: str,
+    message: str,
+) -> Filing:
     filing = _locked(filing)
     _require_status(
         filing,
@@ -306,7 +329,7 @@ def _answer(*, actor, filing, outcome, status, comments, action, message):
 
 
 @transaction.atomic
-def filing_acknowledge(*, actor, filing, comments=""):
+def filing_acknowledge(*, actor: User, filing: Filing, comments: str = "") -> Filing:
     """The national office acknowledges the submitted version."""
     check_plain_text(comments=comments)
     return _answer(
@@ -321,7 +344,7 @@ def filing_acknowledge(*, actor, filing, comments=""):
 
 
 @transaction.atomic
-def filing_return(*, actor, filing, comments):
+def filing_return(*, actor: User, filing: Filing, comments: str) -> Filing:
     """The national office returns the submitted version with comments for a resubmission."""
     comments = (comments or "").strip()
     _required(comments=comments)
@@ -342,12 +365,21 @@ def filing_return(*, actor, filing, comments):
 # --- consultations ----------------------------------------------------------------------------
 
 
-def _consultation_url(consultation):
+def _consultation_url(consultation: Consultation) -> str:
     return reverse("campaigns:consultation-detail", args=[consultation.pk])
 
 
 @transaction.atomic
-def consultation_ask(*, actor, unit, title, reasons, due_on, awarding_body="", today=None):
+def consultation_ask(
+    *,
+    actor: User,
+    unit: Unit,
+    title: str,
+    reasons: str,
+    due_on: datetime.date,
+    awarding_body: str = "",
+    today: datetime.date | None = None,
+) -> Consultation:
     """A unit asks its authority's leading group office for its opinion on applying for a
     title; the office answers by `due_on`."""
     today = today or local_today()
@@ -408,7 +440,7 @@ def consultation_ask(*, actor, unit, title, reasons, due_on, awarding_body="", t
     return consultation
 
 
-def _next_reference(authority, year):
+def _next_reference(authority: Authority, year: int) -> int:
     # Lock the authority row so two answers of one office never take the same number; the
     # unique constraint (authority, year, number) backs this up.
     Authority.objects.select_for_update().filter(pk=authority.pk).first()
@@ -419,7 +451,9 @@ def _next_reference(authority, year):
 
 
 @transaction.atomic
-def consultation_answer(*, actor, consultation, agrees, remarks=""):
+def consultation_answer(
+    *, actor: User, consultation: Consultation, agrees: bool, remarks: str = ""
+) -> Consultation:
     """The office agrees or disagrees (with remarks); the answer gets its reference number."""
     remarks = (remarks or "").strip()
     check_plain_text(remarks=remarks)
@@ -487,11 +521,11 @@ def consultation_answer(*, actor, consultation, agrees, remarks=""):
 # --- reminders (run daily by the beat tasks in campaigns.tasks) --------------------------------
 
 
-def _start_of(day):
+def _start_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=SHANGHAI)
 
 
-def filing_reminders_send(*, today):
+def filing_reminders_send(*, today: datetime.date) -> int:
     """Remind the national office of filings submitted FILING_ANSWER_DAYS days ago or more
     and still unanswered: one notice per filing and user a day. Returns how many were sent."""
     before = _start_of(today - datetime.timedelta(days=FILING_ANSWER_DAYS - 1))
@@ -505,7 +539,7 @@ def filing_reminders_send(*, today):
     users = list(national_office_users())
     sent = 0
     for filing in waiting:
-        days = (today - filing.submitted_at.astimezone(SHANGHAI).date()).days
+        days = (today - filing.submitted_at.astimezone(SHANGHAI).date()).days  # type: ignore[union-attr]
         sent += notify(
             users=users,
             key=f"filing-unanswered:{filing.pk}:{filing.version_count}",
@@ -522,7 +556,7 @@ def filing_reminders_send(*, today):
     return sent
 
 
-def consultation_reminders_send(*, today):
+def consultation_reminders_send(*, today: datetime.date) -> int:
     """Remind each office of its unanswered consultations due within
     CONSULTATION_REMIND_DAYS days or overdue: one notice per consultation and user a day.
     Returns how many were sent."""

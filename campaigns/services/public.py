@@ -6,9 +6,14 @@ Every text the public or an officer types is reduced to plain text with nh3 befo
 so nothing stored can carry markup; templates then escape it as usual.
 """
 
+from __future__ import annotations
+
 import hashlib
 import html
 import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -27,6 +32,14 @@ from campaigns.models import (
 )
 from campaigns.models.public import SCALE_MAX, SCALE_MIN
 from civport.audit import audit_record, snapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import Model
+
+    from campaigns.models import Agency, Port
+
+_M = TypeVar("_M", bound="Model")
 
 # Codes people may have to read out or type: no 0/O, 1/I/L. 16 characters of 31 ≈ 79 bits.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -53,38 +66,40 @@ def plain_text(value: str | None) -> str:
     return value.replace("\x00", "").strip()
 
 
-def normalise_code(code):
+def normalise_code(code: str | None) -> str:
     """A tracking code as typed (any case, spaces or dashes) in its stored form."""
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())
 
 
-def tracking_hash(code):
+def tracking_hash(code: str | None) -> str:
     return hashlib.sha256(normalise_code(code).encode()).hexdigest()
 
 
-def format_code(code):
+def format_code(code: str) -> str:
     """XXXX-XXXX-XXXX-XXXX, easier to read out."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-def new_tracking_code():
+def new_tracking_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(TRACKING_CODE_LENGTH))
 
 
-def new_link_code():
+def new_link_code() -> str:
     return secrets.token_urlsafe(LINK_CODE_BYTES)
 
 
-def _locked(model, pk):
+def _locked(model: type[_M], pk: int) -> _M:
     # Locked so that two officers acting on one item at once apply their changes one by one.
-    return model.objects.select_for_update().get(pk=pk)
+    return model.objects.select_for_update().get(pk=pk)  # type: ignore[attr-defined,no-any-return]
 
 
 # --- feedback ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def feedback_submit(*, port, kind, text, name="", contact=""):
+def feedback_submit(
+    *, port: Port, kind: str, text: str, name: str = "", contact: str = ""
+) -> tuple[Feedback, str]:
     """Store a suggestion or complaint from the public; returns (item, tracking code). The
     code is shown once to the submitter and only its hash is kept."""
     text = plain_text(text)
@@ -126,7 +141,9 @@ def feedback_submit(*, port, kind, text, name="", contact=""):
     return item, code
 
 
-def _feedback_change(actor, item, action, fields, changes):
+def _feedback_change(
+    actor: User | None, item: Feedback, action: str, fields: Sequence[str], changes: dict[str, Any]
+) -> Feedback:
     item.full_clean()
     item.save(update_fields=[*fields, "updated_at"])
     audit_record(actor=actor, action=action, obj=item, changes=changes)
@@ -134,7 +151,7 @@ def _feedback_change(actor, item, action, fields, changes):
 
 
 @transaction.atomic
-def feedback_start(*, actor, feedback):
+def feedback_start(*, actor: User | None, feedback: Feedback) -> Feedback:
     """Received → in progress: an officer has taken the item up."""
     item = _locked(Feedback, feedback.pk)
     if item.status != Feedback.Status.RECEIVED:
@@ -150,7 +167,7 @@ def feedback_start(*, actor, feedback):
 
 
 @transaction.atomic
-def feedback_answer(*, actor, feedback, answer):
+def feedback_answer(*, actor: User | None, feedback: Feedback, answer: str) -> Feedback:
     """Give (or revise) the answer the submitter sees; the item becomes answered."""
     item = _locked(Feedback, feedback.pk)
     if item.status == Feedback.Status.CLOSED:
@@ -173,7 +190,7 @@ def feedback_answer(*, actor, feedback, answer):
 
 
 @transaction.atomic
-def feedback_close(*, actor, feedback, reason=""):
+def feedback_close(*, actor: User | None, feedback: Feedback, reason: str = "") -> Feedback:
     """Close an item. An item closed without an answer needs a reason, shown to the
     submitter."""
     item = _locked(Feedback, feedback.pk)
@@ -200,7 +217,7 @@ def feedback_close(*, actor, feedback, reason=""):
 # --- surveys: building ------------------------------------------------------------------------
 
 
-def _names(values, field):
+def _names(values: Iterable[str], field: str) -> list[str]:
     """Clean, de-duplicated names in the order given; an error on `field` when none."""
     seen, names = set(), []
     for value in values:
@@ -217,7 +234,9 @@ def _names(values, field):
     return names
 
 
-def _survey_parts(groups, dimensions, agencies):
+def _survey_parts(
+    groups: Iterable[str], dimensions: Iterable[str], agencies: Sequence[Agency]
+) -> tuple[list[str], list[str]]:
     groups = _names(groups, "groups")
     dimensions = _names(dimensions, "dimensions")
     errors = {}
@@ -232,7 +251,9 @@ def _survey_parts(groups, dimensions, agencies):
     return groups, dimensions
 
 
-def _survey_write_parts(survey, groups, dimensions, agencies):
+def _survey_write_parts(
+    survey: Survey, groups: Sequence[str], dimensions: Sequence[str], agencies: Sequence[Agency]
+) -> None:
     SurveyGroup.objects.bulk_create(
         SurveyGroup(survey=survey, name=name, order=i) for i, name in enumerate(groups, 1)
     )
@@ -245,17 +266,17 @@ def _survey_write_parts(survey, groups, dimensions, agencies):
 @transaction.atomic
 def survey_create(
     *,
-    actor,
-    port,
-    title,
-    period_start,
-    period_end,
-    mode,
-    groups,
-    dimensions,
-    agencies,
-    introduction="",
-):
+    actor: User | None,
+    port: Port,
+    title: str,
+    period_start: date,
+    period_end: date,
+    mode: str,
+    groups: Iterable[str],
+    dimensions: Iterable[str],
+    agencies: Sequence[Agency],
+    introduction: str = "",
+) -> Survey:
     """A draft survey with its respondent groups, dimensions and rated agencies."""
     groups, dimensions = _survey_parts(groups, dimensions, agencies)
     survey = Survey(
@@ -287,17 +308,17 @@ def survey_create(
 @transaction.atomic
 def survey_update(
     *,
-    actor,
-    survey,
-    title,
-    period_start,
-    period_end,
-    mode,
-    groups,
-    dimensions,
-    agencies,
-    introduction="",
-):
+    actor: User | None,
+    survey: Survey,
+    title: str,
+    period_start: date,
+    period_end: date,
+    mode: str,
+    groups: Iterable[str],
+    dimensions: Iterable[str],
+    agencies: Sequence[Agency],
+    introduction: str = "",
+) -> Survey:
     """Change a survey while it is a draft (no answers can exist yet); the groups and
     dimensions are replaced by the lists given. Its port stays."""
     survey = _locked(Survey, survey.pk)
@@ -331,7 +352,7 @@ def survey_update(
 
 
 @transaction.atomic
-def survey_open(*, actor, survey):
+def survey_open(*, actor: User | None, survey: Survey) -> Survey:
     """Draft → open: the survey takes answers (within its period) and can no longer change."""
     survey = _locked(Survey, survey.pk)
     if survey.status != Survey.Status.DRAFT:
@@ -348,7 +369,7 @@ def survey_open(*, actor, survey):
 
 
 @transaction.atomic
-def survey_close(*, actor, survey):
+def survey_close(*, actor: User | None, survey: Survey) -> Survey:
     """Open → closed: no more answers."""
     survey = _locked(Survey, survey.pk)
     if survey.status != Survey.Status.OPEN:
@@ -365,7 +386,9 @@ def survey_close(*, actor, survey):
 
 
 @transaction.atomic
-def survey_invitations_create(*, actor, survey, count):
+def survey_invitations_create(
+    *, actor: User | None, survey: Survey, count: int
+) -> list[SurveyInvitation]:
     """`count` new single-use invitation codes for a survey answered by invitation."""
     if survey.mode != Survey.Mode.INVITATION:
         raise ValidationError(_("This survey is answered through its open link, not invitations."))
@@ -393,7 +416,9 @@ def survey_invitations_create(*, actor, survey, count):
 # --- surveys: answering -----------------------------------------------------------------------
 
 
-def survey_refusal(survey, *, today, invitation=None):
+def survey_refusal(
+    survey: Survey, *, today: date, invitation: SurveyInvitation | None = None
+) -> str | None:
     """Why the survey cannot be answered now (a message for the respondent), or None."""
     if survey.status == Survey.Status.DRAFT:
         return _("This survey is not open yet.")
@@ -414,7 +439,15 @@ def survey_refusal(survey, *, today, invitation=None):
 
 
 @transaction.atomic
-def survey_answer_submit(*, survey, group, scores, comment="", invitation=None, today=None):
+def survey_answer_submit(
+    *,
+    survey: Survey,
+    group: SurveyGroup,
+    scores: Mapping[tuple[int, int], int],
+    comment: str = "",
+    invitation: SurveyInvitation | None = None,
+    today: date | None = None,
+) -> SurveyResponse:
     """Store one respondent's answer. `scores` maps (agency id, dimension id) to a score from
     1 to 5; cells left out were not rated. With an invitation, the invitation is used up in the
     same transaction; its one-to-one key on the answer refuses a second answer even if two

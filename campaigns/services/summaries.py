@@ -10,8 +10,13 @@ in opposite orders. A bulk insert or delete (the national-scale data set) rebuil
 (`activity_summary_rebuild`), as `manage.py activity_summary_rebuild` does.
 """
 
+from __future__ import annotations
+
 import dataclasses
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
@@ -19,21 +24,30 @@ from django.db.models.functions import ExtractYear
 
 from campaigns.models import Activity, ActivitySummary
 
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    # A summary row's key, and one activity's part of the summary: {(key, column): n}.
+    Key: TypeAlias = tuple[int, int, int | None]
+    Contribution: TypeAlias = Counter[tuple[Key, str]]
+
 # A summary row's key: (authority id, year, area id or None for the activities themselves).
 COLUMNS = tuple(ActivitySummary.COUNTS.values())
 BATCH = 1000
 
 
-def contribution(*, authority_id: int, occurred_on, status: str, area_ids) -> Counter:
+def contribution(
+    *, authority_id: int, occurred_on: date, status: str, area_ids: Iterable[int]
+) -> Contribution:
     """What one activity adds to the summary: one in its status's column of the authority's
     year, and of each of its areas in that year. {(key, column): 1}."""
-    column = ActivitySummary.COUNTS[status]
+    column = ActivitySummary.COUNTS[status]  # type: ignore[index]
     year = occurred_on.year
     keys = [(authority_id, year, None), *((authority_id, year, a) for a in set(area_ids))]
     return Counter({(key, column): 1 for key in keys})
 
 
-def activity_contribution(activity: Activity, area_ids) -> Counter:
+def activity_contribution(activity: Activity, area_ids: Iterable[int]) -> Contribution:
     return contribution(
         authority_id=activity.authority_id,
         occurred_on=activity.occurred_on,
@@ -42,12 +56,12 @@ def activity_contribution(activity: Activity, area_ids) -> Counter:
     )
 
 
-def _order(key):
+def _order(key: Key) -> tuple[int, int, bool, int]:
     authority_id, year, area_id = key
     return (authority_id, year, area_id is not None, area_id or 0)
 
 
-def _key_filter(keys):
+def _key_filter(keys: Iterable[Key]) -> Q:
     condition = Q()
     for authority_id, year, area_id in keys:
         if area_id is None:
@@ -57,13 +71,15 @@ def _key_filter(keys):
     return condition
 
 
-def summary_change(*, before: Counter | None = None, after: Counter | None = None) -> None:
+def summary_change(
+    *, before: Contribution | None = None, after: Contribution | None = None
+) -> None:
     """Move the summary from an activity's contribution `before` to its contribution `after`
     (either may be missing: a new activity has no before). Three queries when anything changes:
     create the rows that are missing, lock the rows, and one UPDATE per distinct change."""
     delta = Counter(after or {})
     delta.subtract(before or {})
-    by_key = defaultdict(dict)
+    by_key: defaultdict[Key, dict[str, int]] = defaultdict(dict)
     for (key, column), n in delta.items():
         if n:
             by_key[key][column] = n
@@ -98,17 +114,17 @@ def summary_change(*, before: Counter | None = None, after: Counter | None = Non
 # --- rebuilding from the activities -------------------------------------------------------------
 
 
-def _status_counts(prefix=""):
+def _status_counts(prefix: str = "") -> dict[str, Count]:
     return {
         column: Count("pk", filter=Q(**{f"{prefix}status": status}))
         for status, column in ActivitySummary.COUNTS.items()
     }
 
 
-def summary_from_activities() -> dict:
+def summary_from_activities() -> dict[Key, dict[str, int]]:
     """The summary as the activities make it: {key: {column: count}}. Two GROUP BY queries (the
     activities, and their areas)."""
-    expected = {}
+    expected: dict[Key, dict[str, int]] = {}
     totals = (
         Activity.objects.annotate(year=ExtractYear("occurred_on"))
         .values_list("authority_id", "year")
@@ -119,7 +135,7 @@ def summary_from_activities() -> dict:
         expected[(authority_id, year, None)] = dict(zip(COLUMNS, values, strict=True))
     per_area = (
         Activity.areas.through.objects.annotate(year=ExtractYear("activity__occurred_on"))
-        .values_list("activity__authority_id", "year", "constructionarea_id")
+        .values_list("activity__authority_id", "year", "constructionarea_id")  # type: ignore[misc]
         .annotate(**_status_counts("activity__"))
         .order_by()
     )
@@ -128,7 +144,7 @@ def summary_from_activities() -> dict:
     return expected
 
 
-def summary_rows() -> dict:
+def summary_rows() -> dict[Key, dict[str, int]]:
     """The summary as stored, in the same form, leaving out rows without any count (a row
     whose activities moved to another year or area stays, with zeros)."""
     return {
@@ -149,11 +165,11 @@ class RebuildResult:
     dry_run: bool
 
     @property
-    def changed(self):
+    def changed(self) -> int:
         return self.created + self.corrected + self.removed
 
 
-def _lock_summary():
+def _lock_summary() -> None:
     """Keep the activity services off the summary until the rebuild commits: a service that
     wrote to it first is waited for (and its activity is then counted here), one that comes
     after waits and applies its change to the rebuilt rows."""

@@ -9,6 +9,12 @@ campaigns.selectors.work); transitions re-read their row with a lock so that two
 once cannot both move it.
 """
 
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
 import nh3
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -44,6 +50,17 @@ from civport.audit import audit_record, diff, snapshot
 from civport.notifications import notify
 from civport.uploads import upload_check
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import Model
+
+    from campaigns.models import ConstructionArea, Person, Port, Unit
+    from civport.uploads import CheckedUpload
+
+_M = TypeVar("_M", bound="Model")
+_E = TypeVar("_E", ActivityEvidence, RectificationEvidence)
+
 ACTIVITY_FILES_MAX = 10
 RECTIFICATION_FILES_MAX = 10
 LINKS_MAX = 10
@@ -53,7 +70,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 _url = URLValidator(schemes=["http", "https"])
 
 
-def sanitise(text):
+def sanitise(text: str | None) -> str:
     """Rich text with only harmless tags and http(s)/mailto links left."""
     return nh3.clean(
         (text or "").strip(),
@@ -63,16 +80,16 @@ def sanitise(text):
     )
 
 
-def _require_text(field, value, message):
+def _require_text(field: str, value: str | None, message: str) -> None:
     if not (value or "").strip():
         raise ValidationError({field: message})
 
 
-def _within(unit, authority):
+def _within(unit: Unit, authority: Authority) -> bool:
     return unit.authority.path.startswith(authority.path)
 
 
-def _check_units_within(field, units, authority):
+def _check_units_within(field: str, units: Iterable[Unit], authority: Authority) -> None:
     outside = [u.name for u in units if not _within(u, authority)]
     if outside:
         raise ValidationError(
@@ -83,12 +100,12 @@ def _check_units_within(field, units, authority):
         )
 
 
-def _check_level(authority, levels, message):
+def _check_level(authority: Authority, levels: Collection[str], message: str) -> None:
     if authority.level not in levels:
         raise ValidationError({"authority": message})
 
 
-def _clean_links(text):
+def _clean_links(text: str | None) -> str:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(lines) > LINKS_MAX:
         raise ValidationError({"links": _("Give at most %(max)s links.") % {"max": LINKS_MAX}})
@@ -102,7 +119,9 @@ def _clean_links(text):
     return "\n".join(lines)
 
 
-def _check_uploads(field, uploads, *, have, limit):
+def _check_uploads(
+    field: str, uploads: Sequence[UploadedFile], *, have: int, limit: int
+) -> list[tuple[UploadedFile, CheckedUpload]]:
     """Check every file before anything is written: the whole submission is refused if one
     file is."""
     if have + len(uploads) > limit:
@@ -123,7 +142,13 @@ def _check_uploads(field, uploads, *, have, limit):
     return checked
 
 
-def _store_files(model, checked, *, actor, **owner):
+def _store_files(
+    model: type[_E],
+    checked: Iterable[tuple[UploadedFile, CheckedUpload]],
+    *,
+    actor: User | None,
+    **owner: Any,
+) -> list[_E]:
     """Save checked uploads; a file written before a failed insert is deleted again."""
     stored = []
     try:
@@ -146,11 +171,19 @@ def _store_files(model, checked, *, actor, **owner):
     return stored
 
 
-def _lock(model, pk):
-    return model.objects.select_for_update().get(pk=pk)
+def _lock(model: type[_M], pk: int) -> _M:
+    return model.objects.select_for_update().get(pk=pk)  # type: ignore[attr-defined,no-any-return]
 
 
-def _activity_transition(*, actor, activity, status, action, fields, changes):
+def _activity_transition(
+    *,
+    actor: User | None,
+    activity: Activity,
+    status: str,
+    action: str,
+    fields: Sequence[str],
+    changes: dict[str, Any],
+) -> Activity:
     """Move a locked activity to `status`, and its count in the summary with it."""
     area_ids = list(activity.areas.values_list("pk", flat=True))
     counted = activity_contribution(activity, area_ids)
@@ -161,7 +194,9 @@ def _activity_transition(*, actor, activity, status, action, fields, changes):
     )
 
 
-def _transition(*, actor, instance, action, fields, changes):
+def _transition(
+    *, actor: User | None, instance: _M, action: str, fields: Sequence[str], changes: dict[str, Any]
+) -> _M:
     instance.full_clean()
     instance.save(update_fields=[*fields, "updated_at"])
     audit_record(actor=actor, action=action, obj=instance, changes=changes)
@@ -184,7 +219,7 @@ COMMITMENT_FIELDS = (
 
 
 @transaction.atomic
-def plan_create(*, actor, authority, year, title):
+def plan_create(*, actor: User | None, authority: Authority, year: int, title: str) -> Plan:
     _check_level(authority, PLAN_LEVELS, _("A co-construction plan belongs to a port authority."))
     plan = Plan(authority=authority, year=year, title=title.strip(), created_by=actor)
     plan.full_clean()
@@ -199,7 +234,7 @@ def plan_create(*, actor, authority, year, title):
 
 
 @transaction.atomic
-def plan_update(*, actor, plan, title):
+def plan_update(*, actor: User | None, plan: Plan, title: str) -> Plan:
     plan = _lock(Plan, plan.pk)
     before = plan.title
     plan.title = title.strip()
@@ -214,7 +249,7 @@ def plan_update(*, actor, plan, title):
     )
 
 
-def _require_draft(plan):
+def _require_draft(plan: Plan) -> None:
     if plan.status != Plan.Status.DRAFT:
         raise ValidationError(
             _("The plan is published; reopen it as a draft to change its commitments.")
@@ -224,16 +259,16 @@ def _require_draft(plan):
 @transaction.atomic
 def commitment_add(
     *,
-    actor,
-    plan,
-    area,
-    unit,
-    goal,
-    due_on,
-    target_activities,
-    owner_person=None,
-    owner_name="",
-):
+    actor: User | None,
+    plan: Plan,
+    area: ConstructionArea,
+    unit: Unit,
+    goal: str,
+    due_on: date | None,
+    target_activities: int,
+    owner_person: Person | None = None,
+    owner_name: str = "",
+) -> Commitment:
     plan = _lock(Plan, plan.pk)
     _require_draft(plan)
     authority = Authority.objects.get(pk=plan.authority_id)
@@ -261,7 +296,7 @@ def commitment_add(
         goal=sanitise(goal),
         owner_person=owner_person,
         owner_name=(owner_name or "").strip(),
-        due_on=due_on,
+        due_on=due_on,  # type: ignore[misc]
         target_activities=target_activities,
     )
     _require_text("goal", commitment.goal, _("Describe the goal."))
@@ -277,7 +312,7 @@ def commitment_add(
 
 
 @transaction.atomic
-def commitment_remove(*, actor, commitment):
+def commitment_remove(*, actor: User | None, commitment: Commitment) -> None:
     plan = _lock(Plan, commitment.plan_id)
     _require_draft(plan)
     audit_record(
@@ -290,7 +325,7 @@ def commitment_remove(*, actor, commitment):
 
 
 @transaction.atomic
-def plan_publish(*, actor, plan):
+def plan_publish(*, actor: User | None, plan: Plan) -> Plan:
     plan = _lock(Plan, plan.pk)
     if plan.status != Plan.Status.DRAFT:
         raise ValidationError(_("The plan is already published."))
@@ -308,7 +343,7 @@ def plan_publish(*, actor, plan):
 
 
 @transaction.atomic
-def plan_reopen(*, actor, plan):
+def plan_reopen(*, actor: User | None, plan: Plan) -> Plan:
     plan = _lock(Plan, plan.pk)
     if plan.status != Plan.Status.PUBLISHED:
         raise ValidationError(_("Only a published plan can be reopened."))
@@ -347,14 +382,20 @@ ACTIVITY_EDITABLE = (
 )
 
 
-def _check_activity(activity, *, areas, participant_units, today):
+def _check_activity(
+    activity: Activity,
+    *,
+    areas: Collection[ConstructionArea],
+    participant_units: Iterable[Unit],
+    today: date,
+) -> None:
     authority = activity.authority
     errors = {}
     if authority.level not in ACTIVITY_LEVELS:
         errors["authority"] = _("An activity belongs to a port or provincial authority.")
-    if activity.unit_id and not _within(activity.unit, authority):
+    if activity.unit_id and not _within(activity.unit, authority):  # type: ignore[arg-type]
         errors["unit"] = _("%(unit)s is not in the area of %(authority)s.") % {
-            "unit": activity.unit.name,
+            "unit": activity.unit.name,  # type: ignore[union-attr]
             "authority": authority.name,
         }
     if activity.occurred_on and activity.occurred_on > today:
@@ -380,22 +421,22 @@ def _check_activity(activity, *, areas, participant_units, today):
 @transaction.atomic
 def activity_create(
     *,
-    actor,
-    authority,
-    occurred_on,
-    form,
-    areas,
-    title,
-    description,
-    unit=None,
-    participant_units=(),
-    participant_count=0,
-    links="",
-    special_campaign=None,
-    uploads=(),
-    verified=False,
-    today=None,
-):
+    actor: User | None,
+    authority: Authority,
+    occurred_on: date,
+    form: str,
+    areas: Collection[ConstructionArea],
+    title: str,
+    description: str,
+    unit: Unit | None = None,
+    participant_units: Collection[Unit] = (),
+    participant_count: int = 0,
+    links: str = "",
+    special_campaign: SpecialCampaign | None = None,
+    uploads: Sequence[UploadedFile] = (),
+    verified: bool = False,
+    today: date | None = None,
+) -> Activity:
     """Log an activity. `verified` is for an officer of the activity's own authority logging
     its work: there is nobody above to confirm it, so it is recorded as verified."""
     today = today or timezone.localdate()
@@ -439,7 +480,16 @@ def activity_create(
 
 
 @transaction.atomic
-def activity_update(*, actor, activity, areas, participant_units, uploads=(), today=None, **data):
+def activity_update(
+    *,
+    actor: User | None,
+    activity: Activity,
+    areas: Collection[ConstructionArea],
+    participant_units: Collection[Unit],
+    uploads: Sequence[UploadedFile] = (),
+    today: date | None = None,
+    **data: Any,
+) -> Activity:
     """Change an activity that is not verified yet. One asked for more goes back to the port
     authority as submitted."""
     unknown = set(data) - set(ACTIVITY_EDITABLE)
@@ -495,7 +545,7 @@ def activity_update(*, actor, activity, areas, participant_units, uploads=(), to
 
 
 @transaction.atomic
-def activity_evidence_remove(*, actor, evidence):
+def activity_evidence_remove(*, actor: User | None, evidence: ActivityEvidence) -> None:
     activity = _lock(Activity, evidence.activity_id)
     if activity.status == Activity.Status.VERIFIED:
         raise ValidationError(_("The activity is verified; its evidence stays as it is."))
@@ -511,7 +561,7 @@ def activity_evidence_remove(*, actor, evidence):
 
 
 @transaction.atomic
-def activity_verify(*, actor, activity):
+def activity_verify(*, actor: User | None, activity: Activity) -> Activity:
     activity = _lock(Activity, activity.pk)
     if activity.status != Activity.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted activity can be verified."))
@@ -528,7 +578,7 @@ def activity_verify(*, actor, activity):
 
 
 @transaction.atomic
-def activity_request_more(*, actor, activity, comment):
+def activity_request_more(*, actor: User | None, activity: Activity, comment: str) -> Activity:
     comment = sanitise(comment)
     _require_text("comment", comment, _("Say what more is needed."))
     activity = _lock(Activity, activity.pk)
@@ -555,8 +605,17 @@ def activity_request_more(*, actor, activity, comment):
 
 @transaction.atomic
 def agreement_create(
-    *, actor, authority, title, kind, parties, signed_on, terms, valid_until=None, upload=None
-):
+    *,
+    actor: User | None,
+    authority: Authority,
+    title: str,
+    kind: str,
+    parties: Collection[Unit],
+    signed_on: date,
+    terms: str,
+    valid_until: date | None = None,
+    upload: UploadedFile | None = None,
+) -> Agreement:
     _check_level(
         authority, ACTIVITY_LEVELS, _("An agreement is recorded by a port or provincial authority.")
     )
@@ -605,8 +664,16 @@ def agreement_create(
 
 @transaction.atomic
 def special_campaign_create(
-    *, actor, authority, name, theme_area, members, starts_on, ends_on, goals
-):
+    *,
+    actor: User | None,
+    authority: Authority,
+    name: str,
+    theme_area: ConstructionArea,
+    members: Collection[Unit],
+    starts_on: date,
+    ends_on: date | None,
+    goals: str,
+) -> SpecialCampaign:
     if not members:
         raise ValidationError({"members": _("Choose the member units.")})
     _check_units_within("members", members, authority)
@@ -615,7 +682,7 @@ def special_campaign_create(
         name=(name or "").strip(),
         theme_area=theme_area,
         starts_on=starts_on,
-        ends_on=ends_on,
+        ends_on=ends_on,  # type: ignore[misc]
         goals=sanitise(goals),
         created_by=actor,
     )
@@ -644,7 +711,14 @@ AGREEMENT_EDITABLE = ("title", "kind", "signed_on", "valid_until", "terms")
 
 
 @transaction.atomic
-def agreement_update(*, actor, agreement, parties, upload=None, **data):
+def agreement_update(
+    *,
+    actor: User | None,
+    agreement: Agreement,
+    parties: Collection[Unit],
+    upload: UploadedFile | None = None,
+    **data: Any,
+) -> Agreement:
     """Change an agreement's title, kind, parties, dates and terms; a new file replaces the
     stored one, which is deleted once the change is committed. Its authority stays."""
     unknown = set(data) - set(AGREEMENT_EDITABLE)
@@ -704,7 +778,9 @@ SPECIAL_CAMPAIGN_EDITABLE = ("name", "theme_area", "starts_on", "ends_on", "goal
 
 
 @transaction.atomic
-def special_campaign_update(*, actor, campaign, members, **data):
+def special_campaign_update(
+    *, actor: User | None, campaign: SpecialCampaign, members: Collection[Unit], **data: Any
+) -> SpecialCampaign:
     """Change a special campaign's name, theme area, member units, period and goals; its
     authority stays."""
     unknown = set(data) - set(SPECIAL_CAMPAIGN_EDITABLE)
@@ -748,8 +824,16 @@ def special_campaign_update(*, actor, campaign, members, **data):
 
 @transaction.atomic
 def inspection_create(
-    *, actor, authority, visited_on, inspectors, summary, ports=(), units=(), today=None
-):
+    *,
+    actor: User | None,
+    authority: Authority,
+    visited_on: date,
+    inspectors: str,
+    summary: str,
+    ports: Collection[Port] = (),
+    units: Collection[Unit] = (),
+    today: date | None = None,
+) -> Inspection:
     today = today or timezone.localdate()
     _check_level(
         authority,
@@ -796,7 +880,14 @@ def inspection_create(
 
 
 @transaction.atomic
-def finding_add(*, actor, inspection, text, owner_unit=None, due_on=None):
+def finding_add(
+    *,
+    actor: User | None,
+    inspection: Inspection,
+    text: str,
+    owner_unit: Unit | None = None,
+    due_on: date | None = None,
+) -> tuple[Finding, Rectification | None]:
     """Record a finding; with an owner unit and a due date it becomes a rectification item."""
     text = sanitise(text)
     _require_text("text", text, _("Write the finding."))
@@ -819,11 +910,14 @@ def finding_add(*, actor, inspection, text, owner_unit=None, due_on=None):
     finding = Finding(inspection=inspection, text=text)
     finding.full_clean()
     finding.save()
-    changes = {"text": text}
+    changes: dict[str, Any] = {"text": text}
     item = None
     if owner_unit is not None:
         item = Rectification(
-            finding=finding, inspection=inspection, owner_unit=owner_unit, due_on=due_on
+            finding=finding,
+            inspection=inspection,
+            owner_unit=owner_unit,
+            due_on=due_on,  # type: ignore[misc]
         )
         item.full_clean()
         item.save()
@@ -833,7 +927,9 @@ def finding_add(*, actor, inspection, text, owner_unit=None, due_on=None):
 
 
 @transaction.atomic
-def rectification_answer(*, actor, item, answer, uploads=()):
+def rectification_answer(
+    *, actor: User | None, item: Rectification, answer: str, uploads: Sequence[UploadedFile] = ()
+) -> Rectification:
     answer = sanitise(answer)
     _require_text("answer", answer, _("Say what was done to rectify the finding."))
     item = _lock(Rectification, item.pk)
@@ -865,7 +961,7 @@ def rectification_answer(*, actor, item, answer, uploads=()):
 
 
 @transaction.atomic
-def rectification_close(*, actor, item):
+def rectification_close(*, actor: User | None, item: Rectification) -> Rectification:
     item = _lock(Rectification, item.pk)
     if item.status != Rectification.Status.ANSWERED:
         raise ValidationError(_("Only an answered item can be closed."))
@@ -882,7 +978,9 @@ def rectification_close(*, actor, item):
 
 
 @transaction.atomic
-def rectification_send_back(*, actor, item, comment):
+def rectification_send_back(
+    *, actor: User | None, item: Rectification, comment: str
+) -> Rectification:
     comment = sanitise(comment)
     _require_text("comment", comment, _("Say why the answer is sent back."))
     item = _lock(Rectification, item.pk)
@@ -903,7 +1001,7 @@ def rectification_send_back(*, actor, item, comment):
     )
 
 
-def rectification_reminder_recipients(item):
+def rectification_reminder_recipients(item: Rectification) -> list[User]:
     """The owner unit's contacts and the port officers of the unit's port authority (or of
     the authorities above it up to the inspecting one, where the unit's own has none)."""
     unit_authority = item.owner_unit.authority
@@ -928,7 +1026,7 @@ def rectification_reminder_recipients(item):
     )
 
 
-def rectification_reminders_send(*, today=None):
+def rectification_reminders_send(*, today: date | None = None) -> int:
     """Remind the owner unit's contacts and the port officers of every overdue item; notify
     sends each person at most one reminder per item and day. Returns how many were sent."""
     today = today or timezone.localdate()
