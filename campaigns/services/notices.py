@@ -6,7 +6,11 @@ recipients' people. A recipient's first reading is recorded once; a user who man
 recipient acknowledges it (已阅). Every write is audited; texts are plain text with paragraphs.
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,6 +36,10 @@ from civport.audit import audit_record, diff, snapshot
 from civport.notifications import local_today, notify
 from civport.uploads import upload_check
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
 # Recipients that have not acknowledged are reminded from this many days before the date.
 NOTICE_REMIND_DAYS = 3
 ATTACHMENTS_MAX = 20
@@ -47,21 +55,21 @@ NOTICE_FIELDS = (
 RECEIPT_BATCH = 1000
 
 
-def _later(message, **params):
+def _later(message: str, **params: object) -> Callable[[], str]:
     """A text `notify` renders in each recipient's language."""
     return lambda: _(message) % {k: str(v) for k, v in params.items()}
 
 
-def _notice_url(notice):
+def _notice_url(notice: Notice) -> str:
     return reverse("campaigns:notice-detail", args=[notice.pk])
 
 
-def _locked(notice):
+def _locked(notice: Notice) -> Notice:
     # Edits and publication of one notice are serialised: a second publisher finds it published.
     return Notice.objects.select_for_update().select_related("sender").get(pk=notice.pk)
 
 
-def _check_sender(actor, sender):
+def _check_sender(actor: User | None, sender: Authority) -> None:
     if actor is not None and not can_send_from(scope_for(actor), sender):
         raise ValidationError(
             _("You may only send notices of the authority you work at, to the levels below it.")
@@ -70,23 +78,23 @@ def _check_sender(actor, sender):
 
 def _clean(
     *,
-    sender,
-    title,
-    body,
-    document_number,
-    issued_on,
-    audience,
-    chosen,
-    requires_acknowledgement,
-    acknowledge_by,
-):
+    sender: Authority,
+    title: str,
+    body: str,
+    document_number: str,
+    issued_on: datetime.date | None,
+    audience: str,
+    chosen: Iterable[Authority] | None,
+    requires_acknowledgement: bool,
+    acknowledge_by: datetime.date | None,
+) -> tuple[dict[str, Any], list[Authority]]:
     title, body = (title or "").strip(), (body or "").strip()
     document_number = (document_number or "").strip()
     errors = {}
     for name, value in (("title", title), ("body", body), ("issued_on", issued_on)):
         if not value:
             errors[name] = _("This field is required.")
-    if audience not in AUDIENCES_BY_LEVEL.get(sender.level, ()):
+    if audience not in AUDIENCES_BY_LEVEL.get(sender.level, ()):  # type: ignore[call-overload]
         errors["audience"] = _("%(sender)s cannot address this audience.") % {"sender": sender.name}
     chosen = list(chosen or [])
     if audience == Notice.Audience.CHOSEN:
@@ -116,7 +124,9 @@ def _clean(
     }, chosen
 
 
-def _check_number_free(sender, document_number, *, exclude=None):
+def _check_number_free(
+    sender: Authority, document_number: str, *, exclude: Notice | None = None
+) -> None:
     if not document_number:
         return
     taken = Notice.objects.filter(sender=sender, document_number=document_number)
@@ -134,14 +144,14 @@ def _check_number_free(sender, document_number, *, exclude=None):
 @transaction.atomic
 def notice_create(
     *,
-    actor,
+    actor: User | None,
     sender: Authority,
     title: str,
     body: str,
     issued_on: datetime.date,
     audience: str,
     document_number: str = "",
-    chosen=(),
+    chosen: Iterable[Authority] = (),
     requires_acknowledgement: bool = False,
     acknowledge_by: datetime.date | None = None,
 ) -> Notice:
@@ -179,14 +189,14 @@ def notice_create(
 @transaction.atomic
 def notice_update(
     *,
-    actor,
+    actor: User | None,
     notice: Notice,
     title: str,
     body: str,
     issued_on: datetime.date,
     audience: str,
     document_number: str = "",
-    chosen=(),
+    chosen: Iterable[Authority] = (),
     requires_acknowledgement: bool = False,
     acknowledge_by: datetime.date | None = None,
 ) -> Notice:
@@ -224,7 +234,9 @@ def notice_update(
 
 
 @transaction.atomic
-def notice_attachment_add(*, actor, notice: Notice, upload) -> NoticeAttachment:
+def notice_attachment_add(
+    *, actor: User | None, notice: Notice, upload: UploadedFile
+) -> NoticeAttachment:
     """Attach a file (checked by content and size) to a draft."""
     notice = _locked(notice)
     _check_sender(actor, notice.sender)
@@ -271,7 +283,7 @@ def notice_attachment_add(*, actor, notice: Notice, upload) -> NoticeAttachment:
 
 
 @transaction.atomic
-def notice_attachment_remove(*, actor, attachment: NoticeAttachment) -> Notice:
+def notice_attachment_remove(*, actor: User | None, attachment: NoticeAttachment) -> Notice:
     """Remove a file from a draft (the file goes once the removal is committed)."""
     notice = _locked(attachment.notice)
     _check_sender(actor, notice.sender)
@@ -291,7 +303,9 @@ def notice_attachment_remove(*, actor, attachment: NoticeAttachment) -> Notice:
 
 
 @transaction.atomic
-def notice_publish(*, actor, notice: Notice, today: datetime.date | None = None) -> Notice:
+def notice_publish(
+    *, actor: User | None, notice: Notice, today: datetime.date | None = None
+) -> Notice:
     """Publish a draft: one receipt per recipient authority and unit, a notification to their
     people, and no change afterwards."""
     today = today or local_today()
@@ -299,7 +313,7 @@ def notice_publish(*, actor, notice: Notice, today: datetime.date | None = None)
     _check_sender(actor, notice.sender)
     if not notice.is_draft:
         raise ValidationError(_("This notice has been published already."))
-    if notice.requires_acknowledgement and notice.acknowledge_by < today:
+    if notice.requires_acknowledgement and notice.acknowledge_by < today:  # type: ignore[operator]
         raise ValidationError(
             {"acknowledge_by": _("The acknowledgement date has passed; choose a later one.")}
         )
@@ -344,7 +358,7 @@ def notice_publish(*, actor, notice: Notice, today: datetime.date | None = None)
     return notice
 
 
-def notice_read(*, actor, notice: Notice) -> int:
+def notice_read(*, actor: User, notice: Notice) -> int:
     """Record the first reading of a published notice for each of the actor's own recipients
     that had not read it yet; returns how many were recorded (0 on every later visit)."""
     if notice.is_draft:
@@ -378,7 +392,7 @@ def notice_read(*, actor, notice: Notice) -> int:
 
 
 @transaction.atomic
-def notice_acknowledge(*, actor, receipt: NoticeReceipt) -> NoticeReceipt:
+def notice_acknowledge(*, actor: User, receipt: NoticeReceipt) -> NoticeReceipt:
     """Acknowledge (已阅) a notice for one recipient; the actor manages that recipient."""
     # Lock the receipt row only: of two managers acknowledging at once, the second is told.
     receipt = (
@@ -432,14 +446,14 @@ def notice_reminders_send(*, today: datetime.date) -> int:
     if not pending:
         return 0
     users_by_receipt = notice_recipient_users(pending)
-    by_notice = {}
+    by_notice: dict[int, tuple[Notice, dict[int, User]]] = {}
     for receipt in pending:
         notice, users = by_notice.setdefault(receipt.notice_id, (receipt.notice, {}))
         for user in users_by_receipt[receipt.pk]:
             users[user.pk] = user
     sent = 0
     for notice, users in by_notice.values():
-        overdue = notice.acknowledge_by < today
+        overdue = notice.acknowledge_by < today  # type: ignore[operator]
         message = (
             gettext_noop("Overdue since %(date)s: acknowledge the notice %(title)s")
             if overdue
@@ -448,7 +462,7 @@ def notice_reminders_send(*, today: datetime.date) -> int:
         sent += notify(
             users=users.values(),
             key=f"notice-unacknowledged:{notice.pk}",
-            title=_later(message, date=notice.acknowledge_by.isoformat(), title=notice.title),
+            title=_later(message, date=notice.acknowledge_by.isoformat(), title=notice.title),  # type: ignore[union-attr]
             body=_later(gettext_noop("From %(sender)s"), sender=notice.sender.name),
             url=_notice_url(notice),
             today=today,
