@@ -104,11 +104,9 @@ class NoticeFilter(_SearchFilterSet):
 
     SENT, RECEIVED = "sent", "received"
 
-    year = django_filters.TypedChoiceFilter(
-        label=_("year"), field_name="issued_on__year", coerce=int
-    )
+    year = django_filters.ChoiceFilter(label=_("year"), field_name="issued_on__year")
     direction = django_filters.ChoiceFilter(
-        label=_("notices"),
+        label=_("sent or received"),
         method="filter_direction",
         choices=[
             (SENT, _("sent by my authority")),
@@ -122,7 +120,7 @@ class NoticeFilter(_SearchFilterSet):
 
     def __init__(self, *args, years=(), sender_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["year"].extra["choices"] = [(y, str(y)) for y in years]
+        self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in years]
         self.filters["q"].field.widget.attrs["placeholder"] = _("Title or document number")
         self.sender_ids = set(sender_ids)
 

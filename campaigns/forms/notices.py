@@ -57,7 +57,16 @@ class NoticeForm(ServiceForm):
             freeze_choices(self)
         else:
             del self.fields["chosen"]
+        self._style()
+
+    def _style(self):
         style_widgets(self)
+        # style_widgets knows selects, checkboxes and text; radio buttons are check inputs too.
+        self.fields["audience"].widget.attrs["class"] = "form-check-input"
+
+    def full_clean(self):
+        super().full_clean()
+        self._style()
 
     def service_data(self):
         data = dict(self.cleaned_data)
