@@ -22,7 +22,7 @@ class CampaignsConfig(AppConfig):
         (
             "campaigns.notice_reminders",
             7,
-            30,
+            25,
             "Notices not acknowledged, due within three days or overdue",
         ),
     )
