@@ -8,6 +8,8 @@ class CampaignsConfig(AppConfig):
     # Whether a user sits in the national office, for civport.admin.is_national_staff (the admin's
     # rule, also asked by /healthz for its details).
     national_user = "campaigns.scope.is_national_user"
+    # The user's scope, for the screens' bases in civport.viewbases (every app's lists).
+    user_scope = "campaigns.scope.scope_for"
     # (task name, hour, minute, description) in Asia/Shanghai, installed by schedules_install:
     # the reminders every morning before office hours.
     beat_schedules = (
