@@ -27,12 +27,9 @@ day its story says they happened (an update of the timestamp columns only, not a
 
 import datetime
 import random
-import struct
-import zlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from campaigns.models import (
@@ -58,6 +55,7 @@ from campaigns.models import (
 from campaigns.services import filings as filing_services
 from campaigns.services import public as public_services
 from campaigns.services import work as work_services
+from seeding.files import document_upload, photo_upload
 
 WORK_SEED = 20260315
 # Guangdong's inspection visit took place this many days before the anchor day; its date is how
@@ -114,66 +112,6 @@ def anchor_day():
 def _set_times(obj, **fields):
     """Set the service's timestamps back to when the demo's story has it happen."""
     type(obj).objects.filter(pk=obj.pk).update(**fields)
-
-
-def _png(seed, width=96, height=64):
-    """A small PNG: a coloured band on a light background (a stand-in for a photo)."""
-    rng = random.Random(seed)
-    band = bytes((rng.randrange(40, 200), rng.randrange(60, 200), rng.randrange(80, 220)))
-    light = b"\xf4\xf4\xf0"
-    rows = []
-    top, bottom = height // 3, 2 * height // 3
-    for y in range(height):
-        colour = band if top <= y < bottom else light
-        rows.append(b"\x00" + colour * width)
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
-        + chunk(b"IEND", b"")
-    )
-
-
-def _pdf(title):
-    """A one-page PDF 1.4 with one line of (ASCII) text."""
-    text = title.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
-def _photo(name, seed):
-    return SimpleUploadedFile(name, _png(seed), content_type="image/png")
-
-
-def _document(name, title):
-    return SimpleUploadedFile(name, _pdf(title), content_type="application/pdf")
 
 
 # --- filings (备案) -----------------------------------------------------------------------------
@@ -313,7 +251,7 @@ def _file(demo, province, kind, title, text, attachment, steps):
     _set_times(filing, created_at=demo.at(first + 6, 9, 30))
     if attachment:
         added = filing_services.filing_attachment_add(
-            actor=officer, filing=filing, upload=_document(attachment, "Civport demo: filing")
+            actor=officer, filing=filing, upload=document_upload(attachment, "Civport demo: filing")
         )
         _set_times(added, uploaded_at=demo.at(first + 1, 15, 10))
     for step, days_ago, *rest in steps:
@@ -586,7 +524,7 @@ def seed_agreements(demo):
             signed_on=signed_on,
             valid_until=signed_on + datetime.timedelta(days=365 * years - 1),
             terms=terms,
-            upload=_document(pdf, "Civport demo: signed agreement") if pdf else None,
+            upload=document_upload(pdf, "Civport demo: signed agreement") if pdf else None,
         )
         _set_times(agreement, created_at=demo.at(signed_ago - 2, 14))
 
@@ -850,9 +788,9 @@ def seed_activities(demo, campaign):
         existing.add(key)
         uploads = []
         if outcome != "more" and evidence < 0.35:
-            uploads.append(_photo("活动现场照片.png", n))
+            uploads.append(photo_upload("活动现场照片.png", n))
             if evidence < 0.12:
-                uploads.append(_document("签到表.pdf", "Civport demo: sign-in sheet"))
+                uploads.append(document_upload("签到表.pdf", "Civport demo: sign-in sheet"))
         officer = verifiers[authority.pk]
         activity = work_services.activity_create(
             actor=contact if unit is not None and unit.code in CONTACT_UNITS else officer,
@@ -961,7 +899,9 @@ def _rectify(demo, item, outcome, answer, comment, *, visited_ago, due_in, revie
         if unit_code in CONTACT_UNITS
         else PORT_OFFICERS[item.owner_unit.authority.code]
     ]
-    upload = [_photo("整改后现场照片.png", item.pk)] if outcome in ("answered", "closed") else []
+    upload = (
+        [photo_upload("整改后现场照片.png", item.pk)] if outcome in ("answered", "closed") else []
+    )
     work_services.rectification_answer(actor=answerer, item=item, answer=answer, uploads=upload)
     if outcome == "answered":
         answered_ago = min(4, visited_ago - 1)

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
@@ -38,7 +39,7 @@ from campaigns.models import (
 from campaigns.selectors.public import survey_results
 from campaigns.selectors.work import activity_list_for, plan_progress, rectification_list_for
 from civport.models import AuditEntry
-from civport.uploads import PDF, PNG, detect_type
+from civport.uploads import PDF, PNG, detect_type, upload_check
 from seeding.campaigns import Stats
 from seeding.campaigns_work import (
     ACTIVITY_PLAN,
@@ -243,6 +244,20 @@ def test_evidence_files_are_real_pngs_and_pdfs(demo):
         assert item.size == item.file.size
     assert kinds == {PNG, PDF}
     assert RectificationEvidence.objects.exists()
+
+
+def test_every_demo_file_passes_the_upload_check_as_its_stored_type(demo):
+    stored = [
+        *((e.file, e.original_name) for e in ActivityEvidence.objects.all()),
+        *((e.file, e.original_name) for e in RectificationEvidence.objects.all()),
+        *((a.file, a.original_name) for a in FilingAttachment.objects.all()),
+        *((a.file, a.file_name) for a in Agreement.objects.exclude(file="")),
+    ]
+    assert len(stored) >= 25
+    for field_file, name in stored:
+        with field_file.open("rb") as handle:
+            checked = upload_check(File(handle, name=name))
+        assert checked.extension == field_file.name.rsplit(".", 1)[1] == name.rsplit(".", 1)[1]
 
 
 def test_rectification_items_open_overdue_answered_sent_back_and_closed(demo):
