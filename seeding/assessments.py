@@ -253,7 +253,9 @@ def _review(stats, code, authority, scheme):
     return review
 
 
-def _panel(review, code, units, authorities):
+def seed_panel(review, code, units, authorities):
+    """Seat the province's (or the national office's) demo reviewers on a panel, each with the
+    unit or authority they work at (`units` and `authorities` by code)."""
     for username, (unit_code, authority_code) in REVIEWERS[code].items():
         review_services.panel_member_add(
             actor=None,
@@ -301,7 +303,7 @@ def _declare_conflict(review, code, units):
         review_services.conflict_declare(actor=member.user, subject=subject, reason=reason)
 
 
-def _score(stats, review, submitted_share, vetoes=()):
+def seed_score_sheets(stats, review, submitted_share, vetoes=()):
     """Sheets for a share of the review's assignments: submitted, draft (half the items) or
     not started, drawn per assignment by a generator seeded with the review, the subject and
     the reviewer. An assignment that has a sheet already is left alone."""
@@ -350,7 +352,7 @@ def seed_reviews(stats, schemes, authorities, units):
     for code in ("GD", "ZJ", "CN"):
         authority = authorities[code]
         review = _review(stats, code, authority, schemes[code])
-        _panel(review, code, units, authorities)
+        seed_panel(review, code, units, authorities)
         _subjects(stats, review, code, units, authorities)
         review_services.review_set_phase(actor=None, review=review, phase=Review.Phase.OPEN)
         created, _short = review_services.assignment_auto(actor=None, review=review)
@@ -363,7 +365,7 @@ def seed_reviews(stats, schemes, authorities, units):
             subject = review.subjects.get(unit=units[VETO[1]])
             condition = VetoCondition.objects.get(scheme=review.scheme, code=VETO[2])
             vetoes.append((subject.pk, condition, VETO[3]))
-        _score(stats, review, SUBMITTED_SHARE[code], vetoes)
+        seed_score_sheets(stats, review, SUBMITTED_SHARE[code], vetoes)
         reviews[code] = review
     return reviews
 
@@ -438,7 +440,7 @@ def seed_cycle(stats, schemes, authorities):
             cycle_services.self_assessment_save(actor=claimant, subject=subject, entries=entries)
             stats.count("self_assessment", True)
         cycle = cycle_services.cycle_start_scoring(actor=officer, cycle=cycle)
-    _score(stats, review, CYCLE_SUBMITTED_SHARE)
+    seed_score_sheets(stats, review, CYCLE_SUBMITTED_SHARE)
     return cycle
 
 

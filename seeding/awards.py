@@ -36,7 +36,7 @@ from awards.services import honours as honour_services
 from awards.services import nominations as nomination_services
 from awards.services import rounds as round_services
 from campaigns.models import Authority, Person, Port, Unit
-from seeding.assessments import REVIEWERS, _score
+from seeding.assessments import REVIEWERS, seed_panel, seed_score_sheets
 
 PREVIOUS = "2023-2024"
 PREVIOUS_DECIDED_ON = datetime.date(2024, 9, 20)
@@ -255,14 +255,7 @@ def _panel(review, code):
         a.code: a
         for a in Authority.objects.filter(code__in=[a for _u, a in REVIEWERS[code].values() if a])
     }
-    for username, (unit_code, authority_code) in REVIEWERS[code].items():
-        review_services.panel_member_add(
-            actor=None,
-            review=review,
-            user=_user(username),
-            unit=units.get(unit_code),
-            authority=authorities.get(authority_code),
-        )
+    seed_panel(review, code, units, authorities)
 
 
 def _nominate(stats, round, conditions):
@@ -322,7 +315,7 @@ def seed_current(stats, scheme, office):
         round = round_services.round_advance(actor=office, round=round)
         for code in ("GD", "ZJ"):
             review = round_review(round, Authority.objects.get(code=code))
-            _score(stats, review, SUBMITTED_SHARE[code])
+            seed_score_sheets(stats, review, SUBMITTED_SHARE[code])
     return round
 
 
