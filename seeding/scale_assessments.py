@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import (
@@ -40,7 +40,7 @@ from assessments.models import (
 from assessments.services.sheets import CENT
 from assessments.template import template_install
 from campaigns.models import Authority, Person, Unit
-from seeding.synthetic import PREFIX
+from seeding.synthetic import PREFIX, analyze, run_steps
 
 SUBJECTS = 3000
 REVIEWERS = 310
@@ -326,21 +326,17 @@ def step_sheets(run):
 
 
 def step_analyze(run):
-    """Refresh the planner's statistics: right after a bulk load they describe empty tables."""
-    if connection.vendor != "postgresql":
-        return
-    models = (
-        Subject,
-        PanelMember,
-        Assignment,
-        SubjectUserObjectPermission,
-        ScoreSheet,
-        Score,
-        VetoMark,
+    analyze(
+        (
+            Subject,
+            PanelMember,
+            Assignment,
+            SubjectUserObjectPermission,
+            ScoreSheet,
+            Score,
+            VetoMark,
+        )
     )
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 STEPS = (step_review, step_subjects, step_panel, step_assignments, step_sheets, step_analyze)
@@ -369,10 +365,6 @@ def seed_scale(
         sheets_per_subject=sheets_per_subject,
         rng=random.Random(seed),
     )
-    timings = {}
     with transaction.atomic():
-        for step in STEPS:
-            step_started = time.monotonic()
-            step(run)
-            timings[step.__name__.removeprefix("step_")] = time.monotonic() - step_started
+        timings = run_steps(STEPS, run)
     return ScaleResult(False, time.monotonic() - started, synthetic_counts(), timings)

@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Subject
@@ -36,6 +36,7 @@ from awards.models import (
 )
 from campaigns.models import Authority
 from seeding.scale_assessments import ScaleResult, scale_review
+from seeding.synthetic import analyze
 
 ROUND_CODE = "syn-2025-2026"
 # The synthetic nominations' author: an inactive account, removed with them.
@@ -202,8 +203,5 @@ def seed_scale(*, reset=False):
             batch_size=BATCH,
         )
         timings["lists"] = time.monotonic() - step
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (Nomination, Opinion, Subject, Recommendation):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    analyze((Nomination, Opinion, Subject, Recommendation))
     return ScaleResult(False, time.monotonic() - started, synthetic_counts(), timings)

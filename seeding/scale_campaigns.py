@@ -15,14 +15,14 @@ import time
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 
 from campaigns import services
 from campaigns.models import Agency, Authority, Membership, Person, Port, Unit
 from seeding import scale_work
 from seeding.campaigns import Stats, fictional_person, seed_hierarchy
 from seeding.regions import PROVINCES
-from seeding.synthetic import PREFIX
+from seeding.synthetic import PREFIX, analyze, run_steps
 
 BATCH = 1000
 SCALE_SEED = 20250311
@@ -223,13 +223,7 @@ def step_bench_users(run):
 
 
 def step_analyze(run):
-    """Refresh the planner's statistics: right after a bulk load they describe empty tables."""
-    if connection.vendor != "postgresql":
-        return
-    tables = [model._meta.db_table for model in (Authority, Port, Unit, Person)]
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    analyze((Authority, Port, Unit, Person))
 
 
 STEPS = (
@@ -262,12 +256,8 @@ def seed_scale(*, units=6000, people=20000, ports=TOTAL_PORTS, reset=False, seed
         counts = {**synthetic_counts(), **work.counts}
         return ScaleResult(work.skipped, time.monotonic() - started, counts, work.timings)
     run = ScaleRun(units=units, people=people, ports=ports, rng=random.Random(seed))
-    timings = {}
     with transaction.atomic():
-        for step in STEPS:
-            step_started = time.monotonic()
-            step(run)
-            timings[step.__name__.removeprefix("step_")] = time.monotonic() - step_started
+        timings = run_steps(STEPS, run)
         # The campaign's work on the units just made (seeding.scale_work).
         timings.update(scale_work.seed_work().timings)
     counts = {**synthetic_counts(), **scale_work.synthetic_counts()}

@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -45,7 +45,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.services.summaries import activity_summary_rebuild
-from seeding.synthetic import PREFIX
+from seeding.synthetic import PREFIX, analyze, steps_timed
 
 WORK_SEED = 20260401
 BATCH = 5000
@@ -88,6 +88,27 @@ FEEDBACK_TEXTS = (
     "投诉电话无人接听。",
 )
 FEEDBACK_NAMES = ("张先生", "李女士", "王先生", "某贸易有限公司")
+# What became of a row, drawn by `_drawn`: (bound, state), each state taking the share of the
+# draws between the bound before it and its own.
+ACTIVITY_STATES = (
+    (0.6, Activity.Status.VERIFIED),
+    (0.65, Activity.Status.MORE_REQUESTED),
+    (1, Activity.Status.SUBMITTED),
+)
+ITEM_STATES_DUE = ((0.6, "open"), (0.9, "answered"), (1, "closed"))
+ITEM_STATES_OVERDUE = ((0.7, "closed"), (0.78, "answered"), (0.85, "sent_back"), (1, "open"))
+FEEDBACK_STATES_OLD = (
+    (0.55, Feedback.Status.CLOSED),
+    (0.9, Feedback.Status.ANSWERED),
+    (0.95, Feedback.Status.IN_PROGRESS),
+    (1, Feedback.Status.RECEIVED),
+)
+FEEDBACK_STATES_RECENT = (
+    (0.35, Feedback.Status.RECEIVED),
+    (0.6, Feedback.Status.IN_PROGRESS),
+    (0.9, Feedback.Status.ANSWERED),
+    (1, Feedback.Status.CLOSED),
+)
 
 
 @dataclass
@@ -152,6 +173,12 @@ def _explicit_times(*models):
             setattr(field, flag, True)
 
 
+def _drawn(rng, states):
+    """One of `(bound, state)` states: the first whose bound the draw is under."""
+    r = rng.random()
+    return next(state for bound, state in states if r < bound)
+
+
 def _moment(day, rng):
     moment = datetime.datetime.combine(
         day,
@@ -199,14 +226,7 @@ def _activity(run, n, unit):
     form = rng.choice(Activity.Form.values)
     day = run.day_in_year()
     created = _moment(min(run.today, day + datetime.timedelta(days=rng.randrange(3))), rng)
-    r = rng.random()
-    status = (
-        Activity.Status.VERIFIED
-        if r < 0.6
-        else Activity.Status.MORE_REQUESTED
-        if r < 0.65
-        else Activity.Status.SUBMITTED
-    )
+    status = _drawn(rng, ACTIVITY_STATES)
     reviewed = status != Activity.Status.SUBMITTED
     title = rng.choice(ACTIVITY_TITLES[form])
     return Activity(
@@ -261,10 +281,7 @@ def build_activities(run, count):
 
 def _rectification_state(run, due_on):
     """What became of an item: most past their due date are closed, some overdue."""
-    r = run.rng.random()
-    if due_on >= run.today:
-        return "open" if r < 0.6 else "answered" if r < 0.9 else "closed"
-    return "closed" if r < 0.7 else "answered" if r < 0.78 else "sent_back" if r < 0.85 else "open"
+    return _drawn(run.rng, ITEM_STATES_DUE if due_on >= run.today else ITEM_STATES_OVERDUE)
 
 
 def build_rectifications(run, count):
@@ -356,26 +373,7 @@ def build_rectifications(run, count):
 
 
 def _feedback_state(run, age):
-    r = run.rng.random()
-    if age > 60:
-        return (
-            Feedback.Status.CLOSED
-            if r < 0.55
-            else Feedback.Status.ANSWERED
-            if r < 0.9
-            else Feedback.Status.IN_PROGRESS
-            if r < 0.95
-            else Feedback.Status.RECEIVED
-        )
-    return (
-        Feedback.Status.RECEIVED
-        if r < 0.35
-        else Feedback.Status.IN_PROGRESS
-        if r < 0.6
-        else Feedback.Status.ANSWERED
-        if r < 0.9
-        else Feedback.Status.CLOSED
-    )
+    return _drawn(run.rng, FEEDBACK_STATES_OLD if age > 60 else FEEDBACK_STATES_RECENT)
 
 
 def build_feedback(run, count):
@@ -477,27 +475,21 @@ def ensure_bench_port_officer():
     return user
 
 
-def analyze():
-    """Refresh the planner's statistics of the tables just filled."""
-    if connection.vendor != "postgresql":
-        return
-    models = (
-        Activity,
-        Activity.areas.through,
-        Activity.participant_units.through,
-        ActivitySummary,
-        Inspection,
-        Inspection.ports.through,
-        Inspection.units.through,
-        Finding,
-        Rectification,
-        Feedback,
-        Plan,
-        Commitment,
-    )
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+# The tables the work fills, whose planner statistics are refreshed at the end.
+WORK_MODELS = (
+    Activity,
+    Activity.areas.through,
+    Activity.participant_units.through,
+    ActivitySummary,
+    Inspection,
+    Inspection.ports.through,
+    Inspection.units.through,
+    Finding,
+    Rectification,
+    Feedback,
+    Plan,
+    Commitment,
+)
 
 
 def _sized(value, per_reference, units):
@@ -527,12 +519,8 @@ def seed_work(*, activities=None, rectifications=None, feedback=None, today=None
         # Bulk-inserted activities are summarised for the dashboards in one pass.
         ("activity_summary", activity_summary_rebuild),
         ("bench_port", ensure_bench_port_officer),
-        ("analyze_work", analyze),
+        ("analyze_work", lambda: analyze(WORK_MODELS)),
     )  # fmt: skip
-    timings = {}
     with transaction.atomic():
-        for name, step in steps:
-            step_started = time.monotonic()
-            step()
-            timings[name] = time.monotonic() - step_started
+        timings = steps_timed(steps)
     return WorkResult(False, time.monotonic() - started, synthetic_counts(), timings)
