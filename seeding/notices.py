@@ -128,7 +128,7 @@ def _notice(spec, *, today, senders, users):
 
 def _answer(notice, code, *, users, issued_on):
     """Provinces read and acknowledge the national notices: the demo accounts through the
-    services, the others by setting the times the story has."""
+    services; every receipt, theirs too, then gets the times the story has."""
     receipts = list(
         NoticeReceipt.objects.filter(notice=notice, authority__level=Authority.Level.PROVINCIAL)
         .select_related("authority")
@@ -149,12 +149,6 @@ def _answer(notice, code, *, users, issued_on):
                 services.notice_read(actor=own[province], notice=notice)
             if acknowledges and notice.requires_acknowledgement:
                 services.notice_acknowledge(actor=own[province], receipt=receipt)
-            fields = {"first_read_at": _moment(day, 9)} if reads else {}
-            if acknowledges and notice.requires_acknowledgement:
-                fields["acknowledged_at"] = _moment(day, 11)
-            if fields:
-                NoticeReceipt.objects.filter(pk=receipt.pk).update(**fields)
-            continue
         fields = {}
         if reads:
             fields["first_read_at"] = _moment(day, 9)
