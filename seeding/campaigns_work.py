@@ -83,6 +83,13 @@ class Demo:
         present does not change what the next one draws."""
         self.rng = random.Random(f"{WORK_SEED}:{section}")
 
+    def is_missing(self, kind, key, existing):
+        """Whether the record `key` identifies is not among the `existing` keys yet; counted as
+        new or kept under `kind`."""
+        created = key not in existing
+        self.stats.count(kind, created)
+        return created
+
     def day(self, days_ago):
         return self.today - datetime.timedelta(days=days_ago)
 
@@ -281,10 +288,8 @@ def seed_filings(demo):
     existing = set(Filing.objects.values_list("authority__code", "kind"))
     for province, documents in FILINGS.items():
         for kind, title, text, attachment, steps in documents:
-            created = (province, kind) not in existing
-            if created:
+            if demo.is_missing("filing", (province, kind), existing):
                 _file(demo, province, kind, title, text, attachment, steps)
-            demo.stats.count("filing", created)
 
 
 # --- plans ----------------------------------------------------------------------------------
@@ -415,9 +420,7 @@ def seed_plans(demo):
     heads = [f"{unit}-01" for _t, _p, rows in PLANS.values() for unit, *_rest in rows]
     people = {p.code: p for p in Person.objects.filter(code__in=heads)}
     for code, (title, published, commitments) in PLANS.items():
-        created = code not in existing
-        demo.stats.count("plan", created)
-        if not created:
+        if not demo.is_missing("plan", code, existing):
             continue
         actor = demo.users[PLAN_OFFICERS[code]]
         plan = work_services.plan_create(
@@ -510,9 +513,7 @@ def seed_special_campaign(demo):
 def seed_agreements(demo):
     existing = set(Agreement.objects.values_list("authority__code", "title"))
     for code, title, kind, parties, signed_ago, years, terms, pdf in AGREEMENTS:
-        created = (code, title) not in existing
-        demo.stats.count("agreement", created)
-        if not created:
+        if not demo.is_missing("agreement", (code, title), existing):
             continue
         signed_on = demo.day(signed_ago)
         agreement = work_services.agreement_create(
@@ -781,9 +782,7 @@ def seed_activities(demo, campaign):
         # Drawn for every spec, so that the random sequence does not depend on what exists.
         outcome = _activity_outcome(demo, age)
         evidence = demo.rng.random()
-        created = key not in existing
-        demo.stats.count("activity", created)
-        if not created:
+        if not demo.is_missing("activity", key, existing):
             continue
         existing.add(key)
         uploads = []
@@ -921,9 +920,7 @@ def seed_inspections(demo):
     existing = set(Inspection.objects.values_list("authority__code", "inspectors", "visited_on"))
     for code, officer, days_ago, inspectors, ports, units, summary, findings in INSPECTIONS:
         visited_on = demo.day(days_ago)
-        created = (code, inspectors, visited_on) not in existing
-        demo.stats.count("inspection", created)
-        if not created:
+        if not demo.is_missing("inspection", (code, inspectors, visited_on), existing):
             continue
         actor = demo.users[officer]
         inspection = work_services.inspection_create(
@@ -1019,9 +1016,7 @@ FEEDBACK_OFFICERS = {"GD": "sz_officer", "ZJ": "nb_officer"}
 def seed_feedback(demo):
     existing = set(Feedback.objects.values_list("port__code", "text"))
     for port, kind, days_ago, name, contact, text, status, answer, reason in FEEDBACK:
-        created = (port, text) not in existing
-        demo.stats.count("feedback", created)
-        if not created:
+        if not demo.is_missing("feedback", (port, text), existing):
             continue
         officer = demo.users[FEEDBACK_OFFICERS[port[:2]]]
         item, _code = public_services.feedback_submit(
@@ -1101,9 +1096,7 @@ def seed_surveys(demo):
     existing = set(Survey.objects.values_list("port__code", "title"))
     for port, title, mode, codes, opens_ago, closes_in, invited, answers, opened in SURVEYS:
         title = title.format(year=year)
-        created = (port, title) not in existing
-        demo.stats.count("survey", created)
-        if not created:
+        if not demo.is_missing("survey", (port, title), existing):
             continue
         officer = demo.users["sz_officer"]
         rated = [agencies[c] for c in codes]
@@ -1179,9 +1172,7 @@ CONSULTATIONS = [
 def seed_consultations(demo):
     existing = set(Consultation.objects.values_list("unit__code", "title"))
     for unit_code, title, body, reasons, asked_ago, due_in, agrees, remarks in CONSULTATIONS:
-        created = (unit_code, title) not in existing
-        demo.stats.count("consultation", created)
-        if not created:
+        if not demo.is_missing("consultation", (unit_code, title), existing):
             continue
         consultation = filing_services.consultation_ask(
             actor=demo.users["unit_contact"],
