@@ -7,6 +7,7 @@ CJK fonts would print boxes and log a warning for every Chinese character)."""
 
 import io
 import random
+from functools import cache
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
@@ -34,12 +35,14 @@ def png_bytes(seed, label=PHOTO_LABEL):
     draw.rectangle((0, height // 3, width - 1, 2 * height // 3 - 1), fill=band)
     draw.text((8, 8), label, fill=(40, 40, 40), font=ImageFont.load_default(size=12))
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")
     return out.getvalue()
 
 
+@cache
 def pdf_bytes(title):
-    """A one-page PDF with one line of text."""
+    """A one-page PDF with one line of text. The demo uploads a few titles many times: each is
+    rendered once per process."""
     return pdf_render(PDF_HTML.format(title=escape(title)))
 
 
