@@ -1,15 +1,49 @@
-"""Filters and search for the hierarchy's list pages (django-filter).
+"""Filters and search for the campaign's list pages (django-filter).
 
-Choice lists that come from the database (agencies, ports) are read by the view and passed in,
-so that rendering a filter form never runs a query of its own.
+Choice lists that come from the database (agencies, ports, authorities) are read by the view and
+passed in, so that rendering a filter form never runs a query of its own. An invalid value is
+ignored (and marked on the form) rather than failing the page.
 """
+
+import datetime
 
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Authority, Notice, Person, Port, Unit
+from campaigns.forms import DateInput, style_widgets
+from campaigns.models import (
+    Activity,
+    Authority,
+    Consultation,
+    Feedback,
+    Notice,
+    Person,
+    Port,
+    Rectification,
+    Unit,
+)
+from campaigns.selectors.work import activity_filter, rectification_filter
+
+EMPTY = ("", "---------")
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form has the portal's widget classes (`style_widgets`), once."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            style_widgets(super().form)
+        return self._form
+
+
+class CheckFilter(django_filters.Filter):
+    """A checkbox: checked or not set (django-filter's BooleanFilter is a yes/no/any select)."""
+
+    field_class = forms.BooleanField
 
 
 class _SearchFilterSet(django_filters.FilterSet):
@@ -130,3 +164,104 @@ class NoticeFilter(_SearchFilterSet):
         if value == self.RECEIVED:
             return queryset.exclude(sender_id__in=self.sender_ids)
         return queryset
+
+
+# --- the campaign's work ----------------------------------------------------------------------
+
+
+class ActivityFilter(StyledFilterSet):
+    """The activity list's filters; `areas` and `authorities` are (pk, name) pairs already read.
+    The narrowing itself is `selectors.work.activity_filter`'s."""
+
+    area = django_filters.TypedChoiceFilter(label=_("construction area"), coerce=int)
+    form = django_filters.TypedChoiceFilter(
+        label=_("form"), choices=[EMPTY, *Activity.Form.choices]
+    )
+    authority = django_filters.TypedChoiceFilter(label=_("port authority"), coerce=int)
+    unit = django_filters.CharFilter(
+        label=_("unit"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or code")}),
+    )
+    status = django_filters.TypedChoiceFilter(
+        label=_("status"), choices=[EMPTY, *Activity.Status.choices]
+    )
+    date_from = django_filters.DateFilter(label=_("from"), widget=DateInput())
+    date_to = django_filters.DateFilter(label=_("to"), widget=DateInput())
+
+    def __init__(self, *args, areas, authorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["area"].extra["choices"] = [EMPTY, *areas]
+        self.filters["authority"].extra["choices"] = [EMPTY, *authorities]
+
+    def filter_queryset(self, queryset):
+        return activity_filter(queryset, **self.form.cleaned_data)
+
+
+class RectificationFilter(StyledFilterSet):
+    """The rectification list's filters; "overdue" is counted on `today`."""
+
+    status = django_filters.TypedChoiceFilter(
+        label=_("status"), choices=[EMPTY, *Rectification.Status.choices]
+    )
+    overdue = CheckFilter(label=_("Overdue only"))
+    authority = django_filters.TypedChoiceFilter(label=_("port authority"), coerce=int)
+
+    def __init__(self, *args, authorities, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["authority"].extra["choices"] = [EMPTY, *authorities]
+        self.today = today
+
+    def filter_queryset(self, queryset):
+        return rectification_filter(queryset, today=self.today, **self.form.cleaned_data)
+
+
+# --- filings and consultations ----------------------------------------------------------------
+
+
+class ConsultationFilter(StyledFilterSet):
+    """The consultation list's status tabs (`?status=`); no form is shown."""
+
+    status = django_filters.ChoiceFilter(choices=Consultation.Status.choices)
+
+    @property
+    def status_value(self):
+        """The status the list is narrowed to, or "" (none, or an unknown one)."""
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        return self.form.cleaned_data["status"]
+
+
+# --- public feedback --------------------------------------------------------------------------
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class FeedbackFilter(StyledFilterSet):
+    """Filters of the office's feedback list. The port choices are passed in by the view."""
+
+    port = django_filters.ChoiceFilter(label=_("port"), field_name="port_id")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Feedback.Status.choices)
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Feedback.Kind.choices)
+    submitted_from = django_filters.DateFilter(
+        label=_("submitted from"), method="filter_from", widget=DateInput()
+    )
+    submitted_until = django_filters.DateFilter(
+        label=_("submitted until"), method="filter_until", widget=DateInput()
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["port", "status", "kind", "submitted_from", "submitted_until"]
+
+    def __init__(self, *args, port_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["port"].extra["choices"] = port_choices
+
+    # Whole days in the portal's time zone, as ranges on the indexed timestamp.
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=_day_start(value))
+
+    def filter_until(self, queryset, name, value):
+        return queryset.filter(created_at__lt=_day_start(value + datetime.timedelta(days=1)))
