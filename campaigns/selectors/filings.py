@@ -5,10 +5,12 @@ office (a port officer's path lies below the province, so a province's filings a
 Consultations are seen by whoever sees the answering authority, and by the unit's contact.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import Http404
 
 from campaigns.models import (
     PATH_SEPARATOR,
@@ -21,41 +23,32 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.scope import scope_for
-from civport.queries import get_or_404
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import QuerySet
+
+    from campaigns.scope import Scope
 
 # --- who may do what (from the scope alone, no query) ----------------------------------------
 
 
-def is_national_office(scope):
+def is_national_office(scope: Scope) -> bool:
     """Edits at the root of the hierarchy: answers filings."""
     return scope.is_superuser or any(p.count(PATH_SEPARATOR) == 1 for p in scope.edit_paths)
-
-
-def can_file(scope, province_path):
-    """Files the province's documents: its provincial officers. The national office answers
-    filings and does not file them itself."""
-    return scope.edits_path(province_path) and not is_national_office(scope)
-
-
-def can_answer_consultation(scope, consultation):
-    return scope.edits_path(consultation.authority.path)
-
-
-def can_ask_for(scope, unit):
-    return unit.pk in scope.edit_unit_ids or scope.edits_path(unit.authority.path)
 
 
 # --- filings ----------------------------------------------------------------------------------
 
 
-def province_list_for(user):
+def province_list_for(user: User | AnonymousUser) -> QuerySet[Authority]:
     """The provincial authorities whose filings the user sees, in path order."""
     return Authority.objects.filter(
         scope_for(user).paths_q("path"), level=Authority.Level.PROVINCIAL
     ).order_by("path")
 
 
-def filing_list_for(user):
+def filing_list_for(user: User | AnonymousUser) -> QuerySet[Filing]:
     return (
         Filing.objects.filter(scope_for(user).paths_q("authority__path"))
         .select_related("authority")
@@ -63,7 +56,9 @@ def filing_list_for(user):
     )
 
 
-def filing_matrix_for(user, *, status=None):
+def filing_matrix_for(
+    user: User | AnonymousUser, *, status: str | None = None
+) -> list[dict[str, Any]]:
     """One row per province the user sees: the province and its filing of each kind (or None).
     Two queries whatever the number of provinces."""
     provinces = list(province_list_for(user).only("pk", "code", "name", "path"))
@@ -81,7 +76,7 @@ def filing_matrix_for(user, *, status=None):
     return rows
 
 
-def filing_versions(filing):
+def filing_versions(filing: Filing) -> QuerySet[FilingVersion]:
     """The filing's versions, newest first, each with its attachments read."""
     return (
         FilingVersion.objects.filter(filing=filing)
@@ -93,14 +88,14 @@ def filing_versions(filing):
     )
 
 
-def filing_current_attachments(filing):
+def filing_current_attachments(filing: Filing) -> QuerySet[FilingAttachment]:
     return filing.attachments.filter(removed_at__isnull=True).order_by("uploaded_at", "id")
 
 
 # --- consultations ----------------------------------------------------------------------------
 
 
-def _consultation_q(scope):
+def _consultation_q(scope: Scope) -> Q:
     q = scope.paths_q("authority__path")
     if scope.is_superuser:
         return q
@@ -109,7 +104,7 @@ def _consultation_q(scope):
     return q
 
 
-def consultation_list_for(user):
+def consultation_list_for(user: User | AnonymousUser) -> QuerySet[Consultation]:
     return (
         Consultation.objects.filter(_consultation_q(scope_for(user)))
         .select_related("unit", "authority", "unit__port")
@@ -117,7 +112,7 @@ def consultation_list_for(user):
     )
 
 
-def consultation_units_for(user):
+def consultation_units_for(user: User | AnonymousUser) -> QuerySet[Unit]:
     """The units the user may ask for: a contact's own unit and its sub-units, and every unit
     of the areas they edit."""
     scope = scope_for(user)
@@ -132,7 +127,7 @@ def consultation_units_for(user):
 # --- recipients of notices ---------------------------------------------------------------------
 
 
-def national_office_users():
+def national_office_users() -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(
@@ -145,7 +140,7 @@ def national_office_users():
     )
 
 
-def authority_office_users(authority):
+def authority_office_users(authority: Authority) -> list[User]:
     """The users who hold a role at the authority; where nobody does, those of the nearest
     authority above it that has someone (its office answers in its place)."""
     parts = authority.path.split(PATH_SEPARATOR)[:-1]
@@ -162,7 +157,7 @@ def authority_office_users(authority):
     return list(get_user_model().objects.filter(pk__in=user_ids).order_by("pk"))
 
 
-def unit_contact_users(unit):
+def unit_contact_users(unit: Unit) -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(
@@ -176,40 +171,3 @@ def unit_contact_users(unit):
 
 
 # --- access helpers ---------------------------------------------------------------------------
-
-
-def access_filing(user, pk, *, edit=False, answer=False):
-    """The filing if the user sees it, else 404. With `edit`, only for those who file it;
-    with `answer`, only for the national office: 403 when seen but not allowed."""
-    filing = get_or_404(filing_list_for(user), pk)
-    scope = scope_for(user)
-    if edit and not can_file(scope, filing.authority.path):
-        raise PermissionDenied
-    if answer and not is_national_office(scope):
-        raise PermissionDenied
-    return filing
-
-
-def access_filing_attachment(user, pk):
-    """An attachment of a filing the user sees, else 404. Files of the working set are the
-    province's own until submitted: others only get the files of a submitted version."""
-    attachment = get_or_404(
-        FilingAttachment.objects.filter(
-            filing__in=Filing.objects.filter(scope_for(user).paths_q("authority__path"))
-        ).select_related("filing__authority"),
-        pk,
-    )
-    if not can_file(scope_for(user), attachment.filing.authority.path) and (
-        not attachment.versions.exists()
-    ):
-        raise Http404
-    return attachment
-
-
-def access_consultation(user, pk, *, answer=False):
-    """The consultation if the user sees it, else 404; with `answer`, 403 unless the user's
-    office answers it."""
-    consultation = get_or_404(consultation_list_for(user), pk)
-    if answer and not can_answer_consultation(scope_for(user), consultation):
-        raise PermissionDenied
-    return consultation

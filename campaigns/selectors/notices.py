@@ -6,16 +6,21 @@ ones a user reads and acknowledges for, are those of the authorities and units t
 at, not everything below them.
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from campaigns.models import Authority, Membership, Notice, NoticeAttachment, NoticeReceipt, Unit
 from campaigns.scope import Scope, scope_for
 from civport.notifications import local_today
-from civport.queries import get_or_404
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 # The audiences each level of sender may address.
 AUDIENCES_BY_LEVEL = {
@@ -44,12 +49,6 @@ def own_authority_ids(scope: Scope, *, edit: bool = False) -> set[int]:
 
 def own_unit_ids(scope: Scope, *, edit: bool = False) -> set[int]:
     return set(scope.edit_unit_ids if edit else scope.view_unit_ids)
-
-
-def can_send_from(scope: Scope, authority: Authority) -> bool:
-    """Writes and publishes the authority's notices: those who manage that authority itself
-    (a notice speaks for its sender; the levels above do not write in its name)."""
-    return scope.is_superuser or authority.pk in own_authority_ids(scope, edit=True)
 
 
 def can_acknowledge(scope: Scope, receipt: NoticeReceipt) -> bool:
@@ -81,7 +80,7 @@ def _own_receipt_q(scope: Scope, *, edit: bool = False, prefix: str = "") -> Q:
 # --- lists ------------------------------------------------------------------------------------
 
 
-def notice_sender_authorities(user) -> QuerySet:
+def notice_sender_authorities(user: User | AnonymousUser) -> QuerySet[Authority]:
     """The authorities the user writes notices for, in path order."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -89,7 +88,7 @@ def notice_sender_authorities(user) -> QuerySet:
     return Authority.objects.filter(pk__in=own_authority_ids(scope, edit=True)).order_by("path")
 
 
-def notice_list_for(user) -> QuerySet:
+def notice_list_for(user: User | AnonymousUser) -> QuerySet[Notice]:
     """Every notice the user sees: published and sent by an authority of their area or with a
     recipient in it; drafts only at the sending authority itself."""
     scope = scope_for(user)
@@ -117,13 +116,13 @@ def notice_list_for(user) -> QuerySet:
     )
 
 
-def notice_years(notices: QuerySet) -> list[int]:
+def notice_years(notices: QuerySet[Notice]) -> list[int]:
     """The years in which the given notices were issued, newest first (one query)."""
     return [d.year for d in notices.order_by().dates("issued_on", "year", order="DESC")]
 
 
 def notice_pending_for(
-    user, *, today: datetime.date | None = None, limit: int = 10
+    user: User | AnonymousUser, *, today: datetime.date | None = None, limit: int = 10
 ) -> list[NoticeReceipt]:
     """The user's own receipts still waiting: unacknowledged where acknowledgement is asked
     for, unread otherwise; for the home page (one query). Each says whether the user may
@@ -144,18 +143,18 @@ def notice_pending_for(
     )
     for receipt in receipts:
         notice = receipt.notice
-        receipt.can_acknowledge = notice.requires_acknowledgement and can_acknowledge(
+        receipt.can_acknowledge = notice.requires_acknowledgement and can_acknowledge(  # type: ignore[attr-defined]
             scope, receipt
         )
-        receipt.is_overdue = notice.requires_acknowledgement and notice.acknowledge_by < today
+        receipt.is_overdue = notice.requires_acknowledgement and notice.acknowledge_by < today  # type: ignore[attr-defined,operator]
     return receipts
 
 
-def notice_attachments(notice: Notice) -> QuerySet:
+def notice_attachments(notice: Notice) -> QuerySet[NoticeAttachment]:
     return NoticeAttachment.objects.filter(notice=notice).order_by("uploaded_at", "id")
 
 
-def notice_own_receipts(user, notice: Notice) -> list[NoticeReceipt]:
+def notice_own_receipts(user: User | AnonymousUser, notice: Notice) -> list[NoticeReceipt]:
     """The receipts of this notice the user reads and acknowledges for (one query)."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -167,7 +166,7 @@ def notice_own_receipts(user, notice: Notice) -> list[NoticeReceipt]:
     )
 
 
-def notice_receipts(notice: Notice) -> QuerySet:
+def notice_receipts(notice: Notice) -> QuerySet[NoticeReceipt]:
     """The sender's table: every recipient with who read and acknowledged, in path order."""
     return (
         NoticeReceipt.objects.filter(notice=notice)
@@ -176,11 +175,11 @@ def notice_receipts(notice: Notice) -> QuerySet:
     )
 
 
-def notice_receipt_counts(notice: Notice, *, today: datetime.date) -> dict:
+def notice_receipt_counts(notice: Notice, *, today: datetime.date) -> dict[str, int]:
     """How many recipients there are, have read, have acknowledged, and are overdue."""
     overdue = (
         Q(acknowledged_at__isnull=True)
-        if notice.requires_acknowledgement and notice.acknowledge_by < today
+        if notice.requires_acknowledgement and notice.acknowledge_by < today  # type: ignore[operator]
         else Q(pk__in=[])
     )
     return NoticeReceipt.objects.filter(notice=notice).aggregate(
@@ -191,7 +190,7 @@ def notice_receipt_counts(notice: Notice, *, today: datetime.date) -> dict:
     )
 
 
-def notice_chosen_choices(sender: Authority) -> QuerySet:
+def notice_chosen_choices(sender: Authority) -> QuerySet[Authority]:
     """The authorities one level below the sender, which a notice may be addressed to."""
     return Authority.objects.filter(parent=sender, is_active=True).order_by("path")
 
@@ -220,7 +219,7 @@ def notice_recipients(notice: Notice) -> tuple[list[Authority], list[Unit]]:
     )
 
 
-def notice_recipient_users(receipts) -> dict:
+def notice_recipient_users(receipts: Iterable[NoticeReceipt]) -> dict[int, list[User]]:
     """The active users holding a role at each receipt's authority or unit, as
     {receipt pk: [user, …]}; two queries whatever the number of receipts."""
     receipts = list(receipts)
@@ -229,6 +228,8 @@ def notice_recipient_users(receipts) -> dict:
     rows = Membership.objects.filter(
         Q(authority_id__in=authority_ids) | Q(unit_id__in=unit_ids), user__is_active=True
     ).values_list("authority_id", "unit_id", "user_id")
+    by_authority: dict[int, set[int]]
+    by_unit: dict[int | None, set[int]]
     by_authority, by_unit, user_ids = {}, {}, set()
     for authority_id, unit_id, user_id in rows:
         if authority_id:
@@ -249,38 +250,3 @@ def notice_recipient_users(receipts) -> dict:
 
 
 # --- access helpers ---------------------------------------------------------------------------
-
-
-def access_notice(user, pk, *, edit: bool = False) -> Notice:
-    """The notice if the user sees it, else 404. With `edit`, only for those who write the
-    sender's notices: 403 when seen but not theirs to change."""
-    notice = get_or_404(notice_list_for(user), pk)
-    if edit and not can_send_from(scope_for(user), notice.sender):
-        raise PermissionDenied
-    return notice
-
-
-def access_notice_attachment(user, pk) -> NoticeAttachment:
-    """A file of a notice the user sees, else 404."""
-    return get_or_404(
-        NoticeAttachment.objects.filter(
-            notice__in=notice_list_for(user).values("pk")
-        ).select_related("notice"),
-        pk,
-    )
-
-
-def access_notice_receipt(user, pk, *, acknowledge: bool = False) -> NoticeReceipt:
-    """A receipt of a published notice, for a user of its recipient (or of the sending side),
-    else 404; with `acknowledge`, 403 unless the user manages the recipient itself."""
-    scope = scope_for(user)
-    receipt = get_or_404(
-        NoticeReceipt.objects.filter(
-            _receipt_q(scope) | scope.paths_q("notice__sender__path"),
-            notice__status=Notice.Status.PUBLISHED,
-        ).select_related("notice", "notice__sender", "authority", "unit"),
-        pk,
-    )
-    if acknowledge and not can_acknowledge(scope, receipt):
-        raise PermissionDenied
-    return receipt

@@ -7,12 +7,15 @@ officers see them read-only. Only where a port belongs directly to a provincial 
 authority's officers handle it, as nobody else could.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 
@@ -28,7 +31,13 @@ from campaigns.models import (
 from campaigns.models.public import SCALE_MAX
 from campaigns.scope import scope_for
 from campaigns.services.public import normalise_code, tracking_hash
-from civport.queries import get_or_404
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import QuerySet
+
+    from campaigns.models import Agency, SurveyDimension, SurveyGroup
+    from campaigns.scope import Grant, Scope
 
 HANDLING_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
 TWO_PLACES = Decimal("0.01")
@@ -37,11 +46,11 @@ TWO_PLACES = Decimal("0.01")
 # --- who handles a port -----------------------------------------------------------------------
 
 
-def _handling_grants(scope):
+def _handling_grants(scope: Scope) -> list[Grant]:
     return [g for g in scope.authority_grants() if g.can_edit]
 
 
-def handles_path(scope, path):
+def handles_path(scope: Scope, path: str) -> bool:
     """May the user handle feedback and surveys of a port owned by the authority at `path`?"""
     for grant in _handling_grants(scope):
         if grant.level in HANDLING_LEVELS and path.startswith(grant.path):
@@ -51,7 +60,7 @@ def handles_path(scope, path):
     return False
 
 
-def _handling_q(scope, lookup):
+def _handling_q(scope: Scope, lookup: str) -> Q:
     """Rows whose port's owning authority (its path at `lookup`) the user handles."""
     parts = []
     for grant in _handling_grants(scope):
@@ -62,7 +71,7 @@ def _handling_q(scope, lookup):
     return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
-def ports_handled_by(user):
+def ports_handled_by(user: User | AnonymousUser) -> QuerySet[Port]:
     """The ports whose feedback and surveys the user handles."""
     return (
         Port.objects.filter(_handling_q(scope_for(user), "authority__path"))
@@ -71,25 +80,16 @@ def ports_handled_by(user):
     )
 
 
-def ports_seen_by(user):
+def ports_seen_by(user: User | AnonymousUser) -> QuerySet[Port]:
     return (
         Port.objects.filter(scope_for(user).port_q()).select_related("authority").order_by("code")
     )
 
 
-def can_handle_any(user):
-    """Does the user handle any port? Without a port-level grant this costs one query (a
-    provincial authority may own ports directly)."""
-    grants = _handling_grants(scope_for(user))
-    if any(g.level in HANDLING_LEVELS for g in grants):
-        return True
-    return bool(grants) and ports_handled_by(user).exists()
-
-
 # --- feedback ---------------------------------------------------------------------------------
 
 
-def feedback_list_for(user):
+def feedback_list_for(user: User | AnonymousUser) -> QuerySet[Feedback]:
     return (
         Feedback.objects.filter(scope_for(user).paths_q("port__authority__path"))
         .select_related("port", "port__authority")
@@ -97,7 +97,7 @@ def feedback_list_for(user):
     )
 
 
-def feedback_get_by_code(code):
+def feedback_get_by_code(code: str | None) -> Feedback | None:
     """The item a tracking code belongs to (with its port), or None."""
     if len(normalise_code(code)) < 12:
         return None
@@ -121,12 +121,12 @@ def feedback_get_by_code(code):
     )
 
 
-def public_port_list():
+def public_port_list() -> QuerySet[Port]:
     """The ports the public may send feedback about."""
     return Port.objects.exclude(status=Port.Status.CLOSED).order_by("code").only("code", "name")
 
 
-def public_port_get(code):
+def public_port_get(code: str) -> Port:
     try:
         return public_port_list().get(code=code)
     except Port.DoesNotExist:
@@ -136,7 +136,7 @@ def public_port_get(code):
 # --- surveys ----------------------------------------------------------------------------------
 
 
-def survey_list_for(user):
+def survey_list_for(user: User | AnonymousUser) -> QuerySet[Survey]:
     return (
         Survey.objects.filter(scope_for(user).paths_q("port__authority__path"))
         .select_related("port", "port__authority")
@@ -145,7 +145,9 @@ def survey_list_for(user):
     )
 
 
-def survey_structure(survey):
+def survey_structure(
+    survey: Survey,
+) -> tuple[list[SurveyGroup], list[SurveyDimension], list[Agency]]:
     """The survey's groups, dimensions and agencies (three queries)."""
     return (
         list(survey.groups.order_by("order")),
@@ -154,13 +156,13 @@ def survey_structure(survey):
     )
 
 
-def survey_invitation_counts(survey):
+def survey_invitation_counts(survey: Survey) -> dict[str, int]:
     return SurveyInvitation.objects.filter(survey=survey).aggregate(
         total=Count("pk"), used=Count("pk", filter=Q(used_at__isnull=False))
     )
 
 
-def survey_for_link(code):
+def survey_for_link(code: str | None) -> tuple[Survey, SurveyInvitation | None]:
     """(survey, invitation) for a public link code: a survey's open link, or a single-use
     invitation. Raises 404 for anything else, including the link of an invitation survey."""
     code = (code or "").strip()
@@ -179,7 +181,7 @@ def survey_for_link(code):
     return invitation.survey, invitation
 
 
-def _mean(total, count):
+def _mean(total: int, count: int) -> Decimal | None:
     if not count:
         return None
     return (Decimal(total) / Decimal(count)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
@@ -190,12 +192,12 @@ class Cell:
     total: int = 0
     count: int = 0
 
-    def add(self, total, count):
+    def add(self, total: int, count: int) -> None:
         self.total += total
         self.count += count
 
     @property
-    def mean(self):
+    def mean(self) -> Decimal | None:
         return _mean(self.total, self.count)
 
 
@@ -205,27 +207,35 @@ class ResultTable:
 
     title: str
     respondents: int
-    rows: list = field(default_factory=list)  # [{"agency", "cells": [Cell], "all": Cell}]
-    columns: list = field(default_factory=list)  # [Cell] per dimension
+    rows: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # [{"agency", "cells": [Cell], "all": Cell}]
+    columns: list[Cell] = field(default_factory=list)  # [Cell] per dimension
     all: Cell = field(default_factory=Cell)
 
 
 @dataclass
 class SurveyResults:
-    groups: list
-    dimensions: list
-    agencies: list
+    groups: list[SurveyGroup]
+    dimensions: list[SurveyDimension]
+    agencies: list[Agency]
     overall: ResultTable
-    by_group: list  # [ResultTable]
+    by_group: list[ResultTable]
     respondents: int
 
 
-def _table(title, respondents, agencies, dimensions, sums):
+def _table(
+    title: str,
+    respondents: int,
+    agencies: Sequence[Agency],
+    dimensions: Sequence[SurveyDimension],
+    sums: Mapping[tuple[int, int], tuple[int, int]],
+) -> ResultTable:
     """`sums` maps (agency id, dimension id) to (total, count)."""
     table = ResultTable(title=title, respondents=respondents)
     table.columns = [Cell() for _d in dimensions]
     for agency in agencies:
-        row = {"agency": agency, "cells": [], "all": Cell()}
+        row: dict[str, Any] = {"agency": agency, "cells": [], "all": Cell()}
         for i, dimension in enumerate(dimensions):
             total, count = sums.get((agency.pk, dimension.pk), (0, 0))
             cell = Cell(total, count)
@@ -237,12 +247,14 @@ def _table(title, respondents, agencies, dimensions, sums):
     return table
 
 
-def survey_results(survey, *, overall_title="", group_title="{group}"):
+def survey_results(
+    survey: Survey, *, overall_title: str = "", group_title: str = "{group}"
+) -> SurveyResults:
     """Means and counts per agency × dimension, overall and per respondent group, from one
     GROUP BY over the ratings and one over the answers (plus the three structure reads)."""
     groups, dimensions, agencies = survey_structure(survey)
-    per_group = {}
-    overall = {}
+    per_group: dict[int, dict[tuple[int, int], tuple[int, int]]] = {}
+    overall: dict[tuple[int, int], tuple[int, int]] = {}
     cells = (
         SurveyRating.objects.filter(response__survey=survey)
         .values_list("response__group_id", "agency_id", "dimension_id")
@@ -279,12 +291,12 @@ def survey_results(survey, *, overall_title="", group_title="{group}"):
     )
 
 
-def survey_satisfaction_for_port(port, year):
+def survey_satisfaction_for_port(port: Port, year: int) -> Decimal | None:
     """The port's overall satisfaction in `year` as a percentage (Decimal, one decimal place),
     or None when nobody answered: the mean of every score given that year (answers counted by
     the day they were given, in the portal's time zone) to any of the port's surveys, over the
     top of the scale — a mean of 4 out of 5 is 80.0. For a scheme's questionnaire items."""
-    agg = SurveyRating.objects.filter(
+    agg: dict[str, int] = SurveyRating.objects.filter(
         response__survey__port=port, response__submitted_at__year=year
     ).aggregate(total=Sum("score"), n=Count("pk"))
     if not agg["n"]:
@@ -295,24 +307,3 @@ def survey_satisfaction_for_port(port, year):
 
 
 # --- access helpers ---------------------------------------------------------------------------
-
-
-def access_feedback(user, pk, *, edit=False):
-    """A feedback item the user may see (404 otherwise); with `edit`, handle (403 otherwise)."""
-    item = get_or_404(feedback_list_for(user), pk)
-    if edit and not handles_path(scope_for(user), item.port.authority.path):
-        raise PermissionDenied
-    return item
-
-
-def access_survey(user, pk, *, edit=False):
-    """A survey the user may see (404 otherwise); with `edit`, manage (403 otherwise)."""
-    survey = get_or_404(
-        Survey.objects.filter(scope_for(user).paths_q("port__authority__path")).select_related(
-            "port", "port__authority"
-        ),
-        pk,
-    )
-    if edit and not handles_path(scope_for(user), survey.port.authority.path):
-        raise PermissionDenied
-    return survey

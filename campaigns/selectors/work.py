@@ -7,9 +7,12 @@ of their unit's authority). Each list is one query with its joins made; many-to-
 shows come with one prefetch each.
 """
 
-import datetime
+from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import datetime
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -25,12 +28,18 @@ from campaigns.models import (
     Plan,
     Port,
     Rectification,
-    RectificationEvidence,
     SpecialCampaign,
     Unit,
 )
 from campaigns.scope import scope_for
-from civport.queries import count_subquery, get_or_404
+from civport.queries import count_subquery
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import Model, QuerySet
+    from django.db.models.expressions import Combinable
+
+    from campaigns.scope import Scope
 
 # Levels whose officers log activities and make plans for their area.
 PLAN_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
@@ -39,7 +48,7 @@ ACTIVITY_LEVELS = (Authority.Level.PROVINCIAL, Authority.Level.PORT, Authority.L
 INSPECTION_LEVELS = (Authority.Level.NATIONAL, Authority.Level.PROVINCIAL, Authority.Level.PORT)
 
 
-def _own_units_q(scope, lookup, *, edit=False):
+def _own_units_q(scope: Scope, lookup: str, *, edit: bool = False) -> Q:
     """Rows whose unit (at `lookup`) is a unit contact's own unit or one of its sub-units."""
     ids = scope.edit_unit_ids if edit else scope.view_unit_ids
     if scope.is_superuser or not ids:
@@ -47,11 +56,13 @@ def _own_units_q(scope, lookup, *, edit=False):
     return Q(**{f"{lookup}_id__in": ids}) | Q(**{f"{lookup}__parent_id__in": ids})
 
 
-def _unit_authority_paths(scope):
+def _unit_authority_paths(scope: Scope) -> list[str]:
     return [g.path for g in scope.unit_grants()]
 
 
-def authorities_for_work(user, levels):
+def authorities_for_work(
+    user: User | AnonymousUser, levels: Collection[str]
+) -> QuerySet[Authority]:
     """The authorities of these levels the user edits: where they may record work."""
     scope = scope_for(user)
     return (
@@ -61,7 +72,7 @@ def authorities_for_work(user, levels):
     )
 
 
-def units_within(authority):
+def units_within(authority: Authority) -> QuerySet[Unit]:
     """The units at or below an authority: the choices of a record made for it."""
     return (
         Unit.objects.filter(authority__path__startswith=authority.path, is_active=True)
@@ -73,7 +84,7 @@ def units_within(authority):
 # --- plans ----------------------------------------------------------------------------------
 
 
-def plan_list_for(user, *, edit=False):
+def plan_list_for(user: User | AnonymousUser, *, edit: bool = False) -> QuerySet[Plan]:
     scope = scope_for(user)
     q = scope.paths_q("authority__path", edit=edit)
     paths = _unit_authority_paths(scope)
@@ -82,7 +93,7 @@ def plan_list_for(user, *, edit=False):
     return Plan.objects.filter(q).select_related("authority").order_by("-year", "authority__path")
 
 
-def plan_list_with_totals(queryset):
+def plan_list_with_totals(queryset: QuerySet[Plan]) -> QuerySet[Plan]:
     """Plans with how many commitments they hold and the activities they target."""
     commitments = Commitment.objects.filter(plan=OuterRef("pk"))
     targets = commitments.order_by().values(
@@ -94,7 +105,7 @@ def plan_list_with_totals(queryset):
     )
 
 
-def plan_progress(plan):
+def plan_progress(plan: Plan) -> QuerySet[Commitment]:
     """The plan's commitments, each with the activities logged toward it in the plan's year:
     activities of the commitment's unit (logged by it, or with it among the participants) in
     the commitment's area. One query; `logged` counts all but those sent back for more."""
@@ -121,14 +132,14 @@ def plan_progress(plan):
 # --- activities -----------------------------------------------------------------------------
 
 
-def _own_unit_ids(scope, *, edit=False):
+def _own_unit_ids(scope: Scope, *, edit: bool = False) -> Subquery:
     """A unit contact's own units and their sub-units, as a subquery."""
     ids = scope.edit_unit_ids if edit else scope.view_unit_ids
     units = Unit.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).values("pk")
     return Subquery(units)
 
 
-def activity_list_for(user, *, edit=False):
+def activity_list_for(user: User | AnonymousUser, *, edit: bool = False) -> QuerySet[Activity]:
     scope = scope_for(user)
     q = scope.paths_q("authority__path", edit=edit)
     if not scope.is_superuser and (scope.edit_unit_ids if edit else scope.view_unit_ids):
@@ -144,8 +155,17 @@ def activity_list_for(user, *, edit=False):
     )
 
 
-def activity_filter(queryset, *, area=None, form=None, unit=None, authority=None, status=None,
-                    date_from=None, date_to=None):  # fmt: skip
+def activity_filter(
+    queryset: QuerySet[Activity],
+    *,
+    area: int | None = None,
+    form: str | None = None,
+    unit: str | None = None,
+    authority: int | None = None,
+    status: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Activity]:
     """Narrow an activity list; every argument is optional."""
     if area:
         through = Activity.areas.through.objects.filter(
@@ -169,7 +189,7 @@ def activity_filter(queryset, *, area=None, form=None, unit=None, authority=None
     return queryset
 
 
-def activity_detail_related(activity):
+def activity_detail_related(activity: Activity) -> dict[str, list[Any]]:
     """What the activity page shows beyond the row: evidence files and participating units."""
     return {
         "evidence": list(ActivityEvidence.objects.filter(activity=activity).order_by("pk")),
@@ -180,7 +200,7 @@ def activity_detail_related(activity):
 # --- agreements and special campaigns -----------------------------------------------------------
 
 
-def _member_q(scope, through, owner):
+def _member_q(scope: Scope, through: type[Model], owner: str) -> Q | Exists:
     """Exists a member unit (of a many-to-many `through` table) in the user's view."""
     if scope.is_superuser:
         return Q()
@@ -188,12 +208,12 @@ def _member_q(scope, through, owner):
     ids = scope.view_unit_ids
     if ids:
         units |= Q(unit_id__in=ids) | Q(unit__parent_id__in=ids)
-    return Exists(through.objects.filter(units, **{f"{owner}_id": OuterRef("pk")}))
+    return Exists(through.objects.filter(units, **{f"{owner}_id": OuterRef("pk")}))  # type: ignore[attr-defined]
 
 
-def agreement_list_for(user, *, edit=False):
+def agreement_list_for(user: User | AnonymousUser, *, edit: bool = False) -> QuerySet[Agreement]:
     scope = scope_for(user)
-    q = scope.paths_q("authority__path", edit=edit)
+    q: Q | Combinable = scope.paths_q("authority__path", edit=edit)
     if not edit and not scope.is_superuser:
         q |= _member_q(scope, Agreement.parties.through, "agreement")
     return (
@@ -204,9 +224,11 @@ def agreement_list_for(user, *, edit=False):
     )
 
 
-def special_campaign_list_for(user, *, edit=False):
+def special_campaign_list_for(
+    user: User | AnonymousUser, *, edit: bool = False
+) -> QuerySet[SpecialCampaign]:
     scope = scope_for(user)
-    q = scope.paths_q("authority__path", edit=edit)
+    q: Q | Combinable = scope.paths_q("authority__path", edit=edit)
     if not edit and not scope.is_superuser:
         q |= _member_q(scope, SpecialCampaign.members.through, "specialcampaign")
     return (
@@ -225,11 +247,11 @@ def special_campaign_list_for(user, *, edit=False):
 # --- inspections and rectifications --------------------------------------------------------------
 
 
-def inspection_list_for(user, *, edit=False):
+def inspection_list_for(user: User | AnonymousUser, *, edit: bool = False) -> QuerySet[Inspection]:
     """Inspections made at or below the user's authorities, or that visited their ports or
     units, or that gave their unit a rectification item."""
     scope = scope_for(user)
-    q = scope.paths_q("authority__path", edit=edit)
+    q: Q | Combinable = scope.paths_q("authority__path", edit=edit)
     if not edit and not scope.is_superuser:
         ports = Inspection.ports.through.objects.filter(
             scope.paths_q("port__authority__path"), inspection_id=OuterRef("pk")
@@ -255,7 +277,7 @@ def inspection_list_for(user, *, edit=False):
     )
 
 
-def inspection_detail_related(inspection):
+def inspection_detail_related(inspection: Inspection) -> dict[str, list[Any]]:
     return {
         "ports": list(inspection.ports.order_by("code")),
         "units": list(inspection.units.order_by("code")),
@@ -267,7 +289,9 @@ def inspection_detail_related(inspection):
     }
 
 
-def rectification_list_for(user, *, edit=False):
+def rectification_list_for(
+    user: User | AnonymousUser, *, edit: bool = False
+) -> QuerySet[Rectification]:
     """Items owned by units in the user's view (so a province sees every item in it)."""
     scope = scope_for(user)
     if edit:
@@ -283,7 +307,14 @@ def rectification_list_for(user, *, edit=False):
     )
 
 
-def rectification_filter(queryset, *, status=None, overdue=False, today=None, authority=None):
+def rectification_filter(
+    queryset: QuerySet[Rectification],
+    *,
+    status: str | None = None,
+    overdue: bool = False,
+    today: datetime.date | None = None,
+    authority: int | None = None,
+) -> QuerySet[Rectification]:
     if status:
         queryset = queryset.filter(status=status)
     if overdue:
@@ -293,7 +324,7 @@ def rectification_filter(queryset, *, status=None, overdue=False, today=None, au
     return queryset
 
 
-def rectification_overdue(today):
+def rectification_overdue(today: datetime.date) -> QuerySet[Rectification]:
     return (
         Rectification.objects.filter(status__in=Rectification.PENDING, due_on__lt=today)
         .select_related("finding", "owner_unit", "inspection", "inspection__authority")
@@ -301,124 +332,12 @@ def rectification_overdue(today):
     )
 
 
-def ports_within(authority):
+def ports_within(authority: Authority) -> QuerySet[Port]:
     return Port.objects.filter(authority__path__startswith=authority.path).order_by("code")
 
 
 # --- what a user may do --------------------------------------------------------------------------
 
 
-def activity_can_edit(user, activity):
-    """The logging unit's contact, or an officer of the activity's area, until it is verified."""
-    scope = scope_for(user)
-    if activity.status == Activity.Status.VERIFIED:
-        return False
-    own = activity.unit_id is not None and (
-        activity.unit_id in scope.edit_unit_ids or activity.unit.parent_id in scope.edit_unit_ids
-    )
-    return own or scope.edits_path(activity.authority.path)
-
-
-def activity_can_review(user, activity):
-    return activity.status == Activity.Status.SUBMITTED and scope_for(user).edits_path(
-        activity.authority.path
-    )
-
-
-def plan_can_edit(user, plan):
-    return scope_for(user).edits_path(plan.authority.path)
-
-
-def rectification_can_answer(user, item):
-    scope = scope_for(user)
-    return item.status in Rectification.PENDING and (
-        item.owner_unit_id in scope.edit_unit_ids
-        or item.owner_unit.parent_id in scope.edit_unit_ids
-    )
-
-
-def rectification_can_review(user, item):
-    return item.status == Rectification.Status.ANSWERED and scope_for(user).edits_path(
-        item.inspection.authority.path
-    )
-
-
 # --- access helpers ---------------------------------------------------------------------------------
 # "Does not exist" and "not yours" are the same 404; visible but not changeable is 403.
-
-
-def access_plan(user, pk, *, edit=False):
-    plan = get_or_404(plan_list_for(user), pk)
-    if edit and not plan_can_edit(user, plan):
-        raise PermissionDenied
-    return plan
-
-
-def access_commitment(user, pk, *, edit=False):
-    commitment = get_or_404(
-        Commitment.objects.filter(plan__in=plan_list_for(user)).select_related(
-            "plan", "plan__authority", "unit", "area"
-        ),
-        pk,
-    )
-    if edit and not plan_can_edit(user, commitment.plan):
-        raise PermissionDenied
-    return commitment
-
-
-def access_activity(user, pk, *, edit=False):
-    activity = get_or_404(activity_list_for(user), pk)
-    if edit and not activity_can_edit(user, activity):
-        raise PermissionDenied
-    return activity
-
-
-def access_activity_evidence(user, pk, *, edit=False):
-    evidence = get_or_404(
-        ActivityEvidence.objects.filter(
-            Exists(activity_list_for(user).filter(pk=OuterRef("activity_id")))
-        ).select_related("activity"),
-        pk,
-    )
-    if edit:
-        access_activity(user, evidence.activity_id, edit=True)
-    return evidence
-
-
-def access_agreement(user, pk, *, edit=False):
-    agreement = get_or_404(agreement_list_for(user), pk)
-    if edit and not scope_for(user).edits_path(agreement.authority.path):
-        raise PermissionDenied
-    return agreement
-
-
-def access_special_campaign(user, pk, *, edit=False):
-    campaign = get_or_404(special_campaign_list_for(user), pk)
-    if edit and not scope_for(user).edits_path(campaign.authority.path):
-        raise PermissionDenied
-    return campaign
-
-
-def access_inspection(user, pk, *, edit=False):
-    inspection = get_or_404(inspection_list_for(user), pk)
-    if edit and not scope_for(user).edits_path(inspection.authority.path):
-        raise PermissionDenied
-    return inspection
-
-
-def access_rectification(user, pk, *, edit=False):
-    """With `edit`, the user must be able to act on the item now: answer it (the owner unit's
-    contact) or review the answer (an officer of the inspecting authority)."""
-    item = get_or_404(rectification_list_for(user), pk)
-    if edit and not (rectification_can_answer(user, item) or rectification_can_review(user, item)):
-        raise PermissionDenied
-    return item
-
-
-def access_rectification_evidence(user, pk):
-    return get_or_404(
-        RectificationEvidence.objects.filter(
-            Exists(rectification_list_for(user).filter(pk=OuterRef("rectification_id")))
-        ),
-        pk,
-    )

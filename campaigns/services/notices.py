@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from campaigns.access import can_send_from
 from campaigns.models import Authority, Notice, NoticeAttachment, NoticeReceipt
 from campaigns.scope import scope_for
 from campaigns.selectors.notices import (
     AUDIENCES_BY_LEVEL,
     can_acknowledge,
-    can_send_from,
     notice_recipient_users,
     notice_recipients,
     own_authority_ids,

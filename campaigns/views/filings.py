@@ -22,6 +22,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.access import (
+    access_consultation,
+    access_filing,
+    access_filing_attachment,
+    can_answer_consultation,
+    can_file,
+)
 from campaigns.forms import apply_service_errors
 from campaigns.forms.filings import (
     ConsultationAnswerForm,
@@ -34,11 +41,6 @@ from campaigns.forms.filings import (
 from campaigns.models import Consultation, Filing
 from campaigns.scope import scope_for
 from campaigns.selectors.filings import (
-    access_consultation,
-    access_filing,
-    access_filing_attachment,
-    can_answer_consultation,
-    can_file,
     consultation_list_for,
     consultation_units_for,
     filing_current_attachments,

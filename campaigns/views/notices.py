@@ -15,17 +15,19 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.access import (
+    access_notice,
+    access_notice_attachment,
+    access_notice_receipt,
+    can_send_from,
+)
 from campaigns.filters import NoticeFilter
 from campaigns.forms import apply_service_errors, style_widgets
 from campaigns.forms.notices import NoticeAttachmentForm, NoticeForm
 from campaigns.scope import scope_for
 from campaigns.selectors.notices import (
     AUDIENCES_BY_LEVEL,
-    access_notice,
-    access_notice_attachment,
-    access_notice_receipt,
     can_acknowledge,
-    can_send_from,
     notice_attachments,
     notice_chosen_choices,
     notice_list_for,

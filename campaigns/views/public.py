@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from campaigns.access import access_feedback, access_survey, can_handle_any
 from campaigns.forms import apply_service_errors
 from campaigns.forms.public import (
     FeedbackAnswerForm,
@@ -38,9 +39,6 @@ from campaigns.forms.public import (
 from campaigns.models import Survey, SurveyInvitation
 from campaigns.selectors import agency_list_current
 from campaigns.selectors.public import (
-    access_feedback,
-    access_survey,
-    can_handle_any,
     feedback_get_by_code,
     feedback_list_for,
     handles_path,

@@ -19,6 +19,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaigns.access import (
+    access_activity,
+    access_activity_evidence,
+    access_agreement,
+    access_commitment,
+    access_inspection,
+    access_plan,
+    access_rectification,
+    access_rectification_evidence,
+    access_special_campaign,
+    activity_can_edit,
+    activity_can_review,
+    plan_can_edit,
+    rectification_can_answer,
+    rectification_can_review,
+)
 from campaigns.forms import apply_service_errors, style_widgets
 from campaigns.forms.work import (
     ActivityFilterForm,
@@ -42,17 +58,6 @@ from campaigns.selectors.work import (
     ACTIVITY_LEVELS,
     INSPECTION_LEVELS,
     PLAN_LEVELS,
-    access_activity,
-    access_activity_evidence,
-    access_agreement,
-    access_commitment,
-    access_inspection,
-    access_plan,
-    access_rectification,
-    access_rectification_evidence,
-    access_special_campaign,
-    activity_can_edit,
-    activity_can_review,
     activity_detail_related,
     activity_filter,
     activity_list_for,
@@ -60,12 +65,9 @@ from campaigns.selectors.work import (
     authorities_for_work,
     inspection_detail_related,
     inspection_list_for,
-    plan_can_edit,
     plan_list_for,
     plan_list_with_totals,
     plan_progress,
-    rectification_can_answer,
-    rectification_can_review,
     rectification_filter,
     rectification_list_for,
     special_campaign_list_for,

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from guardian.shortcuts import assign_perm
 
+from campaigns.access import access_notice
 from campaigns.models import Notice, NoticeReceipt
 from campaigns.scope import forget_scope
-from campaigns.selectors.notices import access_notice
 from campaigns.services import notices as services
 from campaigns.tasks import notice_reminders_task
 from civport.models import AuditEntry, Notification

@@ -15,8 +15,9 @@ from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
+from campaigns.access import access_feedback
 from campaigns.models import Feedback
-from campaigns.selectors.public import access_feedback, feedback_get_by_code
+from campaigns.selectors.public import feedback_get_by_code
 from campaigns.services import public as services
 from civport.models import AuditEntry
 from tests.conftest import login

@@ -16,13 +16,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.access import access_survey
 from campaigns.forms.public import score_field_name
 from campaigns.models import Agency, Survey, SurveyInvitation, SurveyRating, SurveyResponse
-from campaigns.selectors.public import (
-    access_survey,
-    survey_results,
-    survey_satisfaction_for_port,
-)
+from campaigns.selectors.public import survey_results, survey_satisfaction_for_port
 from campaigns.services import public as services
 from civport.models import AuditEntry
 from tests.conftest import login

@@ -1,8 +1,8 @@
-"""Access helpers: fetch one sensitive object for a user (DESIGN §6).
+"""Access to the hierarchy: authorities, ports, units and people."""
 
-"Does not exist" and "not yours" give the same 404, so nothing about other provinces leaks. An
-object the user may see but not change gives 403 when asked for with `edit=True`.
-"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
@@ -15,8 +15,13 @@ from campaigns.selectors import (
 )
 from civport.queries import get_or_404
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def access_authority(user, pk, *, edit=False):
+    from campaigns.models import Authority, Person, Port, Unit
+
+
+def access_authority(user: User, pk: int | str, *, edit: bool = False) -> Authority:
     """The authority if the user may see it (or, with `edit`, change it); else 404/403."""
     authority = get_or_404(authority_list_for(user), pk)
     if edit and not scope_for(user).edits_below(authority.path):
@@ -24,21 +29,21 @@ def access_authority(user, pk, *, edit=False):
     return authority
 
 
-def access_port(user, pk, *, edit=False):
+def access_port(user: User, pk: int | str, *, edit: bool = False) -> Port:
     port = get_or_404(port_list_for(user), pk)
     if edit and not scope_for(user).edits_path(port.authority.path):
         raise PermissionDenied
     return port
 
 
-def access_unit(user, pk, *, edit=False):
+def access_unit(user: User, pk: int | str, *, edit: bool = False) -> Unit:
     unit = get_or_404(unit_list_for(user), pk)
     if edit and not scope_for(user).edits_path(unit.authority.path):
         raise PermissionDenied
     return unit
 
 
-def access_person(user, pk, *, edit=False):
+def access_person(user: User, pk: int | str, *, edit: bool = False) -> Person:
     person = get_or_404(person_list_for(user), pk)
     if edit and not scope_for(user).unit_allows_people_edit(person.unit):
         raise PermissionDenied
