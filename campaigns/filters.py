@@ -46,7 +46,7 @@ class CheckFilter(django_filters.Filter):
     field_class = forms.BooleanField
 
 
-class _SearchFilterSet(django_filters.FilterSet):
+class _SearchFilterSet(StyledFilterSet):
     """A FilterSet with a free-text `q` over `search_fields`."""
 
     search_fields = ()

@@ -1,12 +1,8 @@
 """Forms for public feedback and satisfaction surveys: the public's feedback and answer forms,
-the office's handling forms, the survey builder and the feedback list's filters. They check the
-shape of the input; the services clean the text and enforce the rules."""
+the office's handling forms and the survey builder. They check the shape of the input; the
+services clean the text and enforce the rules."""
 
-import datetime
-
-import django_filters
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.forms import DateInput, freeze_choices, style_widgets
@@ -107,39 +103,6 @@ class FeedbackCloseForm(_StyledForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown to the submitter; needed when the item was not answered."),
     )
-
-
-def _day_start(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-class FeedbackFilter(django_filters.FilterSet):
-    """Filters of the office's feedback list. The port choices are passed in by the view."""
-
-    port = django_filters.ChoiceFilter(label=_("port"), field_name="port_id")
-    status = django_filters.ChoiceFilter(label=_("status"), choices=Feedback.Status.choices)
-    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Feedback.Kind.choices)
-    submitted_from = django_filters.DateFilter(
-        label=_("submitted from"), method="filter_from", widget=DateInput()
-    )
-    submitted_until = django_filters.DateFilter(
-        label=_("submitted until"), method="filter_until", widget=DateInput()
-    )
-
-    class Meta:
-        model = Feedback
-        fields = ["port", "status", "kind", "submitted_from", "submitted_until"]
-
-    def __init__(self, *args, port_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["port"].extra["choices"] = port_choices
-
-    # Whole days in the portal's time zone, as ranges on the indexed timestamp.
-    def filter_from(self, queryset, name, value):
-        return queryset.filter(created_at__gte=_day_start(value))
-
-    def filter_until(self, queryset, name, value):
-        return queryset.filter(created_at__lt=_day_start(value + datetime.timedelta(days=1)))
 
 
 # --- office: surveys --------------------------------------------------------------------------

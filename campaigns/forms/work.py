@@ -12,7 +12,6 @@ from campaigns.models import (
     Commitment,
     Inspection,
     Plan,
-    Rectification,
     SpecialCampaign,
     Unit,
 )
@@ -330,60 +329,3 @@ class FindingForm(_PlainForm):
 class RectificationAnswerForm(_PlainForm):
     answer = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}))
     uploads = _uploads_field(RECTIFICATION_FILES_MAX)
-
-
-# --- list filters -----------------------------------------------------------------------------------
-
-
-class ActivityFilterForm(forms.Form):
-    area = forms.TypedChoiceField(label=_("construction area"), required=False, coerce=int)
-    form = forms.ChoiceField(
-        label=_("form"), required=False, choices=[("", "---------"), *Activity.Form.choices]
-    )
-    authority = forms.TypedChoiceField(label=_("port authority"), required=False, coerce=int)
-    unit = forms.CharField(
-        label=_("unit"),
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or code")}),
-    )
-    status = forms.ChoiceField(
-        label=_("status"), required=False, choices=[("", "---------"), *Activity.Status.choices]
-    )
-    date_from = forms.DateField(label=_("from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
-
-    def __init__(self, *args, areas, authorities, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", "---------"), *areas]
-        self.fields["authority"].choices = [("", "---------"), *authorities]
-        style_widgets(self)
-
-    def filters(self):
-        """The valid filters; an invalid value is ignored rather than failing the page."""
-        if not self.is_bound:
-            return {}
-        if not self.is_valid():
-            return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
-        return dict(self.cleaned_data)
-
-
-class RectificationFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("status"),
-        required=False,
-        choices=[("", "---------"), *Rectification.Status.choices],
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    authority = forms.TypedChoiceField(label=_("port authority"), required=False, coerce=int)
-
-    def __init__(self, *args, authorities, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["authority"].choices = [("", "---------"), *authorities]
-        style_widgets(self)
-
-    def filters(self):
-        if not self.is_bound:
-            return {}
-        if not self.is_valid():
-            return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
-        return dict(self.cleaned_data)

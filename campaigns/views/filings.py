@@ -29,6 +29,7 @@ from campaigns.access import (
     can_answer_consultation,
     can_file,
 )
+from campaigns.filters import ConsultationFilter
 from campaigns.forms import apply_service_errors
 from campaigns.forms.filings import (
     ConsultationAnswerForm,
@@ -50,20 +51,20 @@ from campaigns.selectors.filings import (
     province_list_for,
 )
 from campaigns.services import filings as services
-from campaigns.views.hierarchy import ScopedView, _paginate
 from civport.pdf import pdf_render
 from civport.uploads import attachment_response
+from civport.viewbases import (
+    ScopedListView,
+    ScopedView,
+    refusal_messages,
+    transition_response,
+)
 
 # --- filings ----------------------------------------------------------------------------------
 
 
 def _filing_url(filing):
     return reverse("campaigns:filing-detail", args=[filing.pk])
-
-
-def _service_messages(request, error):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class FilingListView(ScopedView):
@@ -233,15 +234,12 @@ def filing_attachment_add(request, pk):
 def filing_attachment_remove(request, pk):
     attachment = access_filing_attachment(request.user, pk)
     filing = access_filing(request.user, attachment.filing_id, edit=True)
-    try:
-        services.filing_attachment_remove(actor=request.user, attachment=attachment)
-    except ValidationError as error:
-        _service_messages(request, error)
-    else:
-        messages.success(
-            request, _("The file %(name)s was removed.") % {"name": attachment.original_name}
-        )
-    return redirect(_filing_url(filing))
+    return transition_response(
+        request,
+        lambda: services.filing_attachment_remove(actor=request.user, attachment=attachment),
+        _("The file %(name)s was removed.") % {"name": attachment.original_name},
+        _filing_url(filing),
+    )
 
 
 @require_GET
@@ -260,7 +258,7 @@ def filing_submit(request, pk):
     try:
         filing = services.filing_submit(actor=request.user, filing=filing)
     except ValidationError as error:
-        _service_messages(request, error)
+        refusal_messages(request, error)
     else:
         messages.success(
             request,
@@ -395,22 +393,21 @@ def _may_ask(scope):
     return bool(scope.is_superuser or scope.edit_paths or scope.edit_unit_ids)
 
 
-class ConsultationListView(ScopedView):
-    def get(self, request):
-        queryset = consultation_list_for(self.user)
-        status = request.GET.get("status") or ""
-        if status in Consultation.Status.values:
-            queryset = queryset.filter(status=status)
-        else:
-            status = ""
-        context = {
-            **_paginate(request, queryset),
-            "status": status,
-            "statuses": Consultation.Status.choices,
-            "can_add": _may_ask(self.scope),
-            "today": services.local_today(),
-        }
-        return render(request, "campaigns/filings/consultation_list.html", context)
+class ConsultationListView(ScopedListView):
+    template_name = "campaigns/filings/consultation_list.html"
+    filterset_class = ConsultationFilter
+
+    def get_queryset(self):
+        return consultation_list_for(self.user)
+
+    def get_context_data(self, **context):
+        return super().get_context_data(
+            **context,
+            status=context["filterset"].status_value,
+            statuses=Consultation.Status.choices,
+            can_add=_may_ask(self.scope),
+            today=services.local_today(),
+        )
 
 
 class ConsultationCreateView(ScopedView):

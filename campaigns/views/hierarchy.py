@@ -12,7 +12,6 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
 
 from campaigns import services
 from campaigns.access import access_authority, access_person, access_port, access_unit
@@ -38,8 +37,8 @@ from campaigns.selectors import (
     unit_list_for,
 )
 from campaigns.selectors.notices import notice_pending_for
-from civport.pagination import paginate
 from civport.queries import count_subquery, get_or_404
+from civport.viewbases import ScopedListView, ScopedView, paginate_list
 
 AUTHORITY_TABS = ("children", "ports", "units", "people")
 # A person form lists at most about this many units; above it the user picks an authority first.
@@ -49,16 +48,7 @@ PERSON_UNIT_CHOICES_MAX = 200
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _paginate(request, queryset):
-    """The requested page with its rows read, the query string to keep in page links (the
-    filters), and whether any filter is set."""
-    return {
-        **paginate(request, queryset),
-        "is_filtered": any(v for k, v in request.GET.items() if k not in ("page", "tab")),
-    }
-
-
-def _trail(scope, authority, *, include_self=True):
+def authority_trail(scope, authority, *, include_self=True):
     """Breadcrumbs from the national office down to `authority`, read with at most one query.
     Authorities outside the user's scope are named but not linked."""
     parts = authority.path.split(PATH_SEPARATOR)[:-1]
@@ -82,12 +72,6 @@ def _trail(scope, authority, *, include_self=True):
         for p in paths
         if p in known
     ]
-
-
-def _filtered(filter_class, request, queryset, **kwargs):
-    filterset = filter_class(request.GET or None, queryset=queryset, **kwargs)
-    style_widgets(filterset.form)
-    return filterset
 
 
 def _unit_filter_choices(ports):
@@ -151,41 +135,16 @@ def _save(request, form, write, *, field_map=None):
         return None
 
 
-# --- the scoping base -------------------------------------------------------------------------
+# --- the bases --------------------------------------------------------------------------------
 
 
-class ScopedView(View):
-    """Every screen inside the hierarchy: the user and their scope, resolved once per request."""
+class HierarchyListView(ScopedListView):
+    """A list of the hierarchy's records, with the add and import buttons the user may use."""
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.user = request.user
-        self.scope = scope_for(request.user)
-
-
-class ScopedListView(ScopedView):
-    """A filtered, searchable, paginated list of what the user's scope holds."""
-
-    template_name = ""
-    filter_class = None
-
-    def get_queryset(self):
-        raise NotImplementedError
-
-    def get_filter_kwargs(self):
-        return {}
-
-    def get(self, request):
-        filterset = _filtered(
-            self.filter_class, request, self.get_queryset(), **self.get_filter_kwargs()
+    def get_context_data(self, **context):
+        return super().get_context_data(
+            **context, can_add=self.can_add(), can_import=self.scope.can_import
         )
-        context = {
-            "filterset": filterset,
-            **_paginate(request, filterset.qs),
-            "can_add": self.can_add(),
-            "can_import": self.scope.can_import,
-        }
-        return render(request, self.template_name, context)
 
     def can_add(self):
         return bool(self.scope.is_superuser or self.scope.edit_paths)
@@ -343,7 +302,7 @@ class AuthorityDetailView(ScopedView):
         }[tab]
         if filter_kwargs is None:
             filter_kwargs = _unit_filter_choices(querysets["ports"])
-        filterset = _filtered(filter_class, request, querysets[tab], **filter_kwargs)
+        filterset = filter_class(request.GET or None, queryset=querysets[tab], **filter_kwargs)
         scope = self.scope
         edits_here = scope.edits_path(authority.path)
         tabs = [
@@ -354,12 +313,12 @@ class AuthorityDetailView(ScopedView):
         ]
         context = {
             "authority": authority,
-            "trail": _trail(scope, authority, include_self=False),
+            "trail": authority_trail(scope, authority, include_self=False),
             "leading_group_name": header["leading_group_name"],
             "tabs": tabs,
             "tab": tab,
             "filterset": filterset,
-            **_paginate(request, filterset.qs),
+            **paginate_list(request, filterset.qs),
             "can_edit": scope.edits_below(authority.path),
             "can_add_child": edits_here and bool(services.CHILD_LEVELS[authority.level]),
             "can_add": edits_here,
@@ -395,7 +354,7 @@ class AuthorityCreateView(ScopedFormView):
     def page_context(self):
         return {
             "title": _("New authority below %(parent)s") % {"parent": self.parent.name},
-            "trail": _trail(self.scope, self.parent),
+            "trail": authority_trail(self.scope, self.parent),
             "cancel_url": _detail_url(self.parent),
         }
 
@@ -415,7 +374,7 @@ class AuthorityEditView(ScopedFormView):
     def page_context(self):
         return {
             "title": _("Edit %(name)s") % {"name": self.instance.name},
-            "trail": _trail(self.scope, self.instance),
+            "trail": authority_trail(self.scope, self.instance),
             "cancel_url": _detail_url(self.instance),
         }
 
@@ -423,9 +382,9 @@ class AuthorityEditView(ScopedFormView):
 # --- ports ------------------------------------------------------------------------------------
 
 
-class PortListView(ScopedListView):
+class PortListView(HierarchyListView):
     template_name = "campaigns/port_list.html"
-    filter_class = PortFilter
+    filterset_class = PortFilter
 
     def get_queryset(self):
         return port_list_for(self.user)
@@ -436,8 +395,8 @@ class PortDetailView(ScopedView):
         port = access_port(self.user, pk)
         context = {
             "port": port,
-            "trail": _trail(self.scope, port.authority),
-            **_paginate(request, unit_list_for(self.user).filter(port=port)),
+            "trail": authority_trail(self.scope, port.authority),
+            **paginate_list(request, unit_list_for(self.user).filter(port=port)),
             "can_edit": self.scope.edits_path(port.authority.path),
         }
         return render(request, "campaigns/port_detail.html", context)
@@ -483,7 +442,7 @@ class PortEditView(_PortFormView):
     def page_context(self):
         return {
             "title": _("Edit %(name)s") % {"name": self.instance.name},
-            "trail": _trail(self.scope, self.instance.authority),
+            "trail": authority_trail(self.scope, self.instance.authority),
             "cancel_url": _detail_url(self.instance),
         }
 
@@ -491,14 +450,14 @@ class PortEditView(_PortFormView):
 # --- units ------------------------------------------------------------------------------------
 
 
-class UnitListView(ScopedListView):
+class UnitListView(HierarchyListView):
     template_name = "campaigns/unit_list.html"
-    filter_class = UnitFilter
+    filterset_class = UnitFilter
 
     def get_queryset(self):
         return unit_list_for(self.user)
 
-    def get_filter_kwargs(self):
+    def get_filterset_kwargs(self):
         return _unit_filter_choices(port_list_for(self.user))
 
 
@@ -507,9 +466,9 @@ class UnitDetailView(ScopedView):
         unit = access_unit(self.user, pk)
         context = {
             "unit": unit,
-            "trail": _trail(self.scope, unit.authority),
+            "trail": authority_trail(self.scope, unit.authority),
             "sub_units": list(unit_list_for(self.user).filter(parent=unit)),
-            **_paginate(request, person_list_for(self.user).filter(unit=unit)),
+            **paginate_list(request, person_list_for(self.user).filter(unit=unit)),
             "can_edit": self.scope.edits_path(unit.authority.path),
             "can_edit_people": self.scope.unit_allows_people_edit(unit),
         }
@@ -595,7 +554,7 @@ class UnitEditView(_UnitFormView):
     def page_context(self):
         return {
             "title": _("Edit %(name)s") % {"name": self.instance.name},
-            "trail": _trail(self.scope, self.instance.authority),
+            "trail": authority_trail(self.scope, self.instance.authority),
             "cancel_url": _detail_url(self.instance),
         }
 
@@ -603,9 +562,9 @@ class UnitEditView(_UnitFormView):
 # --- people -----------------------------------------------------------------------------------
 
 
-class PersonListView(ScopedListView):
+class PersonListView(HierarchyListView):
     template_name = "campaigns/person_list.html"
-    filter_class = PersonFilter
+    filterset_class = PersonFilter
 
     def get_queryset(self):
         return person_list_for(self.user)
@@ -620,7 +579,7 @@ class PersonDetailView(ScopedView):
         person = access_person(self.user, pk)
         context = {
             "person": person,
-            "trail": _trail(self.scope, person.unit.authority),
+            "trail": authority_trail(self.scope, person.unit.authority),
             "extra_trail": [{"name": person.unit.name, "url": _detail_url(person.unit)}],
             "can_edit": self.scope.unit_allows_people_edit(person.unit),
         }
@@ -728,7 +687,7 @@ class PersonEditView(_PersonFormView):
     def page_context(self):
         return {
             "title": _("Edit %(name)s") % {"name": self.instance.name},
-            "trail": _trail(self.scope, self.instance.unit.authority),
+            "trail": authority_trail(self.scope, self.instance.unit.authority),
             "cancel_url": _detail_url(self.instance),
             "owner_form": self.owner_form(),
         }

@@ -22,7 +22,7 @@ from campaigns.access import (
     can_send_from,
 )
 from campaigns.filters import NoticeFilter
-from campaigns.forms import apply_service_errors, style_widgets
+from campaigns.forms import apply_service_errors
 from campaigns.forms.notices import NoticeAttachmentForm, NoticeForm
 from campaigns.scope import scope_for
 from campaigns.selectors.notices import (
@@ -39,10 +39,15 @@ from campaigns.selectors.notices import (
     own_authority_ids,
 )
 from campaigns.services import notices as services
-from campaigns.views.hierarchy import ScopedView, _paginate
 from civport.notifications import local_today
 from civport.pagination import paginate
 from civport.uploads import attachment_response
+from civport.viewbases import (
+    ScopedListView,
+    ScopedView,
+    refusal_messages,
+    transition_response,
+)
 
 RECEIPT_STATES = ("unread", "read", "acknowledged", "pending")
 
@@ -59,27 +64,28 @@ def _may_send(scope):
     return scope.is_superuser or bool(own_authority_ids(scope, edit=True))
 
 
-class NoticeListView(ScopedView):
+class NoticeListView(ScopedListView):
     """The archive: notices the user received or their area sent, by year, with search."""
 
-    def get(self, request):
+    template_name = "campaigns/notices/notice_list.html"
+    filterset_class = NoticeFilter
+
+    def get_queryset(self):
         if self.scope.is_empty:
             raise Http404
-        notices = notice_list_for(self.user)
-        filterset = NoticeFilter(
-            request.GET or None,
-            queryset=notices,
-            years=notice_years(notices),
-            sender_ids=own_authority_ids(self.scope, edit=True),
-        )
-        style_widgets(filterset.form)
-        context = {
-            "filterset": filterset,
-            **_paginate(request, filterset.qs),
-            "can_add": _may_send(self.scope),
-            "today": local_today(),
+        self.notices = notice_list_for(self.user)
+        return self.notices
+
+    def get_filterset_kwargs(self):
+        return {
+            "years": notice_years(self.notices),
+            "sender_ids": own_authority_ids(self.scope, edit=True),
         }
-        return render(request, "campaigns/notices/notice_list.html", context)
+
+    def get_context_data(self, **context):
+        return super().get_context_data(
+            **context, can_add=_may_send(self.scope), today=local_today()
+        )
 
 
 class NoticeFormView(ScopedView):
@@ -224,8 +230,7 @@ def notice_publish(request, pk):
     try:
         notice = services.notice_publish(actor=request.user, notice=notice)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refusal_messages(request, error)
     else:
         messages.success(
             request,
@@ -241,8 +246,7 @@ def notice_acknowledge(request, pk):
     try:
         services.notice_acknowledge(actor=request.user, receipt=receipt)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refusal_messages(request, error)
     else:
         messages.success(
             request,
@@ -278,16 +282,12 @@ def notice_attachment_add(request, pk):
 def notice_attachment_remove(request, pk):
     attachment = access_notice_attachment(request.user, pk)
     notice = access_notice(request.user, attachment.notice_id, edit=True)
-    try:
-        services.notice_attachment_remove(actor=request.user, attachment=attachment)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("The file %(name)s was removed.") % {"name": attachment.original_name}
-        )
-    return redirect(_notice_url(notice))
+    return transition_response(
+        request,
+        lambda: services.notice_attachment_remove(actor=request.user, attachment=attachment),
+        _("The file %(name)s was removed.") % {"name": attachment.original_name},
+        _notice_url(notice),
+    )
 
 
 @require_GET

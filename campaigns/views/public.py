@@ -25,11 +25,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from campaigns.access import access_feedback, access_survey, can_handle_any
+from campaigns.filters import FeedbackFilter
 from campaigns.forms import apply_service_errors
 from campaigns.forms.public import (
     FeedbackAnswerForm,
     FeedbackCloseForm,
-    FeedbackFilter,
     FeedbackForm,
     InvitationsForm,
     SurveyAnswerForm,
@@ -53,9 +53,10 @@ from campaigns.selectors.public import (
     survey_structure,
 )
 from campaigns.services import public as services
-from campaigns.views.hierarchy import ScopedListView, ScopedView, _paginate, _trail
+from campaigns.views.hierarchy import HierarchyListView, authority_trail
 from civport.models import AuditEntry
 from civport.ratelimit import rate_limit_wait, rate_limited_message
+from civport.viewbases import ScopedListView, ScopedView
 
 # bucket: (requests allowed, window in seconds)
 DEFAULT_RATE_LIMITS = {
@@ -208,14 +209,14 @@ def survey_answered(request):
 # --- office: feedback -------------------------------------------------------------------------
 
 
-class FeedbackListView(ScopedListView):
+class FeedbackListView(HierarchyListView):
     template_name = "campaigns/public/feedback_list.html"
-    filter_class = FeedbackFilter
+    filterset_class = FeedbackFilter
 
     def get_queryset(self):
         return feedback_list_for(self.user)
 
-    def get_filter_kwargs(self):
+    def get_filterset_kwargs(self):
         return {"port_choices": list(ports_seen_by(self.user).values_list("pk", "name"))}
 
     def can_add(self):
@@ -255,7 +256,7 @@ class FeedbackDetailView(ScopedView):
             entry.label = ACTION_LABELS.get(entry.action, entry.action)
         context = {
             "item": item,
-            "trail": _trail(self.scope, item.port.authority),
+            "trail": authority_trail(self.scope, item.port.authority),
             "extra_trail": [
                 {"name": _("Public feedback"), "url": reverse("campaigns:feedback-list")}
             ],
@@ -327,13 +328,14 @@ class FeedbackCloseView(_FeedbackActionView):
 # --- office: surveys --------------------------------------------------------------------------
 
 
-class SurveyListView(ScopedView):
-    def get(self, request):
-        context = {
-            **_paginate(request, survey_list_for(self.user)),
-            "can_add": can_handle_any(self.user),
-        }
-        return render(request, "campaigns/public/survey_list.html", context)
+class SurveyListView(ScopedListView):
+    template_name = "campaigns/public/survey_list.html"
+
+    def get_queryset(self):
+        return survey_list_for(self.user)
+
+    def get_context_data(self, **context):
+        return super().get_context_data(**context, can_add=can_handle_any(self.user))
 
 
 class _SurveyFormView(ScopedView):
@@ -422,7 +424,7 @@ class SurveyDetailView(ScopedView):
         is_invitation = survey.mode == Survey.Mode.INVITATION
         context = {
             "survey": survey,
-            "trail": _trail(self.scope, survey.port.authority),
+            "trail": authority_trail(self.scope, survey.port.authority),
             "extra_trail": [
                 {"name": _("Satisfaction surveys"), "url": reverse("campaigns:survey-list")}
             ],
@@ -514,7 +516,7 @@ class SurveyResultsView(ScopedView):
         results = survey_results(survey, overall_title=_("All respondents"), group_title="{group}")
         context = {
             "survey": survey,
-            "trail": _trail(self.scope, survey.port.authority),
+            "trail": authority_trail(self.scope, survey.port.authority),
             "extra_trail": [
                 {"name": _("Satisfaction surveys"), "url": reverse("campaigns:survey-list")},
                 {

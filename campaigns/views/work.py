@@ -35,9 +35,9 @@ from campaigns.access import (
     rectification_can_answer,
     rectification_can_review,
 )
+from campaigns.filters import ActivityFilter, RectificationFilter
 from campaigns.forms import apply_service_errors, style_widgets
 from campaigns.forms.work import (
-    ActivityFilterForm,
     ActivityForm,
     AgreementEditForm,
     AgreementForm,
@@ -48,7 +48,6 @@ from campaigns.forms.work import (
     PlanEditForm,
     PlanForm,
     RectificationAnswerForm,
-    RectificationFilterForm,
     SpecialCampaignEditForm,
     SpecialCampaignForm,
 )
@@ -59,7 +58,6 @@ from campaigns.selectors.work import (
     INSPECTION_LEVELS,
     PLAN_LEVELS,
     activity_detail_related,
-    activity_filter,
     activity_list_for,
     agreement_list_for,
     authorities_for_work,
@@ -68,14 +66,13 @@ from campaigns.selectors.work import (
     plan_list_for,
     plan_list_with_totals,
     plan_progress,
-    rectification_filter,
     rectification_list_for,
     special_campaign_list_for,
     units_within,
 )
 from campaigns.services import work as services
-from campaigns.views.hierarchy import ScopedView, _paginate
 from civport.uploads import attachment_response
+from civport.viewbases import ScopedListView, ScopedView, transition
 
 FORM_TEMPLATE = "campaigns/work/form.html"
 
@@ -94,18 +91,6 @@ def _run(request, form, write, *, field_map=None):
         apply_service_errors(form, error, field_map=field_map)
         style_widgets(form)
         return None
-
-
-def _transition(request, write, success):
-    """Run a one-shot transition; its refusal becomes an error message."""
-    try:
-        write()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _crumbs(name, url_name):
@@ -128,11 +113,21 @@ def _form_page(request, form, *, title, cancel_url, trail_name, trail_url):
 # --- plans ----------------------------------------------------------------------------------
 
 
-class PlanListView(ScopedView):
-    def get(self, request):
-        plans = plan_list_with_totals(plan_list_for(self.user))
-        context = {**_paginate(request, plans), "can_add": _may_record(self.scope)}
-        return render(request, "campaigns/work/plan_list.html", context)
+class _RecordListView(ScopedListView):
+    """A list of the campaign's records, with the add button for those who may record."""
+
+    def get_context_data(self, **context):
+        return super().get_context_data(**context, can_add=self.can_add())
+
+    def can_add(self):
+        return _may_record(self.scope)
+
+
+class PlanListView(_RecordListView):
+    template_name = "campaigns/work/plan_list.html"
+
+    def get_queryset(self):
+        return plan_list_with_totals(plan_list_for(self.user))
 
 
 class PlanCreateView(ScopedView):
@@ -247,7 +242,7 @@ class PlanDetailView(ScopedView):
 @require_POST
 def plan_publish(request, pk):
     plan = access_plan(request.user, pk, edit=True)
-    _transition(
+    transition(
         request,
         lambda: services.plan_publish(actor=request.user, plan=plan),
         _("The plan was published."),
@@ -258,7 +253,7 @@ def plan_publish(request, pk):
 @require_POST
 def plan_reopen(request, pk):
     plan = access_plan(request.user, pk, edit=True)
-    _transition(
+    transition(
         request,
         lambda: services.plan_reopen(actor=request.user, plan=plan),
         _("The plan is a draft again."),
@@ -269,7 +264,7 @@ def plan_reopen(request, pk):
 @require_POST
 def commitment_remove(request, pk):
     commitment = access_commitment(request.user, pk, edit=True)
-    _transition(
+    transition(
         request,
         lambda: services.commitment_remove(actor=request.user, commitment=commitment),
         _("The commitment was removed."),
@@ -280,22 +275,31 @@ def commitment_remove(request, pk):
 # --- activities -------------------------------------------------------------------------------
 
 
-class ActivityListView(ScopedView):
-    def get(self, request):
-        areas = list(construction_area_list().values_list("pk", "name"))
-        authorities = list(
-            authority_list_for(self.user)
-            .filter(level__in=ACTIVITY_LEVELS)
-            .values_list("pk", "name")
-        )
-        form = ActivityFilterForm(request.GET or None, areas=areas, authorities=authorities)
-        activities = activity_filter(activity_list_for(self.user), **form.filters())
-        context = {
-            "filter_form": form,
-            **_paginate(request, activities),
-            "can_add": _may_record(self.scope) or bool(self.scope.edit_unit_ids),
+def _authority_choices(user):
+    return list(
+        authority_list_for(user).filter(level__in=ACTIVITY_LEVELS).values_list("pk", "name")
+    )
+
+
+class ActivityListView(_RecordListView):
+    template_name = "campaigns/work/activity_list.html"
+    filterset_class = ActivityFilter
+
+    def get_queryset(self):
+        return activity_list_for(self.user)
+
+    def get_filterset_kwargs(self):
+        return {
+            "areas": list(construction_area_list().values_list("pk", "name")),
+            "authorities": _authority_choices(self.user),
         }
-        return render(request, "campaigns/work/activity_list.html", context)
+
+    def get_context_data(self, **context):
+        return super().get_context_data(**context, filter_form=context["filterset"].form)
+
+    def can_add(self):
+        # A unit contact logs their unit's activities.
+        return super().can_add() or bool(self.scope.edit_unit_ids)
 
 
 def _own_units(scope):
@@ -465,7 +469,7 @@ def activity_verify(request, pk):
     activity = access_activity(request.user, pk)
     if not activity_can_review(request.user, activity):
         raise PermissionDenied
-    _transition(
+    transition(
         request,
         lambda: services.activity_verify(actor=request.user, activity=activity),
         _("The activity was verified."),
@@ -483,7 +487,7 @@ def activity_evidence_download(request, pk):
 @require_POST
 def activity_evidence_remove(request, pk):
     evidence = access_activity_evidence(request.user, pk, edit=True)
-    _transition(
+    transition(
         request,
         lambda: services.activity_evidence_remove(actor=request.user, evidence=evidence),
         _("The file %(name)s was removed.") % {"name": evidence.original_name},
@@ -494,13 +498,11 @@ def activity_evidence_remove(request, pk):
 # --- agreements and special campaigns -----------------------------------------------------------
 
 
-class AgreementListView(ScopedView):
-    def get(self, request):
-        context = {
-            **_paginate(request, agreement_list_for(self.user)),
-            "can_add": _may_record(self.scope),
-        }
-        return render(request, "campaigns/work/agreement_list.html", context)
+class AgreementListView(_RecordListView):
+    template_name = "campaigns/work/agreement_list.html"
+
+    def get_queryset(self):
+        return agreement_list_for(self.user)
 
 
 class AgreementDetailView(ScopedView):
@@ -597,13 +599,11 @@ class AgreementEditView(ScopedView):
         )
 
 
-class SpecialCampaignListView(ScopedView):
-    def get(self, request):
-        context = {
-            **_paginate(request, special_campaign_list_for(self.user)),
-            "can_add": _may_record(self.scope),
-        }
-        return render(request, "campaigns/work/special_campaign_list.html", context)
+class SpecialCampaignListView(_RecordListView):
+    template_name = "campaigns/work/special_campaign_list.html"
+
+    def get_queryset(self):
+        return special_campaign_list_for(self.user)
 
 
 class SpecialCampaignDetailView(ScopedView):
@@ -693,13 +693,11 @@ class SpecialCampaignEditView(ScopedView):
 # --- inspections and rectifications ----------------------------------------------------------------
 
 
-class InspectionListView(ScopedView):
-    def get(self, request):
-        context = {
-            **_paginate(request, inspection_list_for(self.user)),
-            "can_add": _may_record(self.scope),
-        }
-        return render(request, "campaigns/work/inspection_list.html", context)
+class InspectionListView(_RecordListView):
+    template_name = "campaigns/work/inspection_list.html"
+
+    def get_queryset(self):
+        return inspection_list_for(self.user)
 
 
 class InspectionCreateView(ScopedView):
@@ -790,22 +788,26 @@ class InspectionDetailView(ScopedView):
         return render(request, "campaigns/work/inspection_detail.html", context)
 
 
-class RectificationListView(ScopedView):
-    def get(self, request):
-        today = timezone.localdate()
-        authorities = list(
-            authority_list_for(self.user)
-            .filter(level__in=ACTIVITY_LEVELS)
-            .values_list("pk", "name")
-        )
-        form = RectificationFilterForm(request.GET or None, authorities=authorities)
-        items = rectification_filter(
-            rectification_list_for(self.user), today=today, **form.filters()
-        )
-        context = {"filter_form": form, **_paginate(request, items), "today": today}
+class RectificationListView(ScopedListView):
+    template_name = "campaigns/work/rectification_list.html"
+    filterset_class = RectificationFilter
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.today = timezone.localdate()
+
+    def get_queryset(self):
+        return rectification_list_for(self.user)
+
+    def get_filterset_kwargs(self):
+        return {"authorities": _authority_choices(self.user), "today": self.today}
+
+    def get_context_data(self, **context):
         for item in context["page"].object_list:
-            item.is_overdue = item.is_overdue_on(today)
-        return render(request, "campaigns/work/rectification_list.html", context)
+            item.is_overdue = item.is_overdue_on(self.today)
+        return super().get_context_data(
+            **context, filter_form=context["filterset"].form, today=self.today
+        )
 
 
 class RectificationDetailView(ScopedView):
@@ -867,7 +869,7 @@ def rectification_close(request, pk):
     item = access_rectification(request.user, pk)
     if not rectification_can_review(request.user, item):
         raise PermissionDenied
-    _transition(
+    transition(
         request,
         lambda: services.rectification_close(actor=request.user, item=item),
         _("The rectification item was closed."),
