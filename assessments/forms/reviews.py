@@ -5,7 +5,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from assessments.dossiers import category_label
 from assessments.models import Review
 from assessments.services.reviews import MAX_REVIEWERS_PER_SUBJECT
 from campaigns.forms import DateInput, freeze_choices, style_widgets
@@ -75,34 +74,6 @@ class SheetReopenForm(forms.Form):
     def full_clean(self):
         super().full_clean()
         style_widgets(self)
-
-
-class RankingFilterForm(forms.Form):
-    """The ranking's filters; choices come from the review's own subjects."""
-
-    category = forms.ChoiceField(label=_("category"), required=False)
-    province = forms.TypedChoiceField(
-        label=_("province"), required=False, coerce=int, empty_value=None
-    )
-
-    def __init__(self, *args, categories, provinces, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("all categories"))] + [
-            (c, category_label(c)) for c in categories
-        ]
-        self.fields["province"].choices = [("", _("all provinces"))] + [
-            (str(pk), name) for pk, name in provinces
-        ]
-        style_widgets(self)
-
-    def filters(self):
-        """The valid filters as keyword arguments; an invalid choice filters nothing."""
-        if not self.is_valid():
-            return {"category": "", "province": None}
-        return {
-            "category": self.cleaned_data["category"],
-            "province": self.cleaned_data["province"],
-        }
 
 
 # --- creating a review and managing its panel -------------------------------------------------

@@ -1,4 +1,4 @@
-"""Forms for the scoring screens: the queue's filters, the score sheet, a declared conflict.
+"""Forms for the scoring screens: the score sheet, a declared conflict.
 
 The score sheet form only checks the shape of what was typed (a number or nothing); ranges,
 vetoes without a reason and missing items are the sheet service's to refuse, with messages that
@@ -11,7 +11,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.selectors import QueueStatus
 from assessments.services.sheets import (
     SheetInput,
     note_field,
@@ -21,61 +20,6 @@ from assessments.services.sheets import (
     veto_reason_field,
 )
 from campaigns.forms import style_widgets
-
-STATUS_CHOICES = [
-    ("", gettext_lazy("Any status")),
-    (QueueStatus.NOT_STARTED, gettext_lazy("not started")),
-    (QueueStatus.DRAFT, gettext_lazy("draft")),
-    (QueueStatus.SUBMITTED, gettext_lazy("submitted")),
-]
-
-
-class QueueFilterForm(forms.Form):
-    """Filters of the reviewer's queue; `province_choices` are read by the view."""
-
-    status = forms.ChoiceField(label=gettext_lazy("status"), choices=STATUS_CHOICES, required=False)
-    q = forms.CharField(
-        label=gettext_lazy("Search"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Title")}),
-    )
-    category = forms.ChoiceField(label=gettext_lazy("category"), required=False)
-    province = forms.TypedChoiceField(
-        label=gettext_lazy("province"), required=False, coerce=int, empty_value=None
-    )
-    due = forms.DateField(
-        label=gettext_lazy("due on or before"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def __init__(self, *args, province_choices=(), category_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("Any category")), *category_choices]
-        self.fields["province"].choices = [("", _("Any province")), *province_choices]
-        style_widgets(self)
-
-    def filter(self, queue):
-        """The queue narrowed by the valid filters (an invalid one is ignored, and shown)."""
-        if not self.is_valid():
-            return queue
-        data = self.cleaned_data
-        if data["status"]:
-            queue = queue.filter(sheet_status=data["status"])
-        if data["q"].strip():
-            queue = queue.filter(subject__title__icontains=data["q"].strip())
-        if data["category"]:
-            queue = queue.filter(subject__category=data["category"])
-        if data["province"]:
-            queue = queue.filter(subject__province_id=data["province"])
-        if data["due"]:
-            queue = queue.filter(subject__review__due_on__lte=data["due"])
-        return queue
-
-    @property
-    def is_filtered(self):
-        return self.is_bound and any(self.data.get(name) for name in self.fields)
 
 
 def _points_text(value):

@@ -60,6 +60,7 @@ from campaigns.scope import scope_for
 from civport.pagination import paginate
 from civport.queries import count_subquery
 from civport.uploads import attachment_response, upload_max_bytes
+from civport.viewbases import ScopedListView, refusal_messages, transition_response
 
 MONEY = DecimalField(max_digits=20, decimal_places=10)
 
@@ -80,16 +81,15 @@ def _office_authorities(user):
     return Authority.objects.filter(pk__in=ids).order_by("path")
 
 
-class CycleListView(View):
-    def get(self, request):
-        scope = scope_for(request.user)
-        return render(
-            request,
-            "assessments/cycles/cycle_list.html",
-            {
-                "page": _page(request, cycle_list_for(request.user)),
-                "can_open": scope.is_superuser or bool(scope.edit_paths),
-            },
+class CycleListView(ScopedListView):
+    template_name = "assessments/cycles/cycle_list.html"
+
+    def get_queryset(self):
+        return cycle_list_for(self.user)
+
+    def get_context_data(self, **context):
+        return super().get_context_data(
+            **context, can_open=self.scope.is_superuser or bool(self.scope.edit_paths)
         )
 
 
@@ -237,14 +237,13 @@ class CycleOpenView(View):
 
 def _transition(request, pk, service, done):
     cycle = access_cycle(request.user, pk, manage=True)
-    try:
-        service(actor=request.user, cycle=cycle)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done % {"name": cycle.name})
-    return redirect("assessments:cycle-detail", cycle.pk)
+    return transition_response(
+        request,
+        lambda: service(actor=request.user, cycle=cycle),
+        done % {"name": cycle.name},
+        "assessments:cycle-detail",
+        cycle.pk,
+    )
 
 
 @require_POST
@@ -331,8 +330,7 @@ class SelfAssessmentView(View):
                     )
                     added += 1
                 except ValidationError as error:
-                    for message in error.messages:
-                        messages.error(request, message)
+                    refusal_messages(request, error)
         messages.success(
             request,
             _("The self-assessment was saved.")
@@ -351,16 +349,12 @@ class SelfAssessmentView(View):
 def evidence_remove(request, pk):
     evidence = access_evidence(request.user, pk, edit=True)
     subject = evidence.self_assessment.subject
-    try:
-        services.evidence_remove(actor=request.user, evidence=evidence)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("The file %(name)s was removed.") % {"name": evidence.original_name}
-        )
-    return redirect(reverse("assessments:self-assessment", args=[subject.pk]))
+    return transition_response(
+        request,
+        lambda: services.evidence_remove(actor=request.user, evidence=evidence),
+        _("The file %(name)s was removed.") % {"name": evidence.original_name},
+        reverse("assessments:self-assessment", args=[subject.pk]),
+    )
 
 
 def evidence_download(request, pk):

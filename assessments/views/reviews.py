@@ -23,12 +23,12 @@ from django.views.decorators.http import require_POST
 
 from assessments import exports
 from assessments.access import access_review, access_sheet_for_office, access_subject_for_office
+from assessments.filters import RankingFilter
 from assessments.forms.reviews import (
     AssignmentAddForm,
     PanelMemberAddForm,
     PanelMemberWhereForm,
     PanelUnitOwnerForm,
-    RankingFilterForm,
     ReviewCreateForm,
     ReviewPhaseForm,
     SheetReopenForm,
@@ -59,6 +59,7 @@ from campaigns.models import Authority, Unit
 from campaigns.scope import scope_for
 from campaigns.selectors import authority_list_for
 from civport.pagination import paginate
+from civport.viewbases import ScopedListView
 
 RANKING_PAGE_SIZE = 50
 REVIEW_PAGE_SIZE = 25
@@ -157,15 +158,15 @@ def _runs_reviews(scope):
     )
 
 
-class ReviewListView(View):
-    def get(self, request):
-        reviews = review_list_with_progress_for(request.user).order_by("-created_at", "pk")
-        context = {
-            "trail": [],
-            "can_create": _runs_reviews(scope_for(request.user)),
-            **paginate(request, reviews, REVIEW_PAGE_SIZE),
-        }
-        return render(request, "assessments/reviews/review_list.html", context)
+class ReviewListView(ScopedListView):
+    template_name = "assessments/reviews/review_list.html"
+    per_page = REVIEW_PAGE_SIZE
+
+    def get_queryset(self):
+        return review_list_with_progress_for(self.user).order_by("-created_at", "pk")
+
+    def get_context_data(self, **context):
+        return super().get_context_data(**context, trail=[], can_create=_runs_reviews(self.scope))
 
 
 class ReviewCreateView(View):
@@ -321,8 +322,8 @@ class ReviewRankingView(ReviewView):
     def get(self, request, pk):
         review = self.get_review(pk)
         categories, provinces = ranking_filter_choices(review)
-        form = RankingFilterForm(request.GET or None, categories=categories, provinces=provinces)
-        filters = form.filters()
+        filterset = RankingFilter(request.GET or None, categories=categories, provinces=provinces)
+        filters = filterset.ranking_filters()
         ranking = _Counted(
             review_ranking(review, **filters), review_ranking_count(review, **filters)
         )
@@ -336,7 +337,7 @@ class ReviewRankingView(ReviewView):
         ]
         context = {
             **self.review_context(review, "review-ranking"),
-            "filter_form": form,
+            "filter_form": filterset.form,
             "is_filtered": bool(filters["category"] or filters["province"]),
             "overall": review_overall(review),
             "scheme": review.scheme,

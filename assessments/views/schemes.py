@@ -33,6 +33,7 @@ from campaigns.forms import apply_service_errors
 from campaigns.imports import XLSX_CONTENT_TYPE, ImportFileError
 from campaigns.models import Authority
 from campaigns.scope import scope_for
+from civport.viewbases import refusal_messages, transition_response
 
 CENT = Decimal("0.01")
 
@@ -83,11 +84,6 @@ def scheme_actions(user, scheme, versions):
         "new_version": manages and scheme.is_published and not has_draft,
         "derive": scheme.is_template and scheme.is_published and bool(own_provinces(scope)),
     }
-
-
-def _refused(request, error):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _detail(scheme):
@@ -345,7 +341,7 @@ def scheme_new_version(request, pk):
     try:
         draft = services.scheme_new_version(actor=request.user, scheme=scheme)
     except ValidationError as error:
-        _refused(request, error)
+        refusal_messages(request, error)
         return _detail(scheme)
     messages.success(
         request,
@@ -372,7 +368,7 @@ def scheme_derive(request, pk):
     try:
         scheme = services.scheme_derive(actor=request.user, template=template, authority=authority)
     except ValidationError as error:
-        _refused(request, error)
+        refusal_messages(request, error)
         return _detail(template)
     messages.success(
         request,
@@ -383,13 +379,13 @@ def scheme_derive(request, pk):
 
 def _transition(request, pk, service, success, **kwargs):
     scheme = access_scheme_to_change(request.user, pk)
-    try:
-        service(actor=request.user, scheme=scheme, **kwargs)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, success)
-    return _detail(scheme)
+    return transition_response(
+        request,
+        lambda: service(actor=request.user, scheme=scheme, **kwargs),
+        success,
+        "assessments:scheme-detail",
+        pk=scheme.pk,
+    )
 
 
 @require_POST
@@ -421,13 +417,15 @@ def scheme_acknowledge(request, pk):
     scheme = _access_for_answer(request, pk)
     form = FilingAcknowledgeForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        services.scheme_file_acknowledge(actor=request.user, scheme=scheme, comment=comment)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The filing was acknowledged and the version published."))
-    return _detail(scheme)
+    return transition_response(
+        request,
+        lambda: services.scheme_file_acknowledge(
+            actor=request.user, scheme=scheme, comment=comment
+        ),
+        _("The filing was acknowledged and the version published."),
+        "assessments:scheme-detail",
+        pk=scheme.pk,
+    )
 
 
 def scheme_return(request, pk):

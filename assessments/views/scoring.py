@@ -24,7 +24,8 @@ from django.views.decorators.http import require_POST
 
 from assessments.access import access_subject_to_score
 from assessments.dossiers import category_label, dossier_for
-from assessments.forms.scoring import ConflictForm, QueueFilterForm, ScoreSheetForm
+from assessments.filters import QueueFilter
+from assessments.forms.scoring import ConflictForm, ScoreSheetForm
 from assessments.models import Item, ScoreSheet, VetoCondition
 from assessments.questionnaire import questionnaire_notes, subject_year
 from assessments.selectors import queue_for, queue_progress
@@ -56,19 +57,22 @@ def queue(request):
     category_choices = sorted(
         {(code, category_label(code)) for code, _p, _n in pairs if code}, key=lambda c: c[1]
     )
-    form = QueueFilterForm(
-        request.GET or None, province_choices=province_choices, category_choices=category_choices
+    filterset = QueueFilter(
+        request.GET or None,
+        queryset=assignments,
+        province_choices=province_choices,
+        category_choices=category_choices,
     )
-    paged = paginate(request, form.filter(assignments))
+    paged = paginate(request, filterset.qs)
     for assignment in paged["page"].object_list:
         assignment.category_label = category_label(assignment.subject.category)
     return render(
         request,
         "assessments/scoring/queue.html",
         {
-            "form": form,
+            "form": filterset.form,
             **paged,
-            "is_filtered": form.is_filtered,
+            "is_filtered": filterset.is_filtered,
             "progress": queue_progress(assignments),
             "today": timezone.localdate(),
         },
