@@ -1,4 +1,4 @@
-"""Forms of the nomination screens: the list's filters, choosing the title and the nominee, the
+"""Forms of the nomination screens: choosing the title and the nominee, the
 dossier (deeds and veto declarations), an evidence file, submission and withdrawal.
 
 Every choice (rounds, provinces, nominees) is read by the view from the user's scope and passed
@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from awards.models import Nomination, Title
+from awards.models import Nomination
 from awards.services.nominations import (
     EVIDENCE_DESCRIPTION_MAX,
     EVIDENCE_MAX,
@@ -42,41 +42,6 @@ class _Form(forms.Form):
     def full_clean(self):
         super().full_clean()
         _style(self)
-
-
-class NominationFilterForm(_Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nominee or unit")}),
-    )
-    round = forms.TypedChoiceField(label=_("award round"), required=False, coerce=int)
-    title = forms.ChoiceField(
-        label=pgettext_lazy("award", "title"), required=False, choices=[EMPTY, *Title.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("status"), required=False, choices=[EMPTY, *Nomination.Status.choices]
-    )
-    province = forms.TypedChoiceField(label=_("province"), required=False, coerce=int)
-
-    def __init__(self, *args, rounds, provinces=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].choices = [EMPTY, *rounds]
-        if provinces is None:
-            del self.fields["province"]
-        else:
-            self.fields["province"].choices = [EMPTY, *provinces]
-
-    def filters(self):
-        """The valid filters; an invalid value is ignored rather than failing the page."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if name not in self.errors and value not in ("", None)
-        }
 
 
 class NominationStartForm(_Form):

@@ -25,10 +25,10 @@ from awards.access import (
     nominable_titles,
     nominating_paths,
 )
+from awards.filters import NominationFilter
 from awards.forms.nominations import (
     DossierForm,
     EvidenceForm,
-    NominationFilterForm,
     NominationStartForm,
     NomineeForm,
     SubmitForm,
@@ -40,7 +40,6 @@ from awards.selectors.nominations import (
     nominated_ids,
     nominating_rounds,
     nomination_evidence,
-    nomination_filter,
     nomination_opinions,
     nomination_table_for,
     nomination_vetoes,
@@ -50,8 +49,8 @@ from awards.selectors.rounds import provinces
 from awards.services import nominations as services
 from campaigns.forms import apply_service_errors
 from campaigns.scope import scope_for
-from civport.pagination import paginate
 from civport.uploads import attachment_response, upload_max_bytes
+from civport.viewbases import ScopedListView, refusal_messages, transition_response
 
 
 def _detail(nomination):
@@ -69,33 +68,34 @@ def _may_withdraw(scope, nomination):
 # --- the list --------------------------------------------------------------------------------
 
 
-class NominationListView(View):
+class NominationListView(ScopedListView):
     """Every nomination the user sees; for a provincial officer, the province's list."""
 
-    def get(self, request):
-        scope = scope_for(request.user)
-        rounds = round_choices()
-        province_choices = (
-            list(provinces().values_list("pk", "name")) if scope.is_national else None
-        )
-        form = NominationFilterForm(
-            request.GET or None,
-            rounds=[(pk, name) for pk, name, _phase, _due in rounds],
-            provinces=province_choices,
-        )
-        filters = form.filters()
-        rows = nomination_filter(nomination_table_for(request.user), **filters)
-        open_rounds = [r for r in rounds if r[2] == Round.Phase.NOMINATING]
-        return render(
-            request,
-            "awards/nominations/nomination_list.html",
-            {
-                "filter_form": form,
-                **paginate(request, rows),
-                "is_filtered": bool(filters),
-                "show_province": scope.is_national,
-                "can_create": bool(open_rounds) and bool(nominable_titles(scope)),
-            },
+    template_name = "awards/nominations/nomination_list.html"
+    filterset_class = NominationFilter
+
+    def get_queryset(self):
+        return nomination_table_for(self.user)
+
+    def get_filterset_kwargs(self):
+        self.rounds = round_choices()
+        return {
+            "rounds": [(pk, name) for pk, name, _phase, _due in self.rounds],
+            "provinces": list(provinces().values_list("pk", "name"))
+            if self.scope.is_national
+            else None,
+        }
+
+    def get_context_data(self, **context):
+        filterset = context["filterset"]
+        # Only the valid filters count (an invalid one is ignored).
+        context["is_filtered"] = filterset.is_filtered
+        open_rounds = [r for r in self.rounds if r[2] == Round.Phase.NOMINATING]
+        return super().get_context_data(
+            **context,
+            filter_form=filterset.form,
+            show_province=self.scope.is_national,
+            can_create=bool(open_rounds) and bool(nominable_titles(self.scope)),
         )
 
 
@@ -300,8 +300,7 @@ def evidence_add(request, pk):
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            refusal_messages(request, error)
         else:
             messages.success(
                 request, _("The file %(name)s was added.") % {"name": evidence.original_name}
@@ -312,16 +311,12 @@ def evidence_add(request, pk):
 @require_POST
 def evidence_remove(request, pk):
     evidence = access_evidence(request.user, pk, edit=True)
-    try:
-        services.evidence_remove(actor=request.user, evidence=evidence)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("The file %(name)s was removed.") % {"name": evidence.original_name}
-        )
-    return redirect(reverse("awards:nomination-edit", args=[evidence.nomination_id]))
+    return transition_response(
+        request,
+        lambda: services.evidence_remove(actor=request.user, evidence=evidence),
+        _("The file %(name)s was removed.") % {"name": evidence.original_name},
+        reverse("awards:nomination-edit", args=[evidence.nomination_id]),
+    )
 
 
 def evidence_download(request, pk):

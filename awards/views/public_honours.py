@@ -13,7 +13,7 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from awards.forms.honours import HonourBoardForm
+from awards.filters import HonourBoardFilter
 from awards.models import RenderStatus
 from awards.selectors.honours import (
     honour_board,
@@ -33,9 +33,9 @@ def board(request):
     """The honours of the decided rounds, by round, title and province, searchable by name."""
     rounds = list(honour_rounds_public())
     provinces = list(honour_provinces_public())
-    form = HonourBoardForm(request.GET or None, rounds=rounds, provinces=provinces)
-    filters = form.filters() if form.is_bound and form.is_valid() else {}
-    context = {"form": form, "rounds": rounds, **paginate(request, honour_board(**filters))}
+    filterset = HonourBoardFilter(request.GET or None, rounds=rounds, provinces=provinces)
+    board = honour_board(**filterset.board_filters())
+    context = {"form": filterset.form, "rounds": rounds, **paginate(request, board)}
     return render(request, "awards/honours/board.html", context)
 
 

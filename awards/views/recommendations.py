@@ -26,7 +26,7 @@ from awards.services.recommendations import (
     recommendation_submit,
     review_closed,
 )
-from civport.pagination import paginate
+from civport.viewbases import ScopedListView
 
 LIST_PAGE_SIZE = 50
 
@@ -45,12 +45,17 @@ def _trail(access=None):
     return trail
 
 
-class RecommendationListView(View):
-    def get(self, request):
-        paged = paginate(request, recommendation_list_for(request.user), LIST_PAGE_SIZE)
-        for row in paged["page"].object_list:
+class RecommendationListView(ScopedListView):
+    template_name = "awards/recommendations/list.html"
+    per_page = LIST_PAGE_SIZE
+
+    def get_queryset(self):
+        return recommendation_list_for(self.user)
+
+    def get_context_data(self, **context):
+        for row in context["page"].object_list:
             row["phase_label"] = Round.Phase(row["round_phase"]).label
-        return render(request, "awards/recommendations/list.html", {"trail": [], **paged})
+        return super().get_context_data(**context, trail=[])
 
 
 class _ListView(View):
