@@ -537,6 +537,7 @@ class FilingAttachmentAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "filing", "content_type", "size", "uploaded_at", "removed_at")
     search_fields = ("original_name", "filing__authority__name")
     list_select_related = ("filing__authority",)
+    fields = ("filing", *FILE_FIELDS, "removed_at")
     exclude = ("file",)
 
 

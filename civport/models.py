@@ -112,3 +112,26 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+
+class StoredFile(models.Model):
+    """A file checked by civport.uploads: stored under a random name, served after an access
+    check only, offered for download under its original name.
+
+    Each concrete model redeclares `file` with its own `upload_to` folder.
+    """
+
+    file = models.FileField(_("file"), upload_to="files/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name

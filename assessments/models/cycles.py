@@ -1,12 +1,12 @@
 """The annual assessment cycle: self-assessments and their evidence (DESIGN §7)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models.reviews import Review, Subject
 from assessments.models.schemes import POINTS, Item
+from civport.models import StoredFile
 
 __all__ = [
     "Cycle",
@@ -77,7 +77,7 @@ class SelfAssessment(models.Model):
         return f"{self.item.code}: {self.points}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A file attached to a self-assessment; stored under a random name, served after an
     access check only."""
 
@@ -88,18 +88,8 @@ class Evidence(models.Model):
         related_name="evidence",
     )
     file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         ordering = ["self_assessment", "uploaded_at"]
-
-    def __str__(self):
-        return self.original_name

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from assessments.models import VetoCondition
 from awards.models.rounds import Round, Title
 from campaigns.models import Authority, Person, Port, Unit
+from civport.models import StoredFile
 
 __all__ = [
     "Nomination",
@@ -236,7 +237,7 @@ class VetoDeclaration(models.Model):
         return f"{self.nomination} · {self.condition}"
 
 
-class NominationEvidence(models.Model):
+class NominationEvidence(StoredFile):
     """A file in a nomination's dossier; stored under a random name, served after an access
     check only."""
 
@@ -247,22 +248,12 @@ class NominationEvidence(models.Model):
         related_name="evidence",
     )
     file = models.FileField(_("file"), upload_to="nominations/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
     description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         ordering = ["nomination", "uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class Opinion(models.Model):

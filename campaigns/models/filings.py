@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.organisation import Authority, Unit
+from civport.models import StoredFile
 
 __all__ = [
     "Consultation",
@@ -90,7 +91,7 @@ class Filing(models.Model):
         return self.status in self.EDITABLE
 
 
-class FilingAttachment(models.Model):
+class FilingAttachment(StoredFile):
     """A file of a filing. Never changed once uploaded; removing it from the working set keeps
     the row (and the file) for the versions that list it."""
 
@@ -98,25 +99,18 @@ class FilingAttachment(models.Model):
         Filing, verbose_name=_("filing"), on_delete=models.PROTECT, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to="filings/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
         on_delete=models.PROTECT,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("filing attachment")
         verbose_name_plural = _("filing attachments")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class FilingVersion(models.Model):

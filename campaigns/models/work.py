@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.organisation import Authority, ConstructionArea, Person, Port, Unit
+from civport.models import StoredFile
 
 __all__ = [
     "Activity",
@@ -26,26 +27,6 @@ __all__ = [
 
 def _link_list(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-class StoredFile(models.Model):
-    """A file checked by civport.uploads: stored under a random name, served after an access
-    check only, offered for download under its original name."""
-
-    file = models.FileField(_("file"), upload_to="work/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return self.original_name
 
 
 # --- plans ----------------------------------------------------------------------------------
@@ -398,6 +379,7 @@ class ActivitySummary(models.Model):
 
 
 class ActivityEvidence(StoredFile):
+    file = models.FileField(_("file"), upload_to="work/%Y/%m/")
     activity = models.ForeignKey(
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="evidence"
     )
@@ -539,6 +521,7 @@ class Rectification(models.Model):
 
 
 class RectificationEvidence(StoredFile):
+    file = models.FileField(_("file"), upload_to="work/%Y/%m/")
     rectification = models.ForeignKey(
         Rectification,
         verbose_name=_("rectification item"),
