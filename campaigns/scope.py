@@ -35,6 +35,9 @@ MANAGE_AUTHORITY = "manage_authority"
 VIEW_AUTHORITY = "view_authority"
 MANAGE_UNIT = "manage_unit"
 VIEW_UNIT = "view_unit"
+# The account-manager duty on an authority (campaigns.access.accounts reads it); it widens
+# nothing in the scope.
+MANAGE_ACCOUNTS = "manage_accounts"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,12 @@ class Scope:
     edit_paths: tuple[str, ...] = ()
     view_unit_ids: frozenset[int] = field(default_factory=frozenset)
     edit_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    # Authorities where the user holds the account-manager duty.
+    account_grants: tuple[Grant, ...] = ()
+
+    @property
+    def manages_accounts(self) -> bool:
+        return self.is_superuser or bool(self.account_grants)
 
     @property
     def is_national(self) -> bool:
@@ -180,7 +189,11 @@ def scope_for(user: User | AnonymousUser) -> Scope:
         scope = Scope(is_superuser=True)
     else:
         grants = {}
+        accounts = []
         for kind, object_id, path, name, level, codename in _grant_rows(user):
+            if codename == MANAGE_ACCOUNTS and kind == "authority":
+                accounts.append(Grant(kind, object_id, path, name, level, True))
+                continue
             can_edit = codename in (MANAGE_AUTHORITY, MANAGE_UNIT)
             if codename not in (MANAGE_AUTHORITY, VIEW_AUTHORITY, MANAGE_UNIT, VIEW_UNIT):
                 continue
@@ -198,6 +211,7 @@ def scope_for(user: User | AnonymousUser) -> Scope:
             edit_paths=_outermost(g.path for g in authority if g.can_edit),
             view_unit_ids=frozenset(g.object_id for g in units),
             edit_unit_ids=frozenset(g.object_id for g in units if g.can_edit),
+            account_grants=tuple(sorted(accounts, key=lambda g: g.path)),
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope

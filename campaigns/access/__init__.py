@@ -5,6 +5,14 @@ what a user may do with it. One module per subject, every name importable from h
 object the user may see but not change gives 403 when asked for with `edit=True`.
 """
 
+from campaigns.access.accounts import (
+    access_account,
+    access_account_membership,
+    can_grant_role,
+    can_set_duty,
+    grantable_roles,
+    require_account_manager,
+)
 from campaigns.access.filings import (
     access_consultation,
     access_filing,
@@ -48,6 +56,8 @@ from campaigns.access.work import (
 )
 
 __all__ = [
+    "access_account",
+    "access_account_membership",
     "access_activity",
     "access_activity_evidence",
     "access_agreement",
@@ -74,9 +84,13 @@ __all__ = [
     "can_answer_consultation",
     "can_ask_for",
     "can_file",
+    "can_grant_role",
     "can_handle_any",
     "can_send_from",
+    "can_set_duty",
+    "grantable_roles",
     "plan_can_edit",
     "rectification_can_answer",
     "rectification_can_review",
+    "require_account_manager",
 ]

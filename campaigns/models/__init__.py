@@ -1,6 +1,7 @@
 """The campaigns app's models: the organisation (authorities, ports, units, people) and the
 campaign's day-to-day work, one module per subject."""
 
+from campaigns.models.accounts import *  # noqa: F403
 from campaigns.models.filings import *  # noqa: F403
 from campaigns.models.notices import *  # noqa: F403
 from campaigns.models.organisation import (

@@ -67,7 +67,10 @@ class Authority(models.Model):
         verbose_name = _("authority")
         verbose_name_plural = _("authorities")
         ordering = ["path"]
-        permissions = [("manage_authority", _("Can manage the authority and everything below it"))]
+        permissions = [
+            ("manage_authority", _("Can manage the authority and everything below it")),
+            ("manage_accounts", _("Can manage the accounts and roles of the levels below")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(level="national") & Q(parent__isnull=True))
@@ -412,12 +415,18 @@ class Membership(models.Model):
         PROVINCIAL_OFFICER = "provincial_officer", _("provincial officer")
         PORT_OFFICER = "port_officer", _("port officer")
         UNIT_CONTACT = "unit_contact", _("unit contact")
+        # A reviewer account of a province: grants no object permission (so no scope); review
+        # panels offer these accounts as candidates.
+        REVIEWER = "reviewer", _("reviewer")
 
     AUTHORITY_LEVEL_FOR_ROLE = {
         Role.NATIONAL_OFFICE: ("national",),
         Role.PROVINCIAL_OFFICER: ("provincial",),
         Role.PORT_OFFICER: ("port", "county"),
+        Role.REVIEWER: ("national", "provincial"),
     }
+    # Roles that stand for no guardian permission.
+    ROLES_WITHOUT_PERMISSION = (Role.REVIEWER,)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -442,6 +451,9 @@ class Membership(models.Model):
         on_delete=models.PROTECT,
         related_name="memberships",
     )
+    # The account-manager duty (分级管理): the holder manages the accounts and roles of the level
+    # below within this authority; stands for the `manage_accounts` grant on the authority.
+    manages_accounts = models.BooleanField(_("manages accounts"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -457,6 +469,12 @@ class Membership(models.Model):
                 violation_error_message=_(
                     "A unit contact belongs to a unit; every other role to an authority."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(manages_accounts=False)
+                | Q(role__in=["national_office", "provincial_officer", "port_officer"]),
+                name="membership_duty_for_officers",
+                violation_error_message=_("Only an officer of an authority manages accounts."),
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "authority"],

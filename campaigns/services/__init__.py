@@ -23,7 +23,7 @@ from campaigns.models import (
     Port,
     Unit,
 )
-from campaigns.scope import MANAGE_AUTHORITY, MANAGE_UNIT, forget_scope
+from campaigns.scope import MANAGE_ACCOUNTS, MANAGE_AUTHORITY, MANAGE_UNIT, forget_scope
 from civport.audit import audit_record, audit_record_many, diff, snapshot
 
 if TYPE_CHECKING:
@@ -353,7 +353,9 @@ def membership_grant(
     membership, created = Membership.objects.get_or_create(
         user=user, role=role, authority=authority, unit=unit
     )
-    if authority is not None:
+    if role in Membership.ROLES_WITHOUT_PERMISSION:
+        pass
+    elif authority is not None:
         assign_perm(f"campaigns.{MANAGE_AUTHORITY}", user, authority)
     else:
         assign_perm(f"campaigns.{MANAGE_UNIT}", user, unit)
@@ -375,9 +377,17 @@ def membership_revoke(*, actor: User | None, membership: Membership) -> None:
     others = Membership.objects.filter(
         user=user, authority=membership.authority, unit=membership.unit
     )
-    if not others.exclude(pk=membership.pk).exists():
+    others = others.exclude(role__in=Membership.ROLES_WITHOUT_PERMISSION)
+    if membership.role in Membership.ROLES_WITHOUT_PERMISSION:
+        pass
+    elif not others.exclude(pk=membership.pk).exists():
         perm = MANAGE_AUTHORITY if membership.authority_id else MANAGE_UNIT
         remove_perm(f"campaigns.{perm}", user, target)
+    if (
+        membership.manages_accounts
+        and not others.filter(manages_accounts=True).exclude(pk=membership.pk).exists()
+    ):
+        remove_perm(f"campaigns.{MANAGE_ACCOUNTS}", user, target)
     audit_record(
         actor=actor,
         action="campaigns.membership.revoked",
