@@ -28,3 +28,8 @@ class CampaignsConfig(AppConfig):
             "Notices not acknowledged, due within three days or overdue",
         ),
     )
+
+    def ready(self):
+        from campaigns import middleware
+
+        middleware.connect()

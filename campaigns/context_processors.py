@@ -87,6 +87,10 @@ def _navigation(request):
             entry(reverse("campaigns:unit-list"), _("Participating units")),
             entry(reverse("campaigns:person-list"), _("People")),
         ]
+    if scope.manages_accounts:
+        sections["organisation"].append(
+            entry(reverse("campaigns:account-list"), _("Accounts and roles"))
+        )
     if scope.can_import:
         sections["organisation"].append(
             entry(reverse("campaigns:import-start"), _("Import and export"))

@@ -9,7 +9,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,12 +19,14 @@ from campaigns.models import (
     Authority,
     Consultation,
     Feedback,
+    Membership,
     Notice,
     Person,
     Port,
     Rectification,
     Unit,
 )
+from campaigns.selectors.accounts import account_state_q
 from campaigns.selectors.work import activity_filter, rectification_filter
 
 EMPTY = ("", "---------")
@@ -265,3 +267,32 @@ class FeedbackFilter(StyledFilterSet):
 
     def filter_until(self, queryset, name, value):
         return queryset.filter(created_at__lt=_day_start(value + datetime.timedelta(days=1)))
+
+
+class AccountFilter(StyledFilterSet):
+    """The accounts a manager administers: by user name or name, role and state."""
+
+    STATES = (
+        ("active", _("active")),
+        ("not_activated", _("not activated")),
+        ("disabled", _("disabled")),
+    )
+
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("User name or name")}),
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("role"), choices=Membership.Role.choices, method="filter_role"
+    )
+    state = django_filters.ChoiceFilter(label=_("state"), choices=STATES, method="filter_state")
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(username__icontains=value) | Q(first_name__icontains=value))
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(Exists(Membership.objects.filter(user=OuterRef("pk"), role=value)))
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(account_state_q(value))

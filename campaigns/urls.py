@@ -1,6 +1,15 @@
 from django.urls import path
 
-from campaigns.views import dashboards, filings, hierarchy, imports, notices, public, work
+from campaigns.views import (
+    accounts,
+    dashboards,
+    filings,
+    hierarchy,
+    imports,
+    notices,
+    public,
+    work,
+)
 
 app_name = "campaigns"
 
@@ -31,6 +40,7 @@ urlpatterns = [
     path("imports/<str:kind>/confirm/", imports.import_confirm, name="import-confirm"),
     path("imports/<str:kind>/template.<str:fmt>", imports.import_template, name="import-template"),
     path("exports/<str:kind>.<str:fmt>", imports.export_records, name="export"),
+    *accounts.urlpatterns,
     *filings.urlpatterns,
     *notices.urlpatterns,
     *work.urlpatterns,

@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "civport.middleware.RequestSizeLimitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A password a manager reset is changed before anything else (campaigns' account profile).
+    "campaigns.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "civport.middleware.RequestContextMiddleware",

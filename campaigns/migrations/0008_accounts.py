@@ -6,94 +6,190 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0007_notices'),
+        ("campaigns", "0007_notices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccountProfile',
+            name="AccountProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='work phone')),
-                ('must_change_password', models.BooleanField(default=False, verbose_name='must change password')),
-                ('password_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='password changed at')),
-                ('disabled_at', models.DateTimeField(blank=True, null=True, verbose_name='disabled at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="work phone")),
+                (
+                    "must_change_password",
+                    models.BooleanField(default=False, verbose_name="must change password"),
+                ),
+                (
+                    "password_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="password changed at"),
+                ),
+                (
+                    "disabled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="disabled at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'account profile',
-                'verbose_name_plural': 'account profiles',
+                "verbose_name": "account profile",
+                "verbose_name_plural": "account profiles",
             },
         ),
         migrations.CreateModel(
-            name='AccountToken',
+            name="AccountToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('activation', 'activation'), ('reset', 'password reset')], max_length=12, verbose_name='purpose')),
-                ('token_hash', models.CharField(max_length=64, unique=True, verbose_name='token hash')),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='used at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[("activation", "activation"), ("reset", "password reset")],
+                        max_length=12,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "token_hash",
+                    models.CharField(max_length=64, unique=True, verbose_name="token hash"),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="used at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'account link',
-                'verbose_name_plural': 'account links',
+                "verbose_name": "account link",
+                "verbose_name_plural": "account links",
             },
         ),
         migrations.AlterModelOptions(
-            name='authority',
-            options={'ordering': ['path'], 'permissions': [('manage_authority', 'Can manage the authority and everything below it'), ('manage_accounts', 'Can manage the accounts and roles of the levels below')], 'verbose_name': 'authority', 'verbose_name_plural': 'authorities'},
+            name="authority",
+            options={
+                "ordering": ["path"],
+                "permissions": [
+                    ("manage_authority", "Can manage the authority and everything below it"),
+                    ("manage_accounts", "Can manage the accounts and roles of the levels below"),
+                ],
+                "verbose_name": "authority",
+                "verbose_name_plural": "authorities",
+            },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='manages_accounts',
-            field=models.BooleanField(default=False, verbose_name='manages accounts'),
+            model_name="membership",
+            name="manages_accounts",
+            field=models.BooleanField(default=False, verbose_name="manages accounts"),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('national_office', 'national office'), ('provincial_officer', 'provincial officer'), ('port_officer', 'port officer'), ('unit_contact', 'unit contact'), ('reviewer', 'reviewer')], max_length=20, verbose_name='role'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("national_office", "national office"),
+                    ("provincial_officer", "provincial officer"),
+                    ("port_officer", "port officer"),
+                    ("unit_contact", "unit contact"),
+                    ("reviewer", "reviewer"),
+                ],
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('manages_accounts', False), ('role__in', ['national_office', 'provincial_officer', 'port_officer']), _connector='OR'), name='membership_duty_for_officers', violation_error_message='Only an officer of an authority manages accounts.'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("manages_accounts", False),
+                    ("role__in", ["national_office", "provincial_officer", "port_officer"]),
+                    _connector="OR",
+                ),
+                name="membership_duty_for_officers",
+                violation_error_message="Only an officer of an authority manages accounts.",
+            ),
         ),
         migrations.AddField(
-            model_name='accountprofile',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
+            model_name="accountprofile",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="created by",
+            ),
         ),
         migrations.AddField(
-            model_name='accountprofile',
-            name='disabled_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='disabled by'),
+            model_name="accountprofile",
+            name="disabled_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="disabled by",
+            ),
         ),
         migrations.AddField(
-            model_name='accountprofile',
-            name='managed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='managed_accounts', to='campaigns.authority', verbose_name='administered by'),
+            model_name="accountprofile",
+            name="managed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="managed_accounts",
+                to="campaigns.authority",
+                verbose_name="administered by",
+            ),
         ),
         migrations.AddField(
-            model_name='accountprofile',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='account_profile', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="accountprofile",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="account_profile",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddField(
-            model_name='accounttoken',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
+            model_name="accounttoken",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="created by",
+            ),
         ),
         migrations.AddField(
-            model_name='accounttoken',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='account_tokens', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="accounttoken",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="account_tokens",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='accounttoken',
-            index=models.Index(condition=models.Q(('used_at__isnull', True)), fields=['user'], name='account_token_open'),
+            model_name="accounttoken",
+            index=models.Index(
+                condition=models.Q(("used_at__isnull", True)),
+                fields=["user"],
+                name="account_token_open",
+            ),
         ),
     ]

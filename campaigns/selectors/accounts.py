@@ -111,7 +111,9 @@ def account_list_for(user: User | AnonymousUser) -> QuerySet[User]:
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.select_related("authority", "unit").order_by("pk"),
+                queryset=Membership.objects.select_related(
+                    "authority", "unit", "unit__authority"
+                ).order_by("pk"),
             )
         )
         .order_by("username")
