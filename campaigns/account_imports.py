@@ -51,9 +51,20 @@ def _header_map(headers):
     return mapping
 
 
+# The roles' Chinese names as the glossary writes them, so that a file reads the same whatever
+# the interface language and whether or not the catalogue is compiled.
+ROLE_NAMES_ZH = {
+    "national_office": "国家口岸管理办公室",
+    "provincial_officer": "省级口岸管理机构工作人员",
+    "port_officer": "口岸所在地政府口岸管理机构工作人员",
+    "unit_contact": "参与单位联络员",
+    "reviewer": "评审专家",
+}
+
+
 def _role_lookup():
     """Role cells may hold the code (port_officer) or its label in Chinese or English."""
-    lookup = {}
+    lookup = {header_key(name): role for role, name in ROLE_NAMES_ZH.items()}
     for role in Membership.Role:
         lookup[header_key(role.value)] = role.value
         for language in ("zh-hans", "en"):
