@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from seeding import accounts as account_managers
 from seeding import assessments, awards, notices
 from seeding.campaigns import ACCOUNTS, seed_demo
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             accounts += assessments.seed_demo(password=password, stats=stats) or []
             accounts += awards.seed_demo(password=password, stats=stats) or []
             accounts += notices.seed_demo(password=password, stats=stats) or []
+            accounts += account_managers.seed_demo(password=password, stats=stats)
             if dry_run:
                 transaction.set_rollback(True)
         verb = "Dry run, nothing written" if dry_run else "Demo data ready"
