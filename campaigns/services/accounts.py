@@ -58,7 +58,9 @@ def _refuse(field: str, message: str) -> ValidationError:
     return ValidationError({field: message})
 
 
-def _check_grant(actor: User | None, *, role: str, authority: Authority | None, unit: Unit | None):
+def _check_grant(
+    actor: User | None, *, role: str, authority: Authority | None, unit: Unit | None
+) -> None:
     if actor is None:
         return
     if not can_grant_role(scope_for(actor), role=role, authority=authority, unit=unit):
