@@ -22,11 +22,13 @@ from assessments.models import (
     Cycle,
     Evidence,
     Item,
+    PanelMember,
     ScoreSheet,
     Subject,
     SubjectUserObjectPermission,
 )
 from assessments.selectors import review_list_for, scheme_list_for, subjects_visible_q
+from campaigns.access import is_national_office
 from campaigns.models import Authority
 from campaigns.scope import scope_for
 from civport.queries import count_subquery, get_or_404
@@ -35,9 +37,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from assessments.models import Review, Scheme
-    from campaigns.scope import Scope
+    from campaigns.scope import Grant, Scope
 
 PORT_LEVELS = (Authority.Level.PORT, Authority.Level.COUNTY)
+REVIEW_LEVELS = (Authority.Level.NATIONAL, Authority.Level.PROVINCIAL)
 
 
 def access_scheme(user: User, pk: int | str, *, edit: bool = False) -> Scheme:
@@ -47,11 +50,63 @@ def access_scheme(user: User, pk: int | str, *, edit: bool = False) -> Scheme:
     return scheme
 
 
+def own_provinces(scope: Scope) -> list[Grant]:
+    """The provincial authorities the user manages, from the grants already read (no query)."""
+    return [
+        g for g in scope.authority_grants() if g.level == Authority.Level.PROVINCIAL and g.can_edit
+    ]
+
+
+def changes_scheme(scope: Scope, scheme: Scheme) -> bool:
+    """Manages the scheme's owner; a province's own version is changed by the province only
+    (the national office answers its filing instead)."""
+    if scheme.derived_from_id and is_national_office(scope):
+        return False
+    return scope.edits_path(scheme.authority.path)
+
+
+def access_scheme_to_change(user: User, pk: int | str) -> Scheme:
+    """The scheme for a write: 404 out of scope, 403 when visible but not the user's."""
+    scheme = access_scheme(user, pk, edit=True)
+    if not changes_scheme(scope_for(user), scheme):
+        raise PermissionDenied
+    return scheme
+
+
+def access_scheme_to_answer(user: User, pk: int | str) -> Scheme:
+    """A province's filed scheme, for the national office that acknowledges or returns it."""
+    scheme = access_scheme(user, pk)
+    if not is_national_office(scope_for(user)):
+        raise PermissionDenied
+    return scheme
+
+
+def runs_reviews(scope: Scope) -> bool:
+    """Whether the user manages a provincial or the national authority (no query: the scope
+    holds the grants' levels)."""
+    return scope.is_superuser or any(
+        g.kind == "authority" and g.can_edit and g.level in REVIEW_LEVELS for g in scope.grants
+    )
+
+
 def access_review(user: User, pk: int | str, *, manage: bool = False) -> Review:
     review = get_or_404(review_list_for(user), pk)
     if manage and not scope_for(user).edits_path(review.authority.path):
         raise PermissionDenied
     return review
+
+
+def access_panel_member(user: User, pk: int | str) -> PanelMember:
+    """A panel seat, for the office that runs its review (404 for anyone who does not see the
+    review, 403 for who sees it without running it)."""
+    member = get_or_404(
+        PanelMember.objects.select_related(
+            "user", "unit__authority", "authority", "review__authority"
+        ),
+        pk,
+    )
+    access_review(user, member.review_id, manage=True)
+    return member
 
 
 def access_subject_to_score(user: User, pk: int | str) -> Subject:

@@ -22,7 +22,14 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from assessments import exports
-from assessments.access import access_review, access_sheet_for_office, access_subject_for_office
+from assessments.access import (
+    REVIEW_LEVELS,
+    access_panel_member,
+    access_review,
+    access_sheet_for_office,
+    access_subject_for_office,
+    runs_reviews,
+)
 from assessments.filters import RankingFilter
 from assessments.forms.reviews import (
     AssignmentAddForm,
@@ -71,7 +78,6 @@ REVIEWER_SORTS = ("severity", "completion", "name")
 # A panel form lists every unit of the review's authority up to this many; beyond, the units
 # of one authority at a time (as the person form does).
 PANEL_UNIT_CHOICES_MAX = 200
-REVIEW_LEVELS = (Authority.Level.NATIONAL, Authority.Level.PROVINCIAL)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -150,14 +156,6 @@ class ReviewView(View):
 # --- the list and one review ------------------------------------------------------------------
 
 
-def _runs_reviews(scope):
-    """Whether the user manages a provincial or the national authority (no query: the scope
-    holds the grants' levels)."""
-    return scope.is_superuser or any(
-        g.kind == "authority" and g.can_edit and g.level in REVIEW_LEVELS for g in scope.grants
-    )
-
-
 class ReviewListView(ScopedListView):
     template_name = "assessments/reviews/review_list.html"
     per_page = REVIEW_PAGE_SIZE
@@ -166,7 +164,7 @@ class ReviewListView(ScopedListView):
         return review_list_with_progress_for(self.user).order_by("-created_at", "pk")
 
     def get_context_data(self, **context):
-        return super().get_context_data(**context, trail=[], can_create=_runs_reviews(self.scope))
+        return super().get_context_data(**context, trail=[], can_create=runs_reviews(self.scope))
 
 
 class ReviewCreateView(View):
@@ -174,7 +172,7 @@ class ReviewCreateView(View):
     scheme that authority may use: the national templates, and a province's own versions."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not _runs_reviews(scope_for(request.user)):
+        if not runs_reviews(scope_for(request.user)):
             raise Http404
         self.authorities = authority_list_for(request.user, edit=True).filter(
             level__in=REVIEW_LEVELS
@@ -533,25 +531,12 @@ class ReviewPanelView(ReviewView):
         return render(request, "assessments/reviews/review_panel.html", context)
 
 
-def _member_to_manage(user, pk):
-    """A panel seat, for the office that runs its review (404 for anyone who does not see the
-    review, 403 for who sees it without running it)."""
-    try:
-        member = PanelMember.objects.select_related(
-            "user", "unit__authority", "authority", "review__authority"
-        ).get(pk=pk)
-    except (PanelMember.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    access_review(user, member.review_id, manage=True)
-    return member
-
-
 class PanelMemberEditView(View):
     """Change where a reviewer works; refused when one of their assignments would become a
     conflict of interest."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.member = _member_to_manage(request.user, kwargs["pk"])
+        self.member = access_panel_member(request.user, kwargs["pk"])
         self.review = self.member.review
         self.owner = _requested_owner(request, self.review)
         return super().dispatch(request, *args, **kwargs)
@@ -615,7 +600,7 @@ class PanelMemberEditView(View):
 
 @require_POST
 def panel_member_active(request, pk):
-    member = _member_to_manage(request.user, pk)
+    member = access_panel_member(request.user, pk)
     is_active = request.POST.get("is_active") == "1"
     review_services.panel_member_set_active(actor=request.user, member=member, is_active=is_active)
     name = member.user.get_username()
@@ -633,7 +618,7 @@ def panel_member_active(request, pk):
 
 @require_POST
 def panel_member_remove(request, pk):
-    member = _member_to_manage(request.user, pk)
+    member = access_panel_member(request.user, pk)
     try:
         review_services.panel_member_remove(actor=request.user, member=member)
     except ValidationError as error:

@@ -18,7 +18,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.access import access_scheme
+from assessments.access import (
+    access_scheme,
+    access_scheme_to_answer,
+    access_scheme_to_change,
+    changes_scheme,
+    own_provinces,
+)
 from assessments.forms.schemes import (
     FilingAcknowledgeForm,
     FilingReturnForm,
@@ -29,6 +35,7 @@ from assessments.models import Indicator, Item, Scheme
 from assessments.selectors import scheme_list_for
 from assessments.services import schemes as services
 from assessments.spreadsheets import parse_scheme_workbook, scheme_workbook
+from campaigns.access import is_national_office
 from campaigns.forms import apply_service_errors
 from campaigns.imports import XLSX_CONTENT_TYPE, ImportFileError
 from campaigns.models import Authority
@@ -36,37 +43,6 @@ from campaigns.scope import scope_for
 from civport.viewbases import refusal_messages, transition_response
 
 CENT = Decimal("0.01")
-
-
-# --- who may do what ------------------------------------------------------------------------
-
-
-def is_national_office(scope):
-    """Manages the national authority (the filings' addressee)."""
-    return scope.is_superuser or any(len(p.split("/")) == 2 for p in scope.edit_paths)
-
-
-def own_provinces(scope):
-    """The provincial authorities the user manages, from the grants already read (no query)."""
-    return [
-        g for g in scope.authority_grants() if g.level == Authority.Level.PROVINCIAL and g.can_edit
-    ]
-
-
-def changes_scheme(scope, scheme):
-    """Manages the scheme's owner; a province's own version is changed by the province only
-    (the national office answers its filing instead)."""
-    if scheme.derived_from_id and is_national_office(scope):
-        return False
-    return scope.edits_path(scheme.authority.path)
-
-
-def access_scheme_to_change(user, pk):
-    """The scheme for a write: 404 out of scope, 403 when visible but not the user's."""
-    scheme = access_scheme(user, pk, edit=True)
-    if not changes_scheme(scope_for(user), scheme):
-        raise PermissionDenied
-    return scheme
 
 
 def scheme_actions(user, scheme, versions):
@@ -405,16 +381,9 @@ def scheme_file(request, pk):
     )
 
 
-def _access_for_answer(request, pk):
-    scheme = access_scheme(request.user, pk)
-    if not is_national_office(scope_for(request.user)):
-        raise PermissionDenied
-    return scheme
-
-
 @require_POST
 def scheme_acknowledge(request, pk):
-    scheme = _access_for_answer(request, pk)
+    scheme = access_scheme_to_answer(request.user, pk)
     form = FilingAcknowledgeForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     return transition_response(
@@ -429,7 +398,7 @@ def scheme_acknowledge(request, pk):
 
 
 def scheme_return(request, pk):
-    scheme = _access_for_answer(request, pk)
+    scheme = access_scheme_to_answer(request.user, pk)
     form = FilingReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

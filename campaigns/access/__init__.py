@@ -9,6 +9,7 @@ from campaigns.access.accounts import (
     access_account,
     access_account_membership,
     can_grant_role,
+    can_manage_membership,
     can_set_duty,
     grantable_roles,
     require_account_manager,
@@ -20,6 +21,7 @@ from campaigns.access.filings import (
     can_answer_consultation,
     can_ask_for,
     can_file,
+    is_national_office,
 )
 from campaigns.access.hierarchy import (
     access_authority,
@@ -37,6 +39,7 @@ from campaigns.access.public import (
     access_feedback,
     access_survey,
     can_handle_any,
+    handles_path,
 )
 from campaigns.access.work import (
     access_activity,
@@ -86,9 +89,12 @@ __all__ = [
     "can_file",
     "can_grant_role",
     "can_handle_any",
+    "can_manage_membership",
     "can_send_from",
     "can_set_duty",
     "grantable_roles",
+    "handles_path",
+    "is_national_office",
     "plan_can_edit",
     "rectification_can_answer",
     "rectification_can_review",

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from campaigns.models import (
+    PATH_SEPARATOR,
     Consultation,
     Filing,
     FilingAttachment,
@@ -20,7 +21,12 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from campaigns.scope import Scope
-from campaigns.selectors.filings import consultation_list_for, filing_list_for, is_national_office
+from campaigns.selectors.filings import consultation_list_for, filing_list_for
+
+
+def is_national_office(scope: Scope) -> bool:
+    """Edits at the root of the hierarchy: answers filings."""
+    return scope.is_superuser or any(p.count(PATH_SEPARATOR) == 1 for p in scope.edit_paths)
 
 
 def can_file(scope: Scope, province_path: str) -> bool:

@@ -16,13 +16,24 @@ from civport.queries import get_or_404
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
+    from campaigns.scope import Scope
+
 from campaigns.selectors.public import (
     HANDLING_LEVELS,
     _handling_grants,
     feedback_list_for,
-    handles_path,
     ports_handled_by,
 )
+
+
+def handles_path(scope: Scope, path: str) -> bool:
+    """May the user handle feedback and surveys of a port owned by the authority at `path`?"""
+    for grant in _handling_grants(scope):
+        if grant.level in HANDLING_LEVELS and path.startswith(grant.path):
+            return True
+        if grant.path == path:
+            return True
+    return False
 
 
 def can_handle_any(user: User | AnonymousUser) -> bool:

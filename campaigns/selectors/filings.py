@@ -1,4 +1,4 @@
-"""Reads of filings and consultations, scoped to the user; the access helpers at the end.
+"""Reads of filings and consultations, scoped to the user.
 
 Filings are seen by whoever sees the province's path: its provincial officers and the national
 office (a port officer's path lies below the province, so a province's filings are not theirs).
@@ -29,14 +29,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from campaigns.scope import Scope
-
-# --- who may do what (from the scope alone, no query) ----------------------------------------
-
-
-def is_national_office(scope: Scope) -> bool:
-    """Edits at the root of the hierarchy: answers filings."""
-    return scope.is_superuser or any(p.count(PATH_SEPARATOR) == 1 for p in scope.edit_paths)
-
 
 # --- filings ----------------------------------------------------------------------------------
 

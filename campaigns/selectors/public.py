@@ -50,16 +50,6 @@ def _handling_grants(scope: Scope) -> list[Grant]:
     return [g for g in scope.authority_grants() if g.can_edit]
 
 
-def handles_path(scope: Scope, path: str) -> bool:
-    """May the user handle feedback and surveys of a port owned by the authority at `path`?"""
-    for grant in _handling_grants(scope):
-        if grant.level in HANDLING_LEVELS and path.startswith(grant.path):
-            return True
-        if grant.path == path:
-            return True
-    return False
-
-
 def _handling_q(scope: Scope, lookup: str) -> Q:
     """Rows whose port's owning authority (its path at `lookup`) the user handles."""
     parts = []

@@ -28,6 +28,7 @@ from campaigns.access import (
     access_filing_attachment,
     can_answer_consultation,
     can_file,
+    is_national_office,
 )
 from campaigns.filters import ConsultationFilter
 from campaigns.forms import apply_service_errors
@@ -47,7 +48,6 @@ from campaigns.selectors.filings import (
     filing_current_attachments,
     filing_matrix_for,
     filing_versions,
-    is_national_office,
     province_list_for,
 )
 from campaigns.services import filings as services

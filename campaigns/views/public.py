@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from campaigns.access import access_feedback, access_survey, can_handle_any
+from campaigns.access import access_feedback, access_survey, can_handle_any, handles_path
 from campaigns.filters import FeedbackFilter
 from campaigns.forms import apply_service_errors
 from campaigns.forms.public import (
@@ -41,7 +41,6 @@ from campaigns.selectors import agency_list_current
 from campaigns.selectors.public import (
     feedback_get_by_code,
     feedback_list_for,
-    handles_path,
     ports_handled_by,
     ports_seen_by,
     public_port_get,
