@@ -17,12 +17,20 @@ import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from civport.audit import audit_record
+
+if TYPE_CHECKING:
+    from civport.models import StoredFile
+
+_F = TypeVar("_F", bound="StoredFile")
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ORIGINAL_NAME_MAX = 255
@@ -174,6 +182,69 @@ def upload_check(upload, *, max_bytes=None):
         content_type=file_type.content_type,
         size=size,
     )
+
+
+def stored_file_row(
+    model: type[_F], upload: Any, checked: CheckedUpload, *, actor: Any, **fields: Any
+) -> _F:
+    """An unsaved row of a `civport.models.StoredFile` model whose file is already written under
+    the checked upload's random name. The caller saves the row, and deletes the file again if
+    that fails (`stored_file_add` does both)."""
+    row = model(
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=actor,
+        **fields,
+    )
+    upload.seek(0)
+    row.file.save(checked.stored_name, upload, save=False)
+    return row
+
+
+def stored_file_add(
+    model: type[_F],
+    upload: Any,
+    *,
+    field: str,
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    changes: dict[str, Any] | None = None,
+    pk_key: str | None = None,
+    **fields: Any,
+) -> _F:
+    """Check `upload` by content, store it and insert its row, with an audit entry.
+
+    A refused file is a ValidationError on the form field `field`. The entry is recorded on
+    `obj` (the row itself when None) with `changes`, the row's pk under `pk_key` when given,
+    and the file's name, type and size. Should the insert or the entry fail, the file written
+    before the row is deleted again: without its row nobody could reach it.
+    """
+    try:
+        checked = upload_check(upload)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+    row = stored_file_row(model, upload, checked, actor=actor, **fields)
+    stored, storage = row.file.name, row.file.storage
+    try:
+        row.save()
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=row if obj is None else obj,
+            changes={
+                **({pk_key: row.pk} if pk_key else {}),
+                **(changes or {}),
+                "name": checked.original_name,
+                "type": checked.content_type,
+                "size": checked.size,
+            },
+        )
+    except BaseException:
+        storage.delete(stored)
+        raise
+    return row
 
 
 def attachment_response(field_file, *, original_name, content_type):

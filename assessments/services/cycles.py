@@ -35,7 +35,7 @@ from assessments.models import (
 from assessments.selectors import review_ranking
 from assessments.services import reviews as review_services
 from civport.audit import audit_record, audit_record_many
-from civport.uploads import upload_check
+from civport.uploads import stored_file_add
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -329,38 +329,15 @@ def evidence_add(
                 % {"code": item.code, "max": EVIDENCE_PER_ITEM_MAX, "name": upload.name}
             }
         )
-    try:
-        checked = upload_check(upload)
-    except ValidationError as error:
-        raise ValidationError({field: error.messages}) from None
-    evidence = Evidence(
+    return stored_file_add(
+        Evidence,
+        upload,
+        field=field,
+        actor=actor,
+        action="assessments.evidence.added",
+        changes={"subject": self_assessment.subject_id, "item": item.code},
         self_assessment=self_assessment,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        uploaded_by=actor,
     )
-    upload.seek(0)
-    evidence.file.save(checked.stored_name, upload, save=False)
-    try:
-        evidence.save()
-        audit_record(
-            actor=actor,
-            action="assessments.evidence.added",
-            obj=evidence,
-            changes={
-                "subject": self_assessment.subject_id,
-                "item": item.code,
-                "name": checked.original_name,
-                "type": checked.content_type,
-                "size": checked.size,
-            },
-        )
-    except BaseException:
-        # The file was written before its row; without the row nobody could reach it.
-        evidence.file.storage.delete(evidence.file.name)
-        raise
-    return evidence
 
 
 @transaction.atomic

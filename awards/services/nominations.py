@@ -36,7 +36,7 @@ from campaigns.models import Authority, Person, Port, Unit
 from campaigns.scope import scope_for
 from campaigns.services.public import plain_text
 from civport.audit import audit_record
-from civport.uploads import upload_check
+from civport.uploads import stored_file_add
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -441,39 +441,17 @@ def evidence_add(
                 % {"max": EVIDENCE_MAX, "name": getattr(upload, "name", "")}
             }
         )
-    try:
-        checked = upload_check(upload)
-    except ValidationError as error:
-        raise ValidationError({"upload": error.messages}) from None
-    evidence = NominationEvidence(
+    return stored_file_add(
+        NominationEvidence,
+        upload,
+        field="upload",
+        actor=actor,
+        action="awards.nomination.evidence_added",
+        obj=nomination,
+        pk_key="evidence",
         nomination=nomination,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
         description=description,
-        uploaded_by=actor,
     )
-    upload.seek(0)
-    evidence.file.save(checked.stored_name, upload, save=False)
-    stored, storage = evidence.file.name, evidence.file.storage
-    try:
-        evidence.save()
-        audit_record(
-            actor=actor,
-            action="awards.nomination.evidence_added",
-            obj=nomination,
-            changes={
-                "evidence": evidence.pk,
-                "name": checked.original_name,
-                "type": checked.content_type,
-                "size": checked.size,
-            },
-        )
-    except BaseException:
-        # The file was written before its row; without the row nobody could reach it.
-        storage.delete(stored)
-        raise
-    return evidence
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.organisation import Authority, Unit
+from civport.models import StoredFile
 
 __all__ = [
     "Notice",
@@ -108,31 +109,24 @@ class Notice(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class NoticeAttachment(models.Model):
+class NoticeAttachment(StoredFile):
     """A file of a notice, checked by content when uploaded; fixed once the notice is out."""
 
     notice = models.ForeignKey(
         Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to="notices/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
         on_delete=models.PROTECT,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("notice attachment")
         verbose_name_plural = _("notice attachments")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class NoticeReceipt(models.Model):

@@ -31,7 +31,7 @@ from campaigns.selectors.filings import (
 )
 from civport.audit import audit_record, diff, snapshot
 from civport.notifications import local_today, notify
-from civport.uploads import upload_check
+from civport.uploads import stored_file_add
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -162,37 +162,16 @@ def filing_attachment_add(
                 % {"max": ATTACHMENTS_MAX}
             }
         )
-    try:
-        checked = upload_check(upload)
-    except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from None
-    attachment = FilingAttachment(
+    return stored_file_add(
+        FilingAttachment,
+        upload,
+        field="file",
+        actor=actor,
+        action="campaigns.filing.attachment_added",
+        obj=filing,
+        pk_key="attachment",
         filing=filing,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        uploaded_by=actor,
     )
-    upload.seek(0)
-    attachment.file.save(checked.stored_name, upload, save=False)
-    try:
-        attachment.save()
-        audit_record(
-            actor=actor,
-            action="campaigns.filing.attachment_added",
-            obj=filing,
-            changes={
-                "attachment": attachment.pk,
-                "name": checked.original_name,
-                "type": checked.content_type,
-                "size": checked.size,
-            },
-        )
-    except BaseException:
-        # The row is rolled back with the transaction; the stored file must go with it.
-        attachment.file.delete(save=False)
-        raise
-    return attachment
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ from campaigns.selectors.notices import (
 from campaigns.services.filings import check_plain_text
 from civport.audit import audit_record, diff, snapshot
 from civport.notifications import local_today, notify
-from civport.uploads import upload_check
+from civport.uploads import stored_file_add
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -249,37 +249,16 @@ def notice_attachment_add(
                 % {"max": ATTACHMENTS_MAX}
             }
         )
-    try:
-        checked = upload_check(upload)
-    except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from None
-    attachment = NoticeAttachment(
+    return stored_file_add(
+        NoticeAttachment,
+        upload,
+        field="file",
+        actor=actor,
+        action="campaigns.notice.attachment_added",
+        obj=notice,
+        pk_key="attachment",
         notice=notice,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        uploaded_by=actor,
     )
-    upload.seek(0)
-    attachment.file.save(checked.stored_name, upload, save=False)
-    try:
-        attachment.save()
-        audit_record(
-            actor=actor,
-            action="campaigns.notice.attachment_added",
-            obj=notice,
-            changes={
-                "attachment": attachment.pk,
-                "name": checked.original_name,
-                "type": checked.content_type,
-                "size": checked.size,
-            },
-        )
-    except BaseException:
-        # The row is rolled back with the transaction; the stored file must go with it.
-        attachment.file.delete(save=False)
-        raise
-    return attachment
 
 
 @transaction.atomic

@@ -48,7 +48,7 @@ from campaigns.selectors.work import (
 from campaigns.services.summaries import activity_contribution, summary_change
 from civport.audit import audit_record, diff, snapshot
 from civport.notifications import notify
-from civport.uploads import upload_check
+from civport.uploads import stored_file_row, upload_check
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -153,15 +153,7 @@ def _store_files(
     stored = []
     try:
         for upload, info in checked:
-            row = model(
-                original_name=info.original_name,
-                content_type=info.content_type,
-                size=info.size,
-                uploaded_by=actor,
-                **owner,
-            )
-            upload.seek(0)
-            row.file.save(info.stored_name, upload, save=False)
+            row = stored_file_row(model, upload, info, actor=actor, **owner)
             stored.append(row)
             row.save()
     except BaseException:
