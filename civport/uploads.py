@@ -265,3 +265,11 @@ def attachment_response(field_file, *, original_name, content_type):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def stored_file_response(row: "StoredFile") -> FileResponse:
+    """Serve a StoredFile row's file under its original name (after the caller's access
+    check)."""
+    return attachment_response(
+        row.file, original_name=row.original_name, content_type=row.content_type
+    )

@@ -59,7 +59,7 @@ from campaigns.models import Authority, Unit
 from campaigns.scope import scope_for
 from civport.pagination import paginate
 from civport.queries import count_subquery
-from civport.uploads import attachment_response, upload_max_bytes
+from civport.uploads import stored_file_response, upload_max_bytes
 from civport.viewbases import ScopedListView, refusal_messages, transition_response
 
 MONEY = DecimalField(max_digits=20, decimal_places=10)
@@ -359,9 +359,7 @@ def evidence_remove(request, pk):
 
 def evidence_download(request, pk):
     evidence = access_evidence(request.user, pk)
-    return attachment_response(
-        evidence.file, original_name=evidence.original_name, content_type=evidence.content_type
-    )
+    return stored_file_response(evidence)
 
 
 class CycleResultView(View):

@@ -49,7 +49,7 @@ from awards.selectors.rounds import provinces
 from awards.services import nominations as services
 from campaigns.forms import apply_service_errors
 from campaigns.scope import scope_for
-from civport.uploads import attachment_response, upload_max_bytes
+from civport.uploads import stored_file_response, upload_max_bytes
 from civport.viewbases import ScopedListView, refusal_messages, transition_response
 
 
@@ -321,9 +321,7 @@ def evidence_remove(request, pk):
 
 def evidence_download(request, pk):
     evidence = access_evidence(request.user, pk)
-    return attachment_response(
-        evidence.file, original_name=evidence.original_name, content_type=evidence.content_type
-    )
+    return stored_file_response(evidence)
 
 
 class NominationSubmitView(View):

@@ -52,7 +52,7 @@ from campaigns.selectors.filings import (
 )
 from campaigns.services import filings as services
 from civport.pdf import pdf_render
-from civport.uploads import attachment_response
+from civport.uploads import stored_file_response
 from civport.viewbases import (
     ScopedListView,
     ScopedView,
@@ -245,11 +245,7 @@ def filing_attachment_remove(request, pk):
 @require_GET
 def filing_attachment_download(request, pk):
     attachment = access_filing_attachment(request.user, pk)
-    return attachment_response(
-        attachment.file,
-        original_name=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return stored_file_response(attachment)
 
 
 @require_POST

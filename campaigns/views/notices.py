@@ -41,7 +41,7 @@ from campaigns.selectors.notices import (
 from campaigns.services import notices as services
 from civport.notifications import local_today
 from civport.pagination import paginate
-from civport.uploads import attachment_response
+from civport.uploads import stored_file_response
 from civport.viewbases import (
     ScopedListView,
     ScopedView,
@@ -293,11 +293,7 @@ def notice_attachment_remove(request, pk):
 @require_GET
 def notice_attachment_download(request, pk):
     attachment = access_notice_attachment(request.user, pk)
-    return attachment_response(
-        attachment.file,
-        original_name=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return stored_file_response(attachment)
 
 
 notice_list = NoticeListView.as_view()

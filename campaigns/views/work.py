@@ -71,7 +71,7 @@ from campaigns.selectors.work import (
     units_within,
 )
 from campaigns.services import work as services
-from civport.uploads import attachment_response
+from civport.uploads import attachment_response, stored_file_response
 from civport.viewbases import ScopedListView, ScopedView, transition
 
 FORM_TEMPLATE = "campaigns/work/form.html"
@@ -479,9 +479,7 @@ def activity_verify(request, pk):
 
 def activity_evidence_download(request, pk):
     evidence = access_activity_evidence(request.user, pk)
-    return attachment_response(
-        evidence.file, original_name=evidence.original_name, content_type=evidence.content_type
-    )
+    return stored_file_response(evidence)
 
 
 @require_POST
@@ -879,9 +877,7 @@ def rectification_close(request, pk):
 
 def rectification_evidence_download(request, pk):
     evidence = access_rectification_evidence(request.user, pk)
-    return attachment_response(
-        evidence.file, original_name=evidence.original_name, content_type=evidence.content_type
-    )
+    return stored_file_response(evidence)
 
 
 urlpatterns = [
