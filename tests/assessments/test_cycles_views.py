@@ -21,7 +21,16 @@ from campaigns.models import Unit
 from tests.assessments.fixtures import make_user
 from tests.conftest import login
 
-from .test_cycles import PDF, PNG, item, open_gd_cycle, pdf, sheet_input, subjects_of, submit
+from .test_cycles_services import (
+    PDF,
+    PNG,
+    item,
+    open_gd_cycle,
+    pdf,
+    sheet_input,
+    subjects_of,
+    submit,
+)
 
 BASE = 3  # session + user + scope
 EXTRA = 12
