@@ -3,14 +3,12 @@ opinion, and the refusals of the issue's "bad input" list, each with its message
 half-written."""
 
 import datetime
-import threading
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments.models import VetoCondition
 from awards.models import Nomination, NominationEvidence, Opinion, Round, VetoDeclaration
@@ -21,7 +19,7 @@ from campaigns.models import Membership, Port
 from civport.models import AuditEntry
 from tests.awards.fixtures import DEEDS
 from tests.conftest import require_postgresql
-from tests.polling import wait_until_a_connection_waits_on_a_lock
+from tests.polling import second_waits_for_first
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -239,41 +237,21 @@ def test_two_nominators_racing_for_one_nominee_get_the_same_message(
         authority=world.sz.authority,
     )
     unit = world.sz.units[0]
-    written, release = threading.Event(), threading.Event()
-    outcome = {}
-
-    def first():
-        try:
-            with transaction.atomic():
-                create(port_officer, award_round, unit, "advanced_unit")
-                written.set()
-                release.wait(30)
-        finally:
-            connection.close()
 
     def second():
-        from django.utils import translation
-
-        translation.activate("en")
-        written.wait(30)
-        try:
+        with translation.override("en"):
             create(colleague, award_round, unit, "advanced_unit")
-            outcome["error"] = None
-        except ValidationError as error:
-            outcome["error"] = error.message_dict
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    written.wait(30)
-    # The second insert must be waiting on the first's row before the first commits.
-    wait_until_a_connection_waits_on_a_lock(seconds=30, what="the second insert to wait on a lock")
-    release.set()
-    for thread in threads:
-        thread.join(30)
-    assert outcome["error"] == {"nominee": [f"{unit.name} is nominated in this round already."]}
+    raised = second_waits_for_first(
+        lambda: create(port_officer, award_round, unit, "advanced_unit"),
+        second,
+        what="the second insert to wait on a lock",
+    )
+    assert raised["first"] is None
+    assert isinstance(raised["second"], ValidationError)
+    assert raised["second"].message_dict == {
+        "nominee": [f"{unit.name} is nominated in this round already."]
+    }
     assert Nomination.objects.count() == 1
 
 

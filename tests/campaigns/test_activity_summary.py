@@ -5,7 +5,6 @@ right, and never losing a count when two activities are logged at once."""
 
 import datetime
 import io
-import threading
 from collections import Counter, defaultdict
 
 import pytest
@@ -20,7 +19,7 @@ from campaigns.services import work as services
 from seeding import scale_work
 from seeding.scale_campaigns import seed_scale
 from tests.conftest import require_postgresql
-from tests.polling import wait_until_a_connection_waits_on_a_lock
+from tests.polling import second_waits_for_first
 
 YEAR = 2026
 TODAY = datetime.date(YEAR, 12, 31)
@@ -287,38 +286,12 @@ def test_two_activities_logged_at_once_both_count(world, port_officer, gd_office
     authority = world.sz.authority
     if rows_exist:
         log(port_officer, authority, ["safety"], unit=world.sz.units[0])
-    written, release = threading.Event(), threading.Event()
-    errors = []
-
-    def first():
-        try:
-            with transaction.atomic():
-                log(port_officer, authority, ["safety"], unit=world.sz.units[0])
-                written.set()
-                release.wait(30)
-        except Exception as error:  # noqa: BLE001 -- reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    def second():
-        written.wait(30)
-        try:
-            log(gd_officer, authority, ["safety"], unit=world.sz.units[1])
-        except Exception as error:  # noqa: BLE001 -- reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    written.wait(30)
-    wait_until_a_connection_waits_on_a_lock(seconds=30, what="the second activity to wait")
-    release.set()
-    for thread in threads:
-        thread.join(30)
-    assert errors == []
+    raised = second_waits_for_first(
+        lambda: log(port_officer, authority, ["safety"], unit=world.sz.units[0]),
+        lambda: log(gd_officer, authority, ["safety"], unit=world.sz.units[1]),
+        what="the second activity to wait",
+    )
+    assert raised == {"first": None, "second": None}
     expected = 3 if rows_exist else 2
     rows = ActivitySummary.objects.filter(authority=authority, year=YEAR)
     assert dict(rows.values_list("area__code", "submitted")) == {
