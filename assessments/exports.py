@@ -26,7 +26,7 @@ from assessments.selectors import (
     sheet_points,
     sheet_veto_codes,
 )
-from campaigns.resources import escape_formula
+from civport.resources import escape_formula
 
 EXPORT_LANGUAGE = "zh-hans"
 SHEETS_PER_CHUNK = 500

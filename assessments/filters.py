@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from assessments.dossiers import category_label
 from assessments.models import Subject
 from assessments.selectors import QueueStatus
-from campaigns.filters import StyledFilterSet
+from civport.filters import StyledFilterSet
 
 QUEUE_STATUS_CHOICES = [
     ("", gettext_lazy("Any status")),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Item, Scheme, VetoCondition
 from assessments.services.schemes import SETTINGS_FIELDS
 from campaigns.models import ConstructionArea
-from campaigns.resources import FORMULA_PREFIXES, escape_formula
+from civport.resources import FORMULA_PREFIXES, escape_formula
 from civport.spreadsheets import SpreadsheetError as ImportFileError
 from civport.spreadsheets import cell, file_format, open_workbook
 

@@ -9,8 +9,8 @@ from django.utils.translation import pgettext_lazy
 
 from awards.models import Honour, Nomination, Title
 from awards.selectors.nominations import nomination_filter
-from campaigns.filters import EMPTY, StyledFilterSet
-from campaigns.forms import style_widgets
+from civport.filters import EMPTY, StyledFilterSet
+from civport.forms import style_widgets
 
 QUERY_MAX = 100
 

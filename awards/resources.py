@@ -17,14 +17,8 @@ from import_export import fields, resources, widgets
 from awards.models import Quota, Title
 from awards.selectors.rounds import provinces
 from awards.services import rounds as round_services
-from campaigns.imports import (
-    ImportFileError,
-    ImportResult,
-    RowOutcome,
-    header_key,
-    match_headers,
-)
-from campaigns.resources import ChoiceWidget, escape_formula
+from civport.imports import ImportFileError, ImportResult, RowOutcome, header_key, match_headers
+from civport.resources import ChoiceWidget, escape_formula
 from civport.spreadsheets import read_table
 
 KIND = "quotas"

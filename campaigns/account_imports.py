@@ -11,10 +11,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaigns.access.accounts import can_grant_role
-from campaigns.imports import ImportResult, RowOutcome, header_key
 from campaigns.models import Authority, Membership, Unit
 from campaigns.scope import scope_for
 from campaigns.services.accounts import AccountRow, accounts_import_apply
+from civport.imports import ImportResult, RowOutcome, header_key
 from civport.spreadsheets import SpreadsheetError, read_table
 
 KIND = "accounts"

@@ -24,8 +24,7 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 
 from campaigns import services
-from campaigns.forms import ImportUploadForm
-from campaigns.imports import delete_stored, import_records, load_stored, store_upload
+from campaigns.imports import import_records
 from campaigns.models import (
     Activity,
     ActivityEvidence,
@@ -67,6 +66,8 @@ from campaigns.services import filings as filing_services
 from campaigns.services import public as public_services
 from campaigns.services import work as work_services
 from civport.admin import NationalOfficeAdmin, ReadOnlyAdmin, is_national_staff
+from civport.forms import ImportUploadForm
+from civport.imports import delete_stored, load_stored, store_upload
 
 ADMIN_TOKEN_SALT = "campaigns.admin.import"
 ADMIN_TOKEN_MAX_AGE = 2 * 3600

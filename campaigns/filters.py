@@ -13,7 +13,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import DateInput, style_widgets
 from campaigns.models import (
     Activity,
     Authority,
@@ -28,24 +27,9 @@ from campaigns.models import (
 )
 from campaigns.selectors.accounts import account_state_q
 from campaigns.selectors.work import activity_filter, rectification_filter
-
-EMPTY = ("", "---------")
-
-
-class StyledFilterSet(django_filters.FilterSet):
-    """A FilterSet whose form has the portal's widget classes (`style_widgets`), once."""
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            style_widgets(super().form)
-        return self._form
-
-
-class CheckFilter(django_filters.Filter):
-    """A checkbox: checked or not set (django-filter's BooleanFilter is a yes/no/any select)."""
-
-    field_class = forms.BooleanField
+from civport.filters import EMPTY as EMPTY
+from civport.filters import CheckFilter, StyledFilterSet
+from civport.forms import DateInput
 
 
 class _SearchFilterSet(StyledFilterSet):

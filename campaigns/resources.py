@@ -12,26 +12,13 @@ resolves foreign keys and writes the rows itself (see the reasons there).
 import datetime
 import re
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from campaigns import services
 from campaigns.models import Agency, Authority, Person, Port, Unit
-
-# A cell starting with one of these is a formula to Excel and LibreOffice.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(value):
-    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def _norm(text):
-    return re.sub(r"\s+", " ", str(text).strip()).casefold()
+from civport.resources import ChoiceWidget as ChoiceWidget
+from civport.resources import escape_formula, label_key
 
 
 class TextWidget(widgets.Widget):
@@ -46,51 +33,6 @@ class TextWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
-class ChoiceWidget(widgets.Widget):
-    """A choice cell: accepts the stored value, the English label, the Chinese label and the
-    aliases officials commonly write; exports the Chinese label (`aliases[value][0]`)."""
-
-    def __init__(self, choices, aliases, *, blank_value=None):
-        super().__init__()
-        self.choices = choices
-        self.aliases = aliases
-        self.blank_value = blank_value
-        self._lookup = None
-
-    def lookup(self):
-        if self._lookup is None:
-            table = {}
-            for value, label in self.choices.choices:
-                table[_norm(value)] = value
-                for language in ("en", "zh-hans"):
-                    with translation.override(language):
-                        table[_norm(label)] = value
-                for alias in self.aliases.get(value, ()):
-                    table[_norm(alias)] = value
-            self._lookup = table
-        return self._lookup
-
-    def clean(self, value, row=None, **kwargs):
-        text = "" if value is None else str(value).strip()
-        if not text:
-            if self.blank_value is None:
-                raise ValueError(_("This column cannot be blank."))
-            return self.blank_value
-        try:
-            return self.lookup()[_norm(text)]
-        except KeyError:
-            allowed = "、".join(self.aliases[v][0] for v in self.choices.values)
-            raise ValueError(
-                _("“%(value)s” is not one of the allowed values: %(allowed)s.")
-                % {"value": text, "allowed": allowed}
-            ) from None
-
-    def render(self, value, obj=None, **kwargs):
-        if not value:
-            return ""
-        return self.aliases.get(value, (value,))[0]
-
-
 class BooleanWidget(widgets.Widget):
     TRUE = {"1", "true", "yes", "y", "是", "启用", "在职", "有效", "√"}
     FALSE = {"0", "false", "no", "n", "否", "停用", "离职", "无效", "×"}
@@ -98,7 +40,7 @@ class BooleanWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, bool):
             return value
-        text = _norm("" if value is None else value)
+        text = label_key("" if value is None else value)
         if not text:
             return True
         if text in self.TRUE:

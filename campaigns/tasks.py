@@ -10,8 +10,9 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from redis.exceptions import RedisError
 
-from campaigns.imports import delete_stored, import_records, load_stored
+from campaigns.imports import import_records
 from campaigns.services import filings, notices, work
+from civport.imports import delete_stored, load_stored
 
 # Imported for its task: the worker registers civport.notification_email, which notify queues.
 from civport.notifications import local_today, notification_email_task  # noqa: F401

@@ -21,7 +21,7 @@ from assessments.services.cycles import (
     points_field,
 )
 from assessments.services.sheets import parse_points
-from campaigns.forms import DateInput, freeze_choices, style_widgets
+from civport.forms import DateInput, freeze_choices, style_widgets
 from civport.uploads import upload_check
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Review
 from assessments.services.reviews import MAX_REVIEWERS_PER_SUBJECT
-from campaigns.forms import DateInput, freeze_choices, style_widgets
+from civport.forms import DateInput, freeze_choices, style_widgets
 
 # The phase a review may move to from each phase. Closing stops scoring; a closed review can be
 # opened again (a reopened sheet needs an open review to be rescored).

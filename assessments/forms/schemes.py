@@ -4,8 +4,8 @@ the input's shape; the services decide."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import ImportUploadForm, style_widgets
-from campaigns.imports import XLSX_CONTENT_TYPE
+from civport.forms import ImportUploadForm, style_widgets
+from civport.spreadsheets import XLSX_CONTENT_TYPE
 
 WEIGHT = {"max_digits": 7, "decimal_places": 2, "min_value": 0}
 

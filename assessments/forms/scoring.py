@@ -19,7 +19,7 @@ from assessments.services.sheets import (
     veto_field,
     veto_reason_field,
 )
-from campaigns.forms import style_widgets
+from civport.forms import style_widgets
 
 
 def _points_text(value):

@@ -54,9 +54,9 @@ from assessments.models import (
 from assessments.selectors import cycle_list_for, subjects_visible_q
 from assessments.services import cycles as services
 from assessments.services.sheets import running_total
-from campaigns.forms import apply_service_errors
 from campaigns.models import Authority, Unit
 from campaigns.scope import scope_for
+from civport.forms import apply_service_errors
 from civport.pagination import paginate
 from civport.queries import count_subquery
 from civport.uploads import stored_file_response, upload_max_bytes

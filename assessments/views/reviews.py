@@ -60,12 +60,12 @@ from assessments.selectors import (
 )
 from assessments.services import reviews as review_services
 from assessments.services.sheets import score_sheet_reopen
-from campaigns.forms import apply_service_errors, freeze_choices
-from campaigns.imports import XLSX_CONTENT_TYPE
 from campaigns.models import Authority, Unit
 from campaigns.scope import scope_for
 from campaigns.selectors import authority_list_for
+from civport.forms import apply_service_errors, freeze_choices
 from civport.pagination import paginate
+from civport.spreadsheets import XLSX_CONTENT_TYPE
 from civport.viewbases import ScopedListView
 
 RANKING_PAGE_SIZE = 50

@@ -36,10 +36,11 @@ from assessments.selectors import scheme_list_for
 from assessments.services import schemes as services
 from assessments.spreadsheets import parse_scheme_workbook, scheme_workbook
 from campaigns.access import is_national_office
-from campaigns.forms import apply_service_errors
-from campaigns.imports import XLSX_CONTENT_TYPE, ImportFileError
 from campaigns.models import Authority
 from campaigns.scope import scope_for
+from civport.forms import apply_service_errors
+from civport.imports import ImportFileError
+from civport.spreadsheets import XLSX_CONTENT_TYPE
 from civport.viewbases import refusal_messages, transition_response
 
 CENT = Decimal("0.01")

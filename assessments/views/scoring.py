@@ -38,7 +38,7 @@ from assessments.services.sheets import (
     veto_field,
     veto_reason_field,
 )
-from campaigns.forms import apply_service_errors
+from civport.forms import apply_service_errors
 from civport.pagination import paginate
 
 # --- the queue --------------------------------------------------------------------------------

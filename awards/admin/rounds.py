@@ -38,10 +38,11 @@ from awards.selectors.rounds import (
 )
 from awards.services import decisions as decision_services
 from awards.services import rounds as round_services
-from campaigns.forms import ImportUploadForm
-from campaigns.imports import XLSX_CONTENT_TYPE, delete_stored, load_stored, store_upload
 from civport.admin import NationalOfficeAdmin, is_national_staff
+from civport.forms import ImportUploadForm
+from civport.imports import delete_stored, load_stored, store_upload
 from civport.pagination import paginate
+from civport.spreadsheets import XLSX_CONTENT_TYPE
 
 IMPORT_TOKEN_SALT = "awards.admin.quota-import"
 IMPORT_TOKEN_MAX_AGE = 2 * 3600

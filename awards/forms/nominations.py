@@ -17,7 +17,7 @@ from awards.services.nominations import (
     veto_field,
     veto_note_field,
 )
-from campaigns.forms import style_widgets
+from civport.forms import style_widgets
 
 EMPTY = ("", "---------")
 

@@ -13,7 +13,7 @@ from awards.services.notice import (
     TEXT_MIN,
     phone_problem,
 )
-from campaigns.forms import style_widgets
+from civport.forms import style_widgets
 
 
 class CandidateChoiceField(forms.ModelChoiceField):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import Nomination, Title
 from awards.services.recommendations import OPINION_MAX
-from campaigns.forms import style_widgets
+from civport.forms import style_widgets
 
 MAX_POSITION = 99
 

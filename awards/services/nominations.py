@@ -34,8 +34,8 @@ from awards.selectors.nominations import NOMINEE_FIELD, ORGANIZER_LEVELS, nomina
 from awards.services.opinions import opinion_write
 from campaigns.models import Authority, Person, Port, Unit
 from campaigns.scope import scope_for
-from campaigns.services.public import plain_text
 from civport.audit import audit_record
+from civport.text import plain_text
 from civport.uploads import stored_file_add
 
 if TYPE_CHECKING:

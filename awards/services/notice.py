@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from awards.models import Nomination, Objection, Round
 from awards.selectors.notice import notice_is_open
 from awards.services.nominations import nomination_withdraw
-from campaigns.services.public import plain_text
 from civport.audit import audit_record
 from civport.notifications import local_today
+from civport.text import plain_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

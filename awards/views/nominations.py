@@ -47,8 +47,8 @@ from awards.selectors.nominations import (
 )
 from awards.selectors.rounds import provinces
 from awards.services import nominations as services
-from campaigns.forms import apply_service_errors
 from campaigns.scope import scope_for
+from civport.forms import apply_service_errors
 from civport.uploads import stored_file_response, upload_max_bytes
 from civport.viewbases import ScopedListView, refusal_messages, transition_response
 

@@ -20,7 +20,7 @@ from awards.selectors.notice import (
     notice_round,
 )
 from awards.services import notice as services
-from campaigns.forms import apply_service_errors
+from civport.forms import apply_service_errors
 from civport.notifications import local_today
 from civport.ratelimit import rate_limit_wait, rate_limited_message
 

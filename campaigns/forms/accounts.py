@@ -6,8 +6,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.access.accounts import can_grant_role
-from campaigns.forms import style_widgets
 from campaigns.models import Authority, Membership, Unit
+from civport.forms import style_widgets
 
 
 class AccountFieldsForm(forms.Form):

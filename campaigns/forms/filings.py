@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import DateInput, ServiceForm, freeze_choices, style_widgets
 from campaigns.models import Consultation, Filing
+from civport.forms import DateInput, ServiceForm, freeze_choices, style_widgets
 from civport.uploads import upload_check, upload_max_bytes
 
 TEXT_HELP = _("Plain text; line breaks are kept. HTML tags are not accepted.")

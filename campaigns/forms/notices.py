@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import DateInput, ServiceForm, freeze_choices, style_widgets
 from campaigns.forms.filings import TEXT_HELP, FilingAttachmentForm
 from campaigns.models import Notice
 from campaigns.selectors.notices import AUDIENCES_BY_LEVEL
+from civport.forms import DateInput, ServiceForm, freeze_choices, style_widgets
 
 
 class NoticeForm(ServiceForm):

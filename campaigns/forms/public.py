@@ -5,10 +5,10 @@ services clean the text and enforce the rules."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import DateInput, freeze_choices, style_widgets
 from campaigns.models import Feedback, Survey
 from campaigns.models.public import SCALE_MAX, SCALE_MIN
 from campaigns.services.public import FEEDBACK_TEXT_MAX, INVITATIONS_MAX
+from civport.forms import DateInput, freeze_choices, style_widgets
 
 DEFAULT_GROUPS = (_("Enterprises"), _("Travellers"))
 DEFAULT_DIMENSIONS = (

@@ -5,7 +5,6 @@ that the chosen units lie in the record's area and make the write."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import DateInput, ServiceForm, freeze_choices, style_widgets
 from campaigns.models import (
     Activity,
     Agreement,
@@ -16,6 +15,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.services.work import ACTIVITY_FILES_MAX, RECTIFICATION_FILES_MAX
+from civport.forms import DateInput, ServiceForm, freeze_choices, style_widgets
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -9,13 +9,11 @@ so nothing stored can carry markup; templates then escape it as usual.
 from __future__ import annotations
 
 import hashlib
-import html
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import nh3
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,6 +30,7 @@ from campaigns.models import (
 )
 from campaigns.models.public import SCALE_MAX, SCALE_MIN
 from civport.audit import audit_record, snapshot
+from civport.text import plain_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -51,19 +50,6 @@ SURVEY_FIELDS = ("port", "title", "introduction", "period_start", "period_end", 
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def plain_text(value: str | None) -> str:
-    """`value` with every HTML tag removed (script and style with their content), entities
-    decoded, line breaks normalised. Repeated until stable, so that escaped markup typed as
-    text (`&lt;script&gt;`) cannot come back as markup once decoded."""
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    for _round in range(5):
-        cleaned = html.unescape(nh3.clean(value, tags=set(), attributes={}))
-        if cleaned == value:
-            break
-        value = cleaned
-    return value.replace("\x00", "").strip()
 
 
 def normalise_code(code: str | None) -> str:

@@ -28,16 +28,16 @@ from campaigns.access.accounts import (
 )
 from campaigns.account_imports import accounts_import, column_headers
 from campaigns.filters import AccountFilter
-from campaigns.forms import ImportUploadForm, apply_service_errors
 from campaigns.forms.accounts import (
     AccountCreateForm,
     AccountEditForm,
     ActivationForm,
     RoleForm,
 )
-from campaigns.imports import delete_stored, load_stored, store_upload
 from campaigns.selectors.accounts import account_list_for, account_token_get
 from campaigns.services import accounts as services
+from civport.forms import ImportUploadForm, apply_service_errors
+from civport.imports import delete_stored, load_stored, store_upload
 from civport.viewbases import ScopedListView, transition_response
 
 LINKS_KEY = "civport_account_links"

@@ -31,7 +31,6 @@ from campaigns.access import (
     is_national_office,
 )
 from campaigns.filters import ConsultationFilter
-from campaigns.forms import apply_service_errors
 from campaigns.forms.filings import (
     ConsultationAnswerForm,
     ConsultationForm,
@@ -51,6 +50,7 @@ from campaigns.selectors.filings import (
     province_list_for,
 )
 from campaigns.services import filings as services
+from civport.forms import apply_service_errors
 from civport.pdf import pdf_render
 from civport.uploads import stored_file_response
 from civport.viewbases import (

@@ -23,8 +23,6 @@ from campaigns.forms import (
     PortForm,
     UnitForm,
     UnitOwnerChoiceForm,
-    apply_service_errors,
-    style_widgets,
 )
 from campaigns.models import PATH_SEPARATOR, Authority, Person, Port, Unit
 from campaigns.scope import scope_for
@@ -37,6 +35,7 @@ from campaigns.selectors import (
     unit_list_for,
 )
 from campaigns.selectors.notices import notice_pending_for
+from civport.forms import apply_service_errors, style_widgets
 from civport.queries import count_subquery, get_or_404
 from civport.viewbases import ScopedListView, ScopedView, paginate_list
 

@@ -24,15 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from campaigns.forms import ImportUploadForm
-from campaigns.imports import (
-    KINDS,
-    XLSX_CONTENT_TYPE,
-    delete_stored,
-    import_records,
-    load_stored,
-    store_upload,
-)
+from campaigns.imports import KINDS, import_records
 from campaigns.resources import RESOURCES
 from campaigns.scope import scope_for
 from campaigns.selectors import (
@@ -47,6 +39,9 @@ from campaigns.tasks import (
     import_jobs_for,
     records_import_task,
 )
+from civport.forms import ImportUploadForm
+from civport.imports import delete_stored, load_stored, store_upload
+from civport.spreadsheets import XLSX_CONTENT_TYPE
 
 TOKEN_SALT = "campaigns.imports.upload"
 TOKEN_MAX_AGE = 2 * 3600

@@ -22,7 +22,6 @@ from campaigns.access import (
     can_send_from,
 )
 from campaigns.filters import NoticeFilter
-from campaigns.forms import apply_service_errors
 from campaigns.forms.notices import NoticeAttachmentForm, NoticeForm
 from campaigns.scope import scope_for
 from campaigns.selectors.notices import (
@@ -39,6 +38,7 @@ from campaigns.selectors.notices import (
     own_authority_ids,
 )
 from campaigns.services import notices as services
+from civport.forms import apply_service_errors
 from civport.notifications import local_today
 from civport.pagination import paginate
 from civport.uploads import stored_file_response

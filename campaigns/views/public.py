@@ -26,7 +26,6 @@ from django.views.decorators.http import require_POST
 
 from campaigns.access import access_feedback, access_survey, can_handle_any, handles_path
 from campaigns.filters import FeedbackFilter
-from campaigns.forms import apply_service_errors
 from campaigns.forms.public import (
     FeedbackAnswerForm,
     FeedbackCloseForm,
@@ -53,6 +52,7 @@ from campaigns.selectors.public import (
 )
 from campaigns.services import public as services
 from campaigns.views.hierarchy import HierarchyListView, authority_trail
+from civport.forms import apply_service_errors
 from civport.models import AuditEntry
 from civport.ratelimit import rate_limit_wait, rate_limited_message
 from civport.viewbases import ScopedListView, ScopedView

@@ -36,7 +36,6 @@ from campaigns.access import (
     rectification_can_review,
 )
 from campaigns.filters import ActivityFilter, RectificationFilter
-from campaigns.forms import apply_service_errors, style_widgets
 from campaigns.forms.work import (
     ActivityForm,
     AgreementEditForm,
@@ -71,6 +70,7 @@ from campaigns.selectors.work import (
     units_within,
 )
 from campaigns.services import work as services
+from civport.forms import apply_service_errors, style_widgets
 from civport.uploads import attachment_response, stored_file_response
 from civport.viewbases import ScopedListView, ScopedView, transition
 

@@ -13,7 +13,7 @@ from assessments.models import Assignment, Item, ScoreSheet, VetoCondition
 from assessments.selectors import normalised_scores, review_ranking, scheme_items
 from assessments.services import reviews as review_services
 from assessments.services.sheets import SheetInput, score_sheet_save
-from campaigns.imports import XLSX_CONTENT_TYPE
+from civport.spreadsheets import XLSX_CONTENT_TYPE
 from tests.assessments.fixtures import submit_sheet
 from tests.conftest import login
 

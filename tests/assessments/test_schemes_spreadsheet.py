@@ -17,7 +17,7 @@ from assessments.spreadsheets import (
     scheme_export_rows,
     scheme_workbook,
 )
-from campaigns.imports import ImportFileError
+from civport.imports import ImportFileError
 from civport.models import AuditEntry
 from tests.conftest import login
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaigns import services
-from campaigns.imports import STALE_UPLOAD_SECONDS
 from campaigns.models import Unit
 from campaigns.tasks import import_jobs_for
+from civport.imports import STALE_UPLOAD_SECONDS
 from civport.models import AuditEntry
 from tests.campaigns.test_imports_engine import (
     GOOD_UNIT,
