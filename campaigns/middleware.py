@@ -2,9 +2,11 @@
 manager reset it, or a later password rule expired it) is sent to the password change page after
 login until they have changed it.
 
-The flag is read once, at login, into the session, so that no other request pays a query for it.
+The flag is read once, at login, into the session, so that no other request pays a query for it;
+so is the password's age (`civport.passwords.password_expired`).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import redirect
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import AccountProfile
 from campaigns.services.accounts import account_password_changed
+from civport.passwords import password_expired
 
 SESSION_KEY = "civport_must_change_password"
 # The pages a user who must change the password may still open.
@@ -26,7 +29,9 @@ def remember_forced_change(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     if AccountProfile.objects.filter(user=user, must_change_password=True).exists():
-        request.session[SESSION_KEY] = True
+        request.session[SESSION_KEY] = "reset"
+    elif password_expired(user):
+        request.session[SESSION_KEY] = "expired"
     else:
         request.session.pop(SESSION_KEY, None)
 
@@ -44,7 +49,14 @@ class PasswordChangeRequiredMiddleware:
         watched = request.user.is_authenticated and (forced or request.method == "POST")
         name = self._url_name(request) if watched else None
         if forced and name not in ALLOWED:
-            messages.warning(request, _("Please set a new password before you continue."))
+            if forced == "expired":
+                message = _(
+                    "Your password is more than %(days)d days old. Please set a new password "
+                    "before you continue."
+                ) % {"days": settings.CIVPORT_PASSWORD_MAX_AGE_DAYS}
+            else:
+                message = _("Please set a new password before you continue.")
+            messages.warning(request, message)
             return redirect("password_change")
         response = self.get_response(request)
         if (

@@ -135,3 +135,26 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class PasswordRecord(models.Model):
+    """A password a user has set (its hash only): the password rules refuse the last few again
+    and ask for a new one once the latest is too old."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="password_records",
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password record")
+        verbose_name_plural = _("password records")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["user", "-changed_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.changed_at:%Y-%m-%d}"

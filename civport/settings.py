@@ -223,7 +223,15 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "civport.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "civport.passwords.NotUserNameValidator"},
+    {
+        "NAME": "civport.passwords.PasswordHistoryValidator",
+        "OPTIONS": {"count": _positive_int("CIVPORT_PASSWORD_HISTORY", 5)},
+    },
 ]
+# A password older than this many days must be changed at the next login (0: never).
+CIVPORT_PASSWORD_MAX_AGE_DAYS = _int("CIVPORT_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "campaigns:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -114,7 +114,7 @@ def test_forced_change_at_next_login(client, gd_manager, port_officer):
         reverse("login"), {"username": "sz_officer", "password": "correct-horse-battery"}
     )
     assert response.status_code == 302
-    assert client.session[SESSION_KEY] is True
+    assert client.session[SESSION_KEY] == "reset"
     home = client.get(reverse("campaigns:home"))
     assert home.status_code == 302 and home.url == reverse("password_change")
     assert client.get(reverse("password_change")).status_code == 200
