@@ -9,3 +9,8 @@ class CivportConfig(AppConfig):
     beat_schedules = (
         ("civport.notification_email_sweep", "*", "*/15", "E-mails of notices never sent"),
     )
+
+    def ready(self):
+        from civport import sessions
+
+        sessions.connect()

@@ -158,3 +158,46 @@ class PasswordRecord(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.changed_at:%Y-%m-%d}"
+
+
+class LoginEvent(models.Model):
+    """The login log: every login, failed attempt and lockout, with the client's address. A
+    successful login is also the record of its session until it ends (logout, idle timeout, or
+    ended by its owner from another session)."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("logged in")
+        FAILURE = "failure", _("failed")
+        LOCKED_OUT = "locked_out", _("locked out")
+
+    class End(models.TextChoices):
+        LOGOUT = "logout", _("logged out")
+        IDLE = "idle", _("idle timeout")
+        ENDED = "ended", _("ended by the user")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="login_events",
+    )
+    username = models.CharField(_("user name"), max_length=150, db_index=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    session_key = models.CharField(_("session"), max_length=40, blank=True, db_index=True)
+    last_seen_at = models.DateTimeField(_("last active"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end = models.CharField(_("how it ended"), max_length=10, choices=End.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("login event")
+        verbose_name_plural = _("login log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "outcome", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.outcome}"

@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "civport.middleware.RequestSizeLimitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and the messages, before any view: an idle session is logged out first.
+    "civport.sessions.IdleTimeoutMiddleware",
     # A password a manager reset is changed before anything else (campaigns' account profile).
     "campaigns.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -134,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "civport.context_processors.session",
                 "campaigns.context_processors.navigation",
                 "assessments.context_processors.navigation",
                 "awards.context_processors.navigation",
@@ -334,6 +337,8 @@ SESSION_COOKIE_SECURE = _bool("DJANGO_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = _positive_int("CIVPORT_SESSION_SECONDS", 8 * 3600)
+# A session with no request for this long is logged out; the page warns a minute before.
+CIVPORT_IDLE_MINUTES = _int("CIVPORT_IDLE_MINUTES", 30, minimum=2)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Every script is a static file of the portal's own (a rare inline one, e.g. an admin widget's,

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from civport import health
+from civport import health, views
 
 admin.site.site_header = _("civport administration")
 admin.site.site_title = _("civport")
@@ -31,6 +31,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/sessions/", views.session_list, name="session_list"),
+    path("accounts/sessions/<int:pk>/end/", views.session_end, name="session_end"),
     path("admin/", admin.site.urls),
     path("notifications/", include("civport.urls_notifications")),
     path("assessments/", include("assessments.urls")),

@@ -1,4 +1,5 @@
-"""The notification screens: the list, marking read, and the unread count for the navigation.
+"""The notification screens (the list, marking read, and the unread count for the navigation)
+and the user's own open sessions.
 
 The count is fetched by htmx after the page has loaded, so no page gains a query for it; without
 JavaScript the navigation shows a plain link to the list."""
@@ -18,6 +19,8 @@ from civport.notifications import (
     notification_unread_count,
 )
 from civport.pagination import paginate
+from civport.queries import get_or_404
+from civport.sessions import open_sessions, session_end_other
 
 
 @require_GET
@@ -78,3 +81,29 @@ def _back(request):
     ):
         return target
     return reverse("civport:notification-list")
+
+
+# --- the user's own sessions ---------------------------------------------------------------
+
+
+@require_GET
+def session_list(request):
+    sessions = list(open_sessions(request.user))
+    current = request.session.session_key
+    return render(
+        request,
+        "civport/session_list.html",
+        {"sessions": sessions, "current_key": current},
+    )
+
+
+@require_POST
+def session_end(request, pk):
+    """End one of the user's other sessions (their own only: anyone else's is a 404)."""
+    event = get_or_404(open_sessions(request.user), pk)
+    if event.session_key == request.session.session_key:
+        messages.error(request, _("To end this session, log out."))
+    else:
+        session_end_other(user=request.user, event=event)
+        messages.success(request, _("The session was ended."))
+    return redirect("session_list")
