@@ -10,6 +10,8 @@ class CampaignsConfig(AppConfig):
     national_user = "campaigns.scope.is_national_user"
     # The user's scope, for the screens' bases in civport.viewbases (every app's lists).
     user_scope = "campaigns.scope.scope_for"
+    # Whether the user holds an office role that must log in with two factors (civport.twofactor).
+    two_factor_user = "campaigns.scope.holds_office_role"
     # (task name, hour, minute, description) in Asia/Shanghai, installed by schedules_install:
     # the reminders every morning before office hours.
     beat_schedules = (

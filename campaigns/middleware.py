@@ -20,7 +20,17 @@ from civport.passwords import password_expired
 SESSION_KEY = "civport_must_change_password"
 # The pages a user who must change the password may still open.
 ALLOWED = frozenset(
-    {"password_change", "password_change_done", "logout", "set_language", "javascript-catalog"}
+    {
+        "password_change",
+        "password_change_done",
+        "logout",
+        "set_language",
+        "javascript-catalog",
+        # The second factor comes first (civport.twofactor).
+        "two_factor_verify",
+        "two_factor_setup",
+        "two_factor_qr",
+    }
 )
 
 

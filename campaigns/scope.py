@@ -20,6 +20,7 @@ from django.db.models import CharField, Q, Value
 from campaigns.models import (
     AuthorityGroupObjectPermission,
     AuthorityUserObjectPermission,
+    Membership,
     UnitGroupObjectPermission,
     UnitUserObjectPermission,
 )
@@ -220,6 +221,14 @@ def scope_for(user: User | AnonymousUser) -> Scope:
 def is_national_user(user: User | AnonymousUser) -> bool:
     """Whether the user's grants reach the national authority (or the user is a superuser)."""
     return scope_for(user).is_national
+
+
+def holds_office_role(user: User | AnonymousUser) -> bool:
+    """Whether the user is in the national office or a provincial officer (one query)."""
+    return Membership.objects.filter(
+        user_id=user.pk,
+        role__in=(Membership.Role.NATIONAL_OFFICE, Membership.Role.PROVINCIAL_OFFICER),
+    ).exists()
 
 
 def forget_scope(user: User | AnonymousUser) -> None:

@@ -11,6 +11,7 @@ class CivportConfig(AppConfig):
     )
 
     def ready(self):
-        from civport import sessions
+        from civport import sessions, twofactor
 
         sessions.connect()
+        twofactor.connect()

@@ -94,3 +94,17 @@ class ImportUploadForm(forms.Form):
         except SpreadsheetError as exc:
             raise forms.ValidationError(str(exc)) from None
         return upload
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

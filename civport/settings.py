@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "civport",
     "campaigns",
     "assessments",
@@ -114,6 +117,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user and the messages, before any view: an idle session is logged out first.
     "civport.sessions.IdleTimeoutMiddleware",
+    # The second factor before anything else, the forced password change included.
+    "civport.twofactor.TwoFactorMiddleware",
     # A password a manager reset is changed before anything else (campaigns' account profile).
     "campaigns.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -233,6 +238,17 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"count": _positive_int("CIVPORT_PASSWORD_HISTORY", 5)},
     },
 ]
+# Who must log in with two factors: "all", "roles" (the national office, provincial officers
+# and the admin's users) or "offered" (nobody must; the embedded default). Production: at least
+# "roles".
+CIVPORT_TWO_FACTOR = env.str("CIVPORT_TWO_FACTOR", default="roles" if PRODUCTION else "offered")
+if CIVPORT_TWO_FACTOR not in ("offered", "roles", "all"):
+    raise ImproperlyConfigured(
+        f"CIVPORT_TWO_FACTOR must be offered, roles or all, got {CIVPORT_TWO_FACTOR!r}"
+    )
+if PRODUCTION and CIVPORT_TWO_FACTOR == "offered":
+    raise ImproperlyConfigured("CIVPORT_TWO_FACTOR cannot be 'offered' in production")
+OTP_TOTP_ISSUER = "共建文明口岸"
 # A password older than this many days must be changed at the next login (0: never).
 CIVPORT_PASSWORD_MAX_AGE_DAYS = _int("CIVPORT_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 LOGIN_URL = "login"

@@ -1,17 +1,21 @@
 """The notification screens (the list, marking read, and the unread count for the navigation)
-and the user's own open sessions.
+the user's own open sessions, and the two factors' pages.
 
 The count is fetched by htmx after the page has loaded, so no page gains a query for it; without
 JavaScript the navigation shows a plain link to the list."""
 
+from base64 import b32encode
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from civport import twofactor
+from civport.forms import TwoFactorCodeForm
 from civport.notifications import (
     notification_list_for,
     notification_mark_all_read,
@@ -107,3 +111,106 @@ def session_end(request, pk):
         session_end_other(user=request.user, event=event)
         messages.success(request, _("The session was ended."))
     return redirect("session_list")
+
+
+# --- two factors -----------------------------------------------------------------------------
+
+
+def _safe_next(request, default="campaigns:home"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
+
+
+def two_factor_setup(request):
+    """Set up the authenticator (a QR code and the secret to type), or, once it is set up, its
+    state, new recovery codes, and turning it off for those who need not use it."""
+    device = twofactor.confirmed_device(request.user)
+    required = twofactor.required_for(request.user)
+    if device is not None:
+        return render(
+            request,
+            "civport/two_factor_status.html",
+            {"device": device, "required": required},
+        )
+    pending = twofactor.pending_device(request.user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = twofactor.two_factor_confirm(
+            actor=request.user, device=pending, code=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            twofactor.passed(request, pending)
+            messages.success(request, _("Two-factor authentication is on."))
+            return render(
+                request,
+                "civport/two_factor_codes.html",
+                {"codes": codes, "next": _safe_next(request)},
+            )
+        form.add_error("code", _("The code is wrong or has expired. Enter the current code."))
+    return render(
+        request,
+        "civport/two_factor_setup.html",
+        {
+            "form": form,
+            "secret": b32encode(pending.bin_key).decode(),
+            "required": required,
+            "next": request.GET.get("next", ""),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def two_factor_qr(request):
+    response = HttpResponse(
+        twofactor.qr_svg(twofactor.pending_device(request.user)), content_type="image/svg+xml"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def two_factor_verify(request):
+    if request.session.get(twofactor.SESSION_KEY) != twofactor.VERIFY:
+        return redirect(_safe_next(request))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = twofactor.verify_code(request.user, form.cleaned_data["code"])
+        if device is not None:
+            twofactor.passed(request, device)
+            return redirect(_safe_next(request))
+        form.add_error(
+            "code",
+            _("The code is wrong or has expired. Enter the current code or a recovery code."),
+        )
+    return render(
+        request,
+        "civport/two_factor_verify.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def two_factor_recovery_codes(request):
+    if twofactor.confirmed_device(request.user) is None:
+        raise Http404
+    codes = twofactor.recovery_codes_renew(actor=request.user)
+    return render(
+        request,
+        "civport/two_factor_codes.html",
+        {"codes": codes, "next": reverse("two_factor_setup")},
+    )
+
+
+@require_POST
+def two_factor_remove(request):
+    if twofactor.required_for(request.user):
+        messages.error(request, _("Your account must use two-factor authentication."))
+    else:
+        twofactor.two_factor_remove(actor=request.user)
+        messages.success(request, _("Two-factor authentication is off."))
+    return redirect("two_factor_setup")

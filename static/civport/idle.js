@@ -22,7 +22,8 @@
   function keepAlive() {
     // Any page of the portal renews the session; the user's own session list is light.
     pinged = Date.now();
-    window.fetch(box.dataset.keepaliveUrl, { credentials: "same-origin" }).then(restart);
+    restart();
+    window.fetch(box.dataset.keepaliveUrl, { credentials: "same-origin" });
   }
 
   document.getElementById("idle-stay").addEventListener("click", keepAlive);
