@@ -379,12 +379,23 @@ class MembershipAdmin(NationalOfficeAdmin):
     raw_id_fields = ("user",)
     autocomplete_fields = ("authority", "unit")
 
+    # Granting and revoking roles is the security administrator's (civport.adminroles), by the
+    # model's permissions, not the national office's business role.
+    def has_module_permission(self, request):
+        return admin.ModelAdmin.has_module_permission(self, request)
+
+    def has_view_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_view_permission(self, request, obj)
+
+    def has_add_permission(self, request):
+        return admin.ModelAdmin.has_add_permission(self, request)
+
     def has_change_permission(self, request, obj=None):
         # A membership is granted or revoked, never edited in place.
-        return obj is None and is_national_staff(request)
+        return obj is None and admin.ModelAdmin.has_add_permission(self, request)
 
     def has_delete_permission(self, request, obj=None):
-        return is_national_staff(request)
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
 
     def save_model(self, request, obj, form, change):
         saved = services.membership_grant(

@@ -2,10 +2,13 @@
 screens, and the read-only views of the audit trail and the notices."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from civport.adminroles import SECURITY, SYSTEM, in_role
 from civport.hooks import app_hooks
-from civport.models import AuditEntry, Notification
+from civport.models import AuditEntry, LoginEvent, Notification
 
 
 def is_national_staff(request):
@@ -113,3 +116,44 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(admin.ModelAdmin):
+    """The login log, for the audit administrator: read only."""
+
+    list_display = ("at", "username", "outcome", "ip_address", "end", "ended_at")
+    list_filter = ("outcome", "end")
+    search_fields = ("username", "ip_address")
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in LoginEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CivportUserAdmin(UserAdmin):
+    """Accounts split between the administrators: the system administrator edits an account's
+    details and state, the security administrator its groups; nobody but a superuser makes a
+    superuser or grants single permissions."""
+
+    def get_readonly_fields(self, request, obj=None):
+        user = request.user
+        if user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        readonly = {"is_superuser", "user_permissions", "last_login", "date_joined"}
+        if not in_role(user, SECURITY):
+            readonly |= {"groups", "is_staff"}
+        if not in_role(user, SYSTEM):
+            readonly |= {"username", "first_name", "last_name", "email", "is_active"}
+        return sorted(readonly)
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), CivportUserAdmin)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from campaigns import services
@@ -26,6 +27,7 @@ from campaigns.models import (
     Port,
     Unit,
 )
+from civport.adminroles import AUDIT, SECURITY, SYSTEM, admin_roles_install
 from civport.audit import audit_record
 from seeding.campaigns_work import seed_work
 from seeding.regions import (
@@ -60,6 +62,9 @@ ACCOUNTS = (
     ("nb_officer", Membership.Role.PORT_OFFICER, NINGBO),
     ("unit_contact", Membership.Role.UNIT_CONTACT, None),
 )
+
+# The three administrators (三员分立): staff accounts in their groups, with no membership.
+ADMIN_ACCOUNTS = (("sys_admin", SYSTEM), ("sec_admin", SECURITY), ("audit_admin", AUDIT))
 
 PORT_SUFFIXES = ("公路口岸", "铁路口岸", "水运口岸", "航空口岸", "口岸")
 
@@ -480,19 +485,20 @@ def seed_units_and_people(hierarchy, stats, *, seed=DEMO_SEED):
 
 @transaction.atomic
 def demo_account_reset(*, actor, username, password, is_admin=False):
-    """Create the demo account or reset it to the demo password (and active)."""
+    """Create the demo account or reset it to the demo password (and active). `is_admin` opens
+    the admin to it; no demo account is a superuser."""
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=username)
     user.set_password(password)
     user.is_active = True
     user.is_staff = is_admin
-    user.is_superuser = is_admin
+    user.is_superuser = False
     user.save()
     audit_record(
         actor=actor,
         action="campaigns.demo_account.created" if created else "campaigns.demo_account.reset",
         obj=user,
-        changes={"is_staff": is_admin, "is_superuser": is_admin},
+        changes={"is_staff": is_admin, "is_superuser": False},
     )
     return user, created
 
@@ -520,6 +526,14 @@ def seed_accounts(hierarchy, stats, *, password):
             services.membership_grant(
                 actor=None, user=user, role=role, authority=authorities[authority_code]
             )
+        users[username] = user
+    admin_roles_install()
+    for username, group in ADMIN_ACCOUNTS:
+        user, created = demo_account_reset(
+            actor=None, username=username, password=password, is_admin=True
+        )
+        stats.count("account", created)
+        user.groups.set([Group.objects.get(name=group)])
         users[username] = user
     return users
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -21,6 +22,7 @@ from campaigns.models import (
     UnitUserObjectPermission,
 )
 from campaigns.scope import scope_for
+from civport.adminroles import SECURITY, admin_roles_install
 from civport.models import AuditEntry
 from tests.campaigns.test_imports_engine import GOOD_UNIT, UNIT_HEADERS, csv_bytes, state
 from tests.conftest import login
@@ -48,7 +50,6 @@ def changelist(model):
         Port,
         Unit,
         Person,
-        Membership,
         Agency,
         ConstructionArea,
         LeadingGroup,
@@ -141,7 +142,27 @@ def test_admin_refuses_an_authority_at_the_wrong_level(admin_client, world):
     assert not Authority.objects.filter(code="GD-ZH").exists()
 
 
-def test_membership_admin_grants_and_revokes_through_the_services(admin_client, world):
+@pytest.fixture
+def security_client(client, world, settings):
+    """The security administrator: roles are theirs to grant, not the national office's."""
+    admin_roles_install()
+    user = get_user_model().objects.create_user("sec_admin", password="x", is_staff=True)
+    user.groups.set([Group.objects.get(name=SECURITY)])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return login(client, user)
+
+
+def test_the_security_administrator_sees_the_memberships(security_client):
+    assert security_client.get(changelist(Membership)).status_code == 200
+
+
+def test_the_national_office_grants_no_roles_in_the_admin(admin_client):
+    assert admin_client.get(changelist(Membership)).status_code == 403
+    assert admin_client.get(reverse("admin:campaigns_membership_add")).status_code == 403
+
+
+def test_membership_admin_grants_and_revokes_through_the_services(security_client, world):
+    admin_client = security_client
     user = get_user_model().objects.create_user("newcomer", password="correct-horse-battery")
     response = admin_client.post(
         reverse("admin:campaigns_membership_add"),

@@ -76,10 +76,11 @@ def test_seed_demo_twice_duplicates_nothing_and_resets_passwords(demo):
     assert _counts() == first
     assert first["Authority"] == 1 + 31 + 78
     assert first["Port"] == 120
-    # The second run only reset the six accounts; no row was created or changed.
+    # The second run only reset the nine accounts (six in the hierarchy, the three
+    # administrators); no row was created or changed.
     actions = set(AuditEntry.objects.order_by("pk")[audited:].values_list("action", flat=True))
     assert actions == {"campaigns.demo_account.reset"}
-    assert AuditEntry.objects.count() == audited + 6
+    assert AuditEntry.objects.count() == audited + 9
     officer.refresh_from_db()
     assert officer.check_password(PASSWORD)
 
@@ -162,7 +163,17 @@ def test_demo_account_logs_in_with_the_demo_password(demo, client, username):
 def test_demo_accounts_have_their_scopes(demo):
     users = {u.username: u for u in get_user_model().objects.all()}
     national = users["national"]
-    assert national.is_staff and national.is_superuser
+    # The admin is open to the national office, but no demo account is a superuser.
+    assert national.is_staff and not national.is_superuser
+    assert not any(user.is_superuser for user in users.values())
+    for username, group in (
+        ("sys_admin", "系统管理员"),
+        ("sec_admin", "安全管理员"),
+        ("audit_admin", "审计管理员"),
+    ):
+        assert users[username].is_staff
+        assert list(users[username].groups.values_list("name", flat=True)) == [group]
+        assert not users[username].memberships.exists()
     assert scope_for(national).is_national
     assert Membership.objects.filter(
         user=national, role=Membership.Role.NATIONAL_OFFICE, authority__code="CN"
