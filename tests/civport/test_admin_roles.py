@@ -89,7 +89,9 @@ def test_the_security_administrator_grants_groups_but_edits_no_details(client, a
 def test_the_audit_administrator_reads_the_log_and_changes_nothing(client, admins):
     entry = AuditEntry.objects.create(action="campaigns.test", object_repr="x")
     client.force_login(admins[AUDIT])
-    assert client.get(reverse("admin:civport_auditentry_change", args=[entry.pk])).status_code == 200
+    assert (
+        client.get(reverse("admin:civport_auditentry_change", args=[entry.pk])).status_code == 200
+    )
     response = client.post(
         reverse("admin:civport_auditentry_change", args=[entry.pk]), {"action": "forged"}
     )
