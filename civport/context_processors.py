@@ -10,4 +10,5 @@ def session(request):
     return {
         "idle_seconds": settings.CIVPORT_IDLE_MINUTES * 60,
         "two_factor_owed": bool(session and session.get(SESSION_KEY)),
+        "password_reset_by_email": settings.CIVPORT_PASSWORD_RESET_BY_EMAIL,
     }

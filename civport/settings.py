@@ -332,6 +332,11 @@ try:
 except (ImproperlyConfigured, ValueError) as exc:
     raise ImproperlyConfigured(f"EMAIL_URL is not a valid e-mail URL: {exc}") from None
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+# A forgotten password is reset by e-mail link only where the portal really sends e-mail;
+# otherwise the user's superior office resets it.
+CIVPORT_PASSWORD_RESET_BY_EMAIL = _bool(
+    "CIVPORT_PASSWORD_RESET_BY_EMAIL", env.str("EMAIL_URL", default=None) is not None
+)
 EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
 EMAIL_PORT = _email.get("EMAIL_PORT") or 25
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
