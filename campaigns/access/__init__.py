@@ -23,6 +23,12 @@ from campaigns.access.filings import (
     can_file,
     is_national_office,
 )
+from campaigns.access.groups import (
+    access_group_authority,
+    access_meeting,
+    access_resolution,
+    access_resolution_attachment,
+)
 from campaigns.access.hierarchy import (
     access_authority,
     access_person,
@@ -70,7 +76,9 @@ __all__ = [
     "access_feedback",
     "access_filing",
     "access_filing_attachment",
+    "access_group_authority",
     "access_inspection",
+    "access_meeting",
     "access_notice",
     "access_notice_attachment",
     "access_notice_receipt",
@@ -79,6 +87,8 @@ __all__ = [
     "access_port",
     "access_rectification",
     "access_rectification_evidence",
+    "access_resolution",
+    "access_resolution_attachment",
     "access_special_campaign",
     "access_survey",
     "access_unit",

@@ -3,6 +3,7 @@ campaign's day-to-day work, one module per subject."""
 
 from campaigns.models.accounts import *  # noqa: F403
 from campaigns.models.filings import *  # noqa: F403
+from campaigns.models.groups import *  # noqa: F403
 from campaigns.models.notices import *  # noqa: F403
 from campaigns.models.organisation import (
     MONTHS_ALL,

@@ -165,6 +165,10 @@ class LeadingGroup(models.Model):
     agencies = models.ManyToManyField(
         Agency, through="LeadingGroupMember", related_name="leading_groups"
     )
+    # The office (办公室) is the authority's own staff; these say who heads it and what it does.
+    office_head = models.CharField(_("head of the office"), max_length=50, blank=True)
+    office_head_post = models.CharField(_("post of the office head"), max_length=100, blank=True)
+    office_duties = models.TextField(_("duties of the office"), blank=True)
 
     class Meta:
         verbose_name = _("leading group")
@@ -189,6 +193,11 @@ class LeadingGroupMember(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # The person the agency sends to the group (成员), as the group's documents name them.
+    representative = models.CharField(_("representative"), max_length=50, blank=True)
+    representative_post = models.CharField(
+        _("post of the representative"), max_length=100, blank=True
+    )
 
     class Meta:
         verbose_name = _("leading group member")
