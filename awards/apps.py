@@ -22,3 +22,8 @@ class AwardsConfig(AppConfig):
 
         dossiers.register("awards.nomination", nomination_dossier)
         dossiers.register_categories(Title.choices)
+
+        from awards.selectors.approvals import approval_subjects
+        from campaigns import approvals
+
+        approvals.register("awards.round", approval_subjects)

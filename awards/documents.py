@@ -96,9 +96,11 @@ def _province_name(province):
     return province.short_name or province.name
 
 
-def decision_context(round, honours):
+def decision_context(round, honours, approval=None):
     """What the decision shows: `honours` in title, province, number order (each with its
-    province selected), grouped into one attachment per title that has any."""
+    province selected), grouped into one attachment per title that has any; `approval`, the
+    leading group's resolution approving the candidates (its meeting and group selected), is
+    cited."""
     honours = sorted(
         honours, key=lambda h: (TITLE_ORDER[Title(h.title)], h.province.path, h.number)
     )
@@ -126,12 +128,15 @@ def decision_context(round, honours):
         "attachments": attachments,
         "issued_on": _issued_on(round, None),
         "total": len(honours),
+        "approval": approval,
     }
 
 
-def decision_html(round, honours):
+def decision_html(round, honours, approval=None):
     with translation.override(DOCUMENT_LANGUAGE):
-        return render_to_string("awards/documents/decision.html", decision_context(round, honours))
+        return render_to_string(
+            "awards/documents/decision.html", decision_context(round, honours, approval)
+        )
 
 
 def pdf_from_html(html):
@@ -143,5 +148,5 @@ def certificate_pdf(honour):
     return pdf_from_html(certificate_html(honour))
 
 
-def decision_pdf(round, honours):
-    return pdf_from_html(decision_html(round, honours))
+def decision_pdf(round, honours, approval=None):
+    return pdf_from_html(decision_html(round, honours, approval))

@@ -415,6 +415,7 @@ class DecisionDocumentAdmin(ReadOnlyAdmin):
     actions = ["render_again"]
     readonly_fields = (
         "round",
+        "approval",
         "render_status",
         "render_queued_at",
         "render_claimed_at",

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from awards.models.nominations import Nomination
 from awards.models.rounds import Round, Title
-from campaigns.models import Authority
+from campaigns.models import Authority, LeadingGroupResolution
 
 __all__ = [
     "DecisionDocument",
@@ -100,6 +100,15 @@ class DecisionDocument(models.Model):
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
     pdf = models.FileField(_("decision PDF"), upload_to="decisions/", blank=True)
     render_error = models.TextField(_("last error"), blank=True)
+    # The leading group's resolution approving the candidates, which the decision cites.
+    approval = models.ForeignKey(
+        LeadingGroupResolution,
+        verbose_name=_("approving resolution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -33,7 +33,9 @@ from kombu.exceptions import OperationalError
 
 from awards import documents
 from awards.models import TITLE_LETTERS, DecisionDocument, Honour, Nomination, RenderStatus
+from awards.selectors.approvals import round_approval
 from awards.selectors.honours import round_documents_progress
+from campaigns.models import LeadingGroupResolution
 from civport.audit import audit_record, audit_record_many
 
 if TYPE_CHECKING:
@@ -145,10 +147,14 @@ def honours_grant(*, actor: User | None, round: Round) -> list[Honour]:
             objects=honours,
             changes_for=lambda h: {"number": h.number, "title": h.title, "recipient": h.recipient},
         )
+    approval = round_approval(round)
     decision, created = DecisionDocument.objects.get_or_create(
-        round=round, defaults={"render_queued_at": now}
+        round=round, defaults={"render_queued_at": now, "approval": approval}
     )
     queue_decision = created
+    if not created and approval is not None and decision.approval_id is None:
+        decision.approval = approval
+        decision.save(update_fields=["approval"])
     if not created and honours and decision.render_status != RenderStatus.RENDERING:
         # More winners than when it was first rendered: the decision must list them too.
         decision.render_status = RenderStatus.PENDING
@@ -156,7 +162,12 @@ def honours_grant(*, actor: User | None, round: Round) -> list[Honour]:
         decision.save(update_fields=["render_status", "render_queued_at"])
         queue_decision = True
     if created:
-        audit_record(actor=actor, action="awards.decision.created", obj=decision)
+        audit_record(
+            actor=actor,
+            action="awards.decision.created",
+            obj=decision,
+            changes={"approval": approval.pk} if approval is not None else None,
+        )
     transaction.on_commit(
         partial(
             renders_queue,
@@ -373,9 +384,14 @@ def decision_render(*, decision_id: int) -> bool:
 
     def build(decision: DecisionDocument) -> tuple[str, bytes]:
         honours = Honour.objects.filter(round_id=decision.round_id).select_related("province")
+        approval = None
+        if decision.approval_id is not None:
+            approval = LeadingGroupResolution.objects.select_related("meeting__group").get(
+                pk=decision.approval_id
+            )
         return (
             documents.decision_file_name(decision.round),
-            documents.decision_pdf(decision.round, honours),
+            documents.decision_pdf(decision.round, honours, approval=approval),
         )
 
     return _render(DecisionDocument, decision_id, build, "awards.decision.rendered")

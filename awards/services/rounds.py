@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from assessments.models import Review, Scheme
 from assessments.services import reviews as review_services
 from awards.models import CalendarDay, Nomination, Objection, Quota, Recommendation, Round, Title
+from awards.selectors.approvals import approval_refusal
 from awards.selectors.rounds import national_office, provinces
 from awards.workdays import working_days_span
 from campaigns.models import Authority
@@ -674,6 +675,10 @@ def _public_notice_reasons(round: Round, on: datetime.date) -> list[str]:
         reasons.append(_("No candidate remains."))
     if not round.decision_number.strip():
         reasons.append(_("Enter the document number of the commendation decision."))
+    # The titles are conferred after the issuing authority's leading group reviewed the list.
+    reason = approval_refusal(round, on)
+    if reason:
+        reasons.append(reason)
     return reasons
 
 

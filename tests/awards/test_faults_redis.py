@@ -16,6 +16,7 @@ from django.utils import timezone
 from awards.models import DecisionDocument, Honour, RenderStatus, Round
 from awards.services.honours import PENDING_STALE_AFTER, renders_sweep
 from civport.models import AuditEntry
+from tests.awards.approvals_support import approve_candidates
 from tests.awards.honours_helpers import (
     DECISION_NUMBER,
     PdfWorker,
@@ -57,6 +58,7 @@ def on_notice(transactional_db, award_round, world, make_nomination):
         decision_number=DECISION_NUMBER,
     )
     award_round.refresh_from_db()
+    approve_candidates(award_round)
     return award_round
 
 

@@ -21,7 +21,9 @@ from awards.models import (
 )
 from awards.services import rounds as round_services
 from awards.workdays import working_days_span
+from campaigns.models import LeadingGroupResolution
 from civport.models import AuditEntry
+from tests.awards.approvals_support import approve_candidates
 from tests.awards.rounds_support import (
     close_nominations,
     days,
@@ -384,10 +386,13 @@ def noticed(award_round, world, make_nomination):
         notice_ends_on=days(-1),
         decision_number="署岸发〔2026〕12号",
     )
-    return [
+    candidates = [
         make_nomination(award_round, unit, status=Status.CANDIDATE)
         for unit in (*world.sz.units, world.nb.units[0])
     ]
+    # The national leading group reviewed the list (经…领导机构评审后), as the decision needs.
+    approve_candidates(award_round)
+    return candidates
 
 
 def test_public_notice_refuses_while_running_and_with_open_objections(
@@ -433,6 +438,53 @@ def test_public_notice_to_decided_grants_the_honours(
         "phase": ["public_notice", "decided"],
         "decided_on": today().isoformat(),
     }
+
+
+def test_public_notice_refuses_without_the_leading_groups_approval(
+    national_admin, award_round, noticed, in_english
+):
+    LeadingGroupResolution.objects.all().delete()
+    assert refusal(award_round, national_admin) == [
+        "The leading group of 国家口岸管理办公室 has not approved the list of candidates: "
+        "record its meeting and the resolution approving the list."
+    ]
+    assert phase_of(award_round) == Phase.PUBLIC_NOTICE
+    approve_candidates(award_round)
+    round_services.round_advance(actor=national_admin, round=award_round)
+    assert phase_of(award_round) == Phase.DECIDED
+
+
+def test_public_notice_refuses_an_approval_older_than_the_list(
+    national_admin, award_round, noticed, in_english
+):
+    LeadingGroupResolution.objects.all().delete()
+    approve_candidates(award_round, held_on=days(-5))
+    Nomination.objects.filter(pk=noticed[0].pk).update(
+        decided_at=datetime.datetime.combine(days(-2), datetime.time(10), tzinfo=datetime.UTC)
+    )
+    assert refusal(award_round, national_admin) == [
+        f"The list of candidates changed on {days(-2).isoformat()}, after the leading group "
+        f"approved it on {days(-5).isoformat()}: record its review of the current list."
+    ]
+    approve_candidates(award_round, held_on=days(-1))
+    round_services.round_advance(actor=national_admin, round=award_round)
+    assert phase_of(award_round) == Phase.DECIDED
+
+
+def test_the_decision_document_cites_the_approving_resolution(national_admin, award_round, noticed):
+    from awards.documents import decision_html
+
+    round_services.round_advance(actor=national_admin, round=award_round)
+    decision = DecisionDocument.objects.select_related("approval__meeting__group").get(
+        round=award_round
+    )
+    approval = decision.approval
+    assert approval is not None and approval.approves_label == award_round.name
+    html = decision_html(award_round, [], approval)
+    held_on = approval.meeting.held_on
+    assert f"{approval.meeting.group.name}{held_on.year}年{held_on.month}月{held_on.day}日" in html
+    assert "审定（第1项决议）" in html
+    assert "审定" not in decision_html(award_round, [])
 
 
 def test_decided_closes_once_every_document_is_rendered(

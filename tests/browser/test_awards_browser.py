@@ -29,6 +29,7 @@ from awards.models import (
 )
 from awards.selectors.rounds import national_office, round_review
 from tests.assessments.fixtures import make_user, submit_sheet
+from tests.awards.approvals_support import approve_candidates
 from tests.awards.honours_helpers import pdf_fonts, pdf_text
 from tests.browser.conftest import log_in
 
@@ -397,6 +398,8 @@ def test_a_round_from_nomination_to_verified_certificate(
     Round.objects.filter(pk=round.pk).update(
         notice_starts_on=yesterday - datetime.timedelta(days=6), notice_ends_on=yesterday
     )
+    # The national leading group has reviewed the candidates (its pages have their own tests).
+    approve_candidates(round)
     _advance(admin, live_server, round, Round.Phase.DECIDED, timeout=RENDER_TIMEOUT)
     honours = {h.nomination_id: h for h in Honour.objects.filter(round=round)}
     assert set(honours) == {unit_nomination.pk, person_nomination.pk}
