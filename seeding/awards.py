@@ -2,7 +2,9 @@
 so that a newcomer's `make run` shows the round at work.
 
 - The previous round, 2023—2024年度, closed: its outcome (the candidates the office decided on)
-  is loaded as a record, then granted through the decision service, so it has honours with
+  is loaded as a record, reviewed by the national leading group (a meeting whose resolution
+  approves the list, `seeding.groups.seed_round_review`), then granted through the decision
+  service, so it has honours with
   certificate numbers and verification codes, rendered certificate PDFs and the commendation
   decision; one honour is revoked, so the verification page shows both cases.
 - The current round, 2025—2026年度, in provincial review: quotas for every province, the
@@ -37,9 +39,11 @@ from awards.services import nominations as nomination_services
 from awards.services import rounds as round_services
 from campaigns.models import Authority, Person, Port, Unit
 from seeding.assessments import REVIEWERS, seed_panel, seed_score_sheets
+from seeding.groups import seed_round_review
 
 PREVIOUS = "2023-2024"
 PREVIOUS_DECIDED_ON = datetime.date(2024, 9, 20)
+PREVIOUS_REVIEWED_ON = datetime.date(2024, 9, 12)
 CURRENT = "2025-2026"
 NATIONAL_REVIEWERS = ("national_reviewer1", "national_reviewer2", "national_reviewer3")
 # Per province and title: how many the province may recommend.
@@ -217,6 +221,9 @@ def seed_previous(stats, scheme, office):
         round.refresh_from_db()
         for title, code, kind in PREVIOUS_HONOURS:
             _previous_nomination(round, title, _nominee(kind, code), office)
+        # The national leading group reviewed the candidates after the notice, before the
+        # decision (which cites its resolution).
+        seed_round_review(round, held_on=PREVIOUS_REVIEWED_ON, stats=stats)
         round = round_services.round_advance(actor=office, round=round)
         # The record keeps the day the decision was made, which the documents print.
         Round.objects.filter(pk=round.pk).update(decided_on=PREVIOUS_DECIDED_ON)

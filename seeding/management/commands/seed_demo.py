@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from seeding import accounts as account_managers
-from seeding import assessments, awards, notices
+from seeding import assessments, awards, groups, notices
 from seeding.campaigns import ACCOUNTS, seed_demo
 
 
@@ -40,6 +40,7 @@ class Command(BaseCommand):
         password = settings.CIVPORT_DEMO_PASSWORD
         with transaction.atomic():
             stats = seed_demo(password=password)
+            accounts += groups.seed_demo(password=password, stats=stats) or []
             # Each part gets the same Stats and returns the usernames of the accounts it made.
             accounts += assessments.seed_demo(password=password, stats=stats) or []
             accounts += awards.seed_demo(password=password, stats=stats) or []
