@@ -36,6 +36,13 @@ def handles_path(scope: Scope, path: str) -> bool:
     return False
 
 
+def sees_contact(scope: Scope, item: Feedback) -> bool:
+    """A visitor's contact is personal information: whole for the officers of the port's own
+    authority, masked for everyone else (who may reveal it, audited)."""
+    path = item.port.authority.path
+    return any(g.kind == "authority" and g.path == path for g in scope.grants)
+
+
 def can_handle_any(user: User | AnonymousUser) -> bool:
     """Does the user handle any port? Without a port-level grant this costs one query (a
     provincial authority may own ports directly)."""

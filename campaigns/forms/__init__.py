@@ -192,3 +192,32 @@ class UnitOwnerChoiceForm(forms.Form):
         self.fields["authority"].queryset = authorities
         style_widgets(self)
         freeze_choices(self)
+
+
+class ExportPurposeForm(forms.Form):
+    """Why personal information leaves the portal: one of the usual purposes, or in words."""
+
+    PURPOSES = (
+        ("statistics", _("Statistics for the campaign's work")),
+        ("commendation", _("Nomination and commendation")),
+        ("report", _("A report to a higher office")),
+        ("other", _("Another purpose (say which)")),
+    )
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=PURPOSES, widget=forms.RadioSelect)
+    detail = forms.CharField(label=_("Details"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("purpose") == "other" and not data.get("detail", "").strip():
+            self.add_error("detail", _("Say what the export is for."))
+        return data
+
+    def recorded_purpose(self):
+        """The purpose as recorded: its label, with the details typed."""
+        label = str(dict(self.PURPOSES)[self.cleaned_data["purpose"]])
+        detail = self.cleaned_data.get("detail", "").strip()
+        return f"{label}: {detail}" if detail else label

@@ -410,6 +410,17 @@ IMPORT_ACTIONS = {
 
 
 @transaction.atomic
+def personal_data_exported(
+    *, actor: User | None, kind: str, purpose: str, rows: int, fmt: str
+) -> None:
+    """Record an export of personal information with the purpose the exporter stated."""
+    audit_record(
+        actor=actor,
+        action="campaigns.personal_data.exported",
+        changes={"kind": kind, "purpose": purpose, "rows": rows, "format": fmt},
+    )
+
+
 def records_import_apply(
     *,
     actor: User | None,

@@ -200,6 +200,11 @@ def feedback_close(*, actor: User | None, feedback: Feedback, reason: str = "") 
     )
 
 
+def feedback_contact_viewed(*, actor: User | None, feedback: Feedback) -> None:
+    """Record that an officer outside the port's authority read a visitor's whole contact."""
+    audit_record(actor=actor, action="campaigns.feedback.contact_viewed", obj=feedback, changes={})
+
+
 # --- surveys: building ------------------------------------------------------------------------
 
 

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from campaigns import services
+from campaigns.forms import ExportPurposeForm
 from campaigns.imports import KINDS, import_records
 from campaigns.resources import RESOURCES
 from campaigns.scope import scope_for
@@ -240,10 +242,30 @@ def import_template(request, kind, fmt):
     )
 
 
+# Kinds whose sheet holds personal information: exported only with a stated purpose, audited.
+PERSONAL_KINDS = frozenset({"people"})
+
+
 def export_records(request, kind, fmt):
     _check_access(request, kind)
     if fmt not in FORMATS:
         raise Http404
-    dataset = RESOURCES[kind]().export(SELECTORS[kind](request.user))
+    purpose = None
+    if kind in PERSONAL_KINDS:
+        form = ExportPurposeForm(request.POST or None)
+        if request.method != "POST" or not form.is_valid():
+            return render(
+                request,
+                "campaigns/imports/export_purpose.html",
+                {"form": form, "kind_label": KIND_LABELS[kind], "fmt": fmt.upper()},
+                status=400 if form.errors else 200,
+            )
+        purpose = form.recorded_purpose()
+    queryset = SELECTORS[kind](request.user)
+    dataset = RESOURCES[kind]().export(queryset)
+    if purpose is not None:
+        services.personal_data_exported(
+            actor=request.user, kind=kind, purpose=purpose, rows=len(dataset), fmt=fmt
+        )
     stamp = datetime.date.today().isoformat()
     return _spreadsheet_response(kind, fmt, dataset.headers, dataset, f"civport-{kind}-{stamp}")

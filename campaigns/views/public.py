@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from campaigns.access import access_feedback, access_survey, can_handle_any, handles_path
+from campaigns.access.public import sees_contact
 from campaigns.filters import FeedbackFilter
 from campaigns.forms.public import (
     FeedbackAnswerForm,
@@ -248,7 +249,9 @@ class FeedbackDetailView(ScopedView):
         item = access_feedback(self.user, pk)
         return self.render_page(request, item)
 
-    def render_page(self, request, item, *, answer_form=None, close_form=None, status=200):
+    def render_page(
+        self, request, item, *, answer_form=None, close_form=None, status=200, revealed=False
+    ):
         can_handle = handles_path(self.scope, item.port.authority.path)
         history = _history(item, "feedback")
         for entry in history:
@@ -260,6 +263,7 @@ class FeedbackDetailView(ScopedView):
                 {"name": _("Public feedback"), "url": reverse("campaigns:feedback-list")}
             ],
             "can_handle": can_handle,
+            "contact_visible": revealed or sees_contact(self.scope, item),
             "answer_form": answer_form or FeedbackAnswerForm(initial={"answer": item.answer}),
             "close_form": close_form or FeedbackCloseForm(),
             "history": history,
@@ -322,6 +326,20 @@ class FeedbackCloseView(_FeedbackActionView):
 
     def success_message(self):
         return _("The item was closed.")
+
+
+class FeedbackContactView(FeedbackDetailView):
+    """The whole contact of a visitor, shown on request to an officer outside the port's own
+    authority; the viewing is audited."""
+
+    def get(self, request, pk):
+        return redirect("campaigns:feedback-detail", pk=pk)
+
+    def post(self, request, pk):
+        item = access_feedback(self.user, pk)
+        if item.contact and not sees_contact(self.scope, item):
+            services.feedback_contact_viewed(actor=self.user, feedback=item)
+        return self.render_page(request, item, revealed=True)
 
 
 # --- office: surveys --------------------------------------------------------------------------
@@ -545,6 +563,7 @@ urlpatterns = [
     path("feedback/<int:pk>/start/", FeedbackStartView.as_view(), name="feedback-start"),
     path("feedback/<int:pk>/answer/", FeedbackAnswerView.as_view(), name="feedback-answer"),
     path("feedback/<int:pk>/close/", FeedbackCloseView.as_view(), name="feedback-close"),
+    path("feedback/<int:pk>/contact/", FeedbackContactView.as_view(), name="feedback-contact"),
     path("surveys/", SurveyListView.as_view(), name="survey-list"),
     path("surveys/new/", SurveyCreateView.as_view(), name="survey-create"),
     path("surveys/<int:pk>/", SurveyDetailView.as_view(), name="survey-detail"),

@@ -268,12 +268,21 @@ def _csv_rows(response):
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
+PURPOSE = {"purpose": "statistics", "detail": ""}
+
+
+def _export(client, kind, fmt):
+    """An export as the page makes it: the people's sheet after stating its purpose."""
+    url = reverse("campaigns:export", args=[kind, fmt])
+    return client.post(url, PURPOSE) if kind == "people" else client.get(url)
+
+
 def test_export_contains_only_the_users_rows(client, gd_officer):
     login(client, gd_officer)
     rows = _csv_rows(client.get(reverse("campaigns:export", args=["units", "csv"])))
     codes = [row[0] for row in rows[1:]]
     assert codes == ["GD-GZ-U1", "GD-GZ-U2", "GD-SZ-U1", "GD-SZ-U2"]
-    rows = _csv_rows(client.get(reverse("campaigns:export", args=["people", "csv"])))
+    rows = _csv_rows(_export(client, "people", "csv"))
     assert not [row for row in rows[1:] if row[0].startswith("ZJ")]
     assert len(rows) == 1 + 6
 
@@ -302,15 +311,16 @@ def test_export_escapes_formulas(client, gd_officer, world):
 @pytest.mark.parametrize("kind", ["authorities", "ports", "units", "people"])
 def test_export_query_count_is_fixed(client, national_admin, kind, django_assert_num_queries):
     login(client, national_admin)
-    # 1 session + 1 user + 1 scope + 1 the rows with their related rows joined.
-    with django_assert_num_queries(4):
-        response = client.get(reverse("campaigns:export", args=[kind, "xlsx"]))
+    # 1 session + 1 user + 1 scope + 1 the rows with their related rows joined; the people's
+    # sheet adds the audit entry of its export (an insert between a savepoint and its release).
+    with django_assert_num_queries(7 if kind == "people" else 4):
+        response = _export(client, kind, "xlsx")
     assert response.status_code == 200
 
 
 def test_exported_file_imports_back_unchanged(client, gd_officer):
     login(client, gd_officer)
-    response = client.get(reverse("campaigns:export", args=["people", "xlsx"]))
+    response = _export(client, "people", "xlsx")
     before = state()
     response = client.post(
         reverse("campaigns:import-upload", args=["people"]),
