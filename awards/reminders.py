@@ -1,4 +1,5 @@
-"""Daily reminders of the award round (Celery beat; installed by `manage.py schedules_install`).
+"""Daily reminders of the award round, sent by the beat tasks in awards.tasks (installed by
+`manage.py schedules_install`).
 
 - nominations due within CIVPORT_AWARD_REMINDER_DAYS days → the port officers of every port
   authority with a draft nomination or nothing submitted in the round;
@@ -15,7 +16,6 @@ reason: run twice in a day (or redelivered), it sends nothing new.
 import datetime
 from functools import partial
 
-from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
@@ -32,7 +32,7 @@ from campaigns.models import (
     Membership,
 )
 from campaigns.scope import MANAGE_AUTHORITY
-from civport.notifications import local_today, notify
+from civport.notifications import notify
 
 # Nominations the province has on its table: submitted, whatever came of them since.
 NOT_SUBMITTED = (Nomination.Status.DRAFT, Nomination.Status.WITHDRAWN)
@@ -311,45 +311,3 @@ def recommendation_reminders_send(*, today):
                 today=today,
             )
     return sent
-
-
-# --- tasks -----------------------------------------------------------------------------------
-
-
-def _remind(send, today):
-    """Run `send` for `today` (an ISO date, or None for today in Asia/Shanghai). The notices'
-    texts are callables that notify renders in each recipient's language."""
-    day = datetime.date.fromisoformat(today) if today else local_today()
-    return send(today=day)
-
-
-# Safe to run twice a day or to be redelivered: notify creates at most one notice per user,
-# reason and day, and e-mails each notice once.
-@shared_task(
-    name="awards.nomination_deadline_reminders",
-    acks_late=True,
-    soft_time_limit=240,
-    time_limit=300,
-)
-def nomination_deadline_reminders_task(today=None):
-    return _remind(nomination_deadline_reminders_send, today)
-
-
-@shared_task(
-    name="awards.review_deadline_reminders",
-    acks_late=True,
-    soft_time_limit=240,
-    time_limit=300,
-)
-def review_deadline_reminders_task(today=None):
-    return _remind(review_deadline_reminders_send, today)
-
-
-@shared_task(
-    name="awards.recommendation_reminders",
-    acks_late=True,
-    soft_time_limit=240,
-    time_limit=300,
-)
-def recommendation_reminders_task(today=None):
-    return _remind(recommendation_reminders_send, today)

@@ -1,5 +1,5 @@
 """Celery tasks of the award round: certificate and decision PDFs, the stuck-work sweeper, and
-the daily reminders (defined in awards.reminders).
+the daily reminders (whom they reach and what they say: awards.reminders).
 
 The PDF tasks go to the `pdf` queue (routed by name: "*certificate*", "*pdf*"). They take ids,
 claim their row before rendering (a second delivery finds it claimed or done and does nothing),
@@ -7,11 +7,14 @@ and write no result: nothing waits for one, and a task that needs no result back
 queued while the result store is down too.
 """
 
+import datetime
+
 from celery import shared_task
 
-from awards import reminders  # noqa: F401
+from awards import reminders
 from awards.services import honours
 from awards.services.honours import MAX_RENDER_ATTEMPTS, RENDER_HARD_SECONDS, RENDER_SOFT_SECONDS
+from civport.notifications import local_today
 
 PDF_TASK_OPTIONS = {
     "bind": True,
@@ -70,3 +73,45 @@ def certificates_sweep_task():
     """Queue again the certificates and decisions left pending (the broker was down when they
     were asked for) or left rendering by a worker that died. Every five minutes on beat."""
     return honours.renders_sweep()
+
+
+# --- daily reminders (django-celery-beat; installed by `manage.py schedules_install`) --------
+
+
+def _remind(send, today):
+    """Run `send` for `today` (an ISO date, or None for today in Asia/Shanghai). The notices'
+    texts are callables that notify renders in each recipient's language."""
+    day = datetime.date.fromisoformat(today) if today else local_today()
+    return send(today=day)
+
+
+# Safe to run twice a day or to be redelivered: notify creates at most one notice per user,
+# reason and day, and e-mails each notice once.
+@shared_task(
+    name="awards.nomination_deadline_reminders",
+    acks_late=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def nomination_deadline_reminders_task(today=None):
+    return _remind(reminders.nomination_deadline_reminders_send, today)
+
+
+@shared_task(
+    name="awards.review_deadline_reminders",
+    acks_late=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def review_deadline_reminders_task(today=None):
+    return _remind(reminders.review_deadline_reminders_send, today)
+
+
+@shared_task(
+    name="awards.recommendation_reminders",
+    acks_late=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def recommendation_reminders_task(today=None):
+    return _remind(reminders.recommendation_reminders_send, today)

@@ -13,9 +13,7 @@ from redis.exceptions import RedisError
 from campaigns.imports import import_records
 from campaigns.services import filings, notices, work
 from civport.imports import delete_stored, load_stored
-
-# Imported for its task: the worker registers civport.notification_email, which notify queues.
-from civport.notifications import local_today, notification_email_task  # noqa: F401
+from civport.notifications import local_today
 
 logger = logging.getLogger(__name__)
 

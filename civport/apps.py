@@ -11,7 +11,8 @@ class CivportConfig(AppConfig):
     )
 
     def ready(self):
-        from civport import sessions, twofactor
+        # Registers the tasks with Celery in every process: notify queues its e-mail by name.
+        from civport import sessions, tasks, twofactor  # noqa: F401
 
         sessions.connect()
         twofactor.connect()

@@ -6,7 +6,7 @@ For each active user, at most one notice per (user, key, day), `day` being the c
 Asia/Shanghai (`today` overrides it; reminders pass the day they run for). `key` names the
 reason, e.g. f"rectification-overdue:{item.pk}". The notice is an in-portal `Notification` row
 and, when `email` is true and the user has an address, an e-mail sent by the
-`civport.notification_email` task queued after the surrounding transaction commits. Returns how
+`civport.notification_email` task (civport.tasks) queued after the surrounding transaction commits. Returns how
 many notices were created; a second call for the same reason on the same day creates none and
 sends nothing, even when two processes call at the same moment (the insert skips rows the
 unique constraint already holds).
@@ -24,7 +24,7 @@ import datetime
 import logging
 import smtplib
 
-from celery import shared_task
+from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -41,6 +41,8 @@ NOTIFICATION_TIME_ZONE = "Asia/Shanghai"
 TITLE_MAX = Notification._meta.get_field("title").max_length
 KEY_MAX = Notification._meta.get_field("key").max_length
 URL_MAX = Notification._meta.get_field("url").max_length
+# The e-mail task (civport.tasks) is queued by name: the task module imports this one.
+EMAIL_TASK = "civport.notification_email"
 
 
 def local_today():
@@ -144,7 +146,7 @@ def notify(*, users, key, title, body="", url="", today=None, email=True):
         if wants_email[user_id]:
             # robust: a broker that is down must not undo the notices already committed; the
             # row keeps wants_email with no emailed_at for a sweeper to find.
-            transaction.on_commit(lambda pk=pk: notification_email_task.delay(pk), robust=True)
+            transaction.on_commit(lambda pk=pk: _email_queue(pk), robust=True)
     return len(created)
 
 
@@ -206,33 +208,17 @@ def notification_emails_requeue(*, now=None):
         .values_list("pk", flat=True)[:EMAIL_SWEEP_BATCH]
     )
     for pk in ids:
-        notification_email_task.delay(pk)
+        _email_queue(pk)
     return len(ids)
+
+
+def _email_queue(notification_id):
+    current_app.tasks[EMAIL_TASK].delay(notification_id)
 
 
 def _site_url():
     """The portal's address for links in e-mails (the address printed on certificates too)."""
     return settings.CIVPORT_PUBLIC_URL
-
-
-@shared_task(
-    name="civport.notification_email",
-    acks_late=True,
-    soft_time_limit=60,
-    time_limit=90,
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=60,
-    max_retries=5,
-)
-def notification_email_task(notification_id):
-    return notification_email_send(notification_id=notification_id)
-
-
-@shared_task(
-    name="civport.notification_email_sweep", acks_late=True, soft_time_limit=120, time_limit=180
-)
-def notification_email_sweep_task():
-    return notification_emails_requeue()
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -1,12 +1,34 @@
-"""Tasks of the cross-cutting layer."""
+"""Tasks of the cross-cutting layer: the notices' e-mails and their sweeper, the health check's
+round trip. The services queue them by name (CivportConfig.ready imports this module in every
+process, so the names are registered wherever a notice is written)."""
+
+import smtplib
 
 from celery import shared_task
 from django.apps import apps
 from django.db import connection
 
-# The notification e-mail task lives with the engine; importing it here registers it with every
-# worker, whatever apps' task modules the worker loads.
-from civport.notifications import notification_email_task  # noqa: F401
+from civport.notifications import EMAIL_TASK, notification_email_send, notification_emails_requeue
+
+
+@shared_task(
+    name=EMAIL_TASK,
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=60,
+    max_retries=5,
+)
+def notification_email_task(notification_id):
+    return notification_email_send(notification_id=notification_id)
+
+
+@shared_task(
+    name="civport.notification_email_sweep", acks_late=True, soft_time_limit=120, time_limit=180
+)
+def notification_email_sweep_task():
+    return notification_emails_requeue()
 
 
 @shared_task(name="civport.healthcheck_roundtrip", soft_time_limit=30, time_limit=60)

@@ -17,13 +17,15 @@ from assessments.services.sheets import score_sheet_save
 from awards.models import Nomination, Recommendation, Round
 from awards.reminders import (
     nomination_deadline_reminders_send,
-    nomination_deadline_reminders_task,
     recommendation_reminders_send,
-    recommendation_reminders_task,
     review_deadline_reminders_send,
-    review_deadline_reminders_task,
 )
 from awards.selectors.rounds import round_review
+from awards.tasks import (
+    nomination_deadline_reminders_task,
+    recommendation_reminders_task,
+    review_deadline_reminders_task,
+)
 from campaigns import services as campaign_services
 from campaigns.models import Membership
 from civport.models import Notification
