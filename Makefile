@@ -23,7 +23,7 @@ MAKEMESSAGES_IGNORES := --ignore=.venv --ignore=node_modules --ignore=staticfile
 help:
 	@echo "make run               set up .venv and the SQLite database, load the demo data, serve http://$(ADDRESS)"
 	@echo "make test              run the whole test suite (pytest)"
-	@echo "make lint              ruff check, ruff format --check, the apps' import rules, mypy"
+	@echo "make lint              ruff check, ruff format --check, the apps' import and translation rules, mypy"
 	@echo "make format            ruff format and ruff check --fix"
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make messages          update locale/*/LC_MESSAGES/*.po from the source (needs gettext)"
@@ -84,6 +84,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) scripts/import_rules.py
+	$(PY) scripts/translation_rules.py
 	$(BIN)/mypy
 
 format: venv
