@@ -86,6 +86,7 @@ def _navigation(request):
         sections["organisation"] += [
             entry(reverse("campaigns:unit-list"), _("Participating units")),
             entry(reverse("campaigns:person-list"), _("People")),
+            entry(reverse("campaigns:directory"), _("Contact directory")),
         ]
     if scope.manages_accounts:
         sections["organisation"].append(

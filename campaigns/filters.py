@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaigns.models import (
     Activity,
@@ -26,6 +27,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.selectors.accounts import account_state_q
+from campaigns.selectors.contacts import directory_membership_q, directory_people_search_q
 from campaigns.selectors.work import activity_filter, rectification_filter
 from civport.filters import EMPTY as EMPTY
 from civport.filters import CheckFilter, StyledFilterSet
@@ -257,7 +259,7 @@ class AccountFilter(StyledFilterSet):
     """The accounts a manager administers: by user name or name, role and state."""
 
     STATES = (
-        ("active", _("active")),
+        ("active", pgettext_lazy("account state", "active")),
         ("not_activated", _("not activated")),
         ("disabled", _("disabled")),
     )
@@ -280,3 +282,81 @@ class AccountFilter(StyledFilterSet):
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(account_state_q(value))
+
+
+class DirectoryPersonFilter(StyledFilterSet):
+    """The people of the contact directory: by name, number, e-mail or where they sit, and role.
+    Given the viewer's `scope`, so that a search by place stays within their area."""
+
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, telephone, e-mail or office")}
+        ),
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("role"), choices=Membership.Role.choices, method="filter_role"
+    )
+
+    def __init__(self, *args, scope, **kwargs):
+        self.scope = scope
+        super().__init__(*args, **kwargs)
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(directory_people_search_q(value, self.scope))
+
+    def filter_role(self, queryset, name, value):
+        roles = Membership.objects.filter(
+            directory_membership_q(self.scope), user=OuterRef("pk"), role=value
+        )
+        return queryset.filter(Exists(roles))
+
+
+class DirectoryAuthorityFilter(_SearchFilterSet):
+    """The authorities' offices of the contact directory."""
+
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, telephone, address or e-mail")}
+        ),
+    )
+
+    search_fields = ("name", "short_name", "office_phone", "office_address", "office_email")
+
+    level = django_filters.ChoiceFilter(label=_("level"), choices=Authority.Level.choices)
+
+    class Meta:
+        model = Authority
+        fields = ["q", "level"]
+
+
+class DirectoryUnitFilter(_SearchFilterSet):
+    """The units' offices of the contact directory."""
+
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, telephone, address or e-mail")}
+        ),
+    )
+
+    search_fields = (
+        "name",
+        "authority__name",
+        "office_phone",
+        "office_address",
+        "office_email",
+    )
+
+    category = django_filters.ChoiceFilter(label=_("category"), choices=Unit.Category.choices)
+
+    class Meta:
+        model = Unit
+        fields = ["q", "category"]

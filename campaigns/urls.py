@@ -2,6 +2,7 @@ from django.urls import path
 
 from campaigns.views import (
     accounts,
+    contacts,
     dashboards,
     filings,
     groups,
@@ -42,6 +43,7 @@ urlpatterns = [
     path("imports/<str:kind>/template.<str:fmt>", imports.import_template, name="import-template"),
     path("exports/<str:kind>.<str:fmt>", imports.export_records, name="export"),
     *accounts.urlpatterns,
+    *contacts.urlpatterns,
     *filings.urlpatterns,
     *notices.urlpatterns,
     *groups.urlpatterns,

@@ -59,6 +59,11 @@ class Authority(models.Model):
         related_name="children",
     )
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    # The office's own contact details (not personal information; the contact directory shows
+    # them whole to everyone who sees the authority).
+    office_phone = models.CharField(_("office telephone"), max_length=40, blank=True)
+    office_address = models.CharField(_("office address"), max_length=200, blank=True)
+    office_email = models.EmailField(_("office e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -343,6 +348,9 @@ class Unit(models.Model):
         on_delete=models.PROTECT,
         related_name="sub_units",
     )
+    office_phone = models.CharField(_("office telephone"), max_length=40, blank=True)
+    office_address = models.CharField(_("office address"), max_length=200, blank=True)
+    office_email = models.EmailField(_("office e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

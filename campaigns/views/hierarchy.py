@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from campaigns import services
 from campaigns.access import access_authority, access_person, access_port, access_unit
+from campaigns.access.contacts import can_edit_authority_contact, can_edit_unit_contact
 from campaigns.filters import AuthorityFilter, PersonFilter, PortFilter, UnitFilter
 from campaigns.forms import (
     AuthorityCreateForm,
@@ -319,6 +320,7 @@ class AuthorityDetailView(ScopedView):
             "filterset": filterset,
             **paginate_list(request, filterset.qs),
             "can_edit": scope.edits_below(authority.path),
+            "can_edit_contact": can_edit_authority_contact(scope, authority),
             "can_add_child": edits_here and bool(services.CHILD_LEVELS[authority.level]),
             "can_add": edits_here,
             "can_add_port": edits_here and authority.level in services.PORT_OWNER_LEVELS,
@@ -470,6 +472,7 @@ class UnitDetailView(ScopedView):
             **paginate_list(request, person_list_for(self.user).filter(unit=unit)),
             "can_edit": self.scope.edits_path(unit.authority.path),
             "can_edit_people": self.scope.unit_allows_people_edit(unit),
+            "can_edit_contact": can_edit_unit_contact(self.scope, unit),
         }
         return render(request, "campaigns/unit_detail.html", context)
 

@@ -72,6 +72,7 @@ def test_national_office_sees_every_section(client, world, national_admin):
         r("campaigns:port-list"),
         r("campaigns:unit-list"),
         r("campaigns:person-list"),
+        r("campaigns:directory"),
         r("campaigns:import-start"),
     ]
     assert sections[WORK] == [
@@ -124,6 +125,7 @@ def test_unit_contact_sees_their_unit_work_and_consultations(client, world, unit
         r("campaigns:unit-detail", world.sz.units[0].pk),
         r("campaigns:unit-list"),
         r("campaigns:person-list"),
+        r("campaigns:directory"),
     ]
     assert sections[WORK] == [r("campaigns:activity-list"), r("campaigns:rectification-list")]
     assert sections[FILINGS] == [r("campaigns:consultation-list")]
