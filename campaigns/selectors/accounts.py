@@ -99,13 +99,15 @@ def account_list_for(user: User | AnonymousUser) -> QuerySet[User]:
         return users.none()
     managed = managed_membership_q(scope)
     memberships = Membership.objects.filter(user=OuterRef("pk"))
+    accounts = users.filter(
+        Exists(memberships.filter(managed))
+        | (~Exists(memberships) & Q(account_profile__isnull=False) & _home_q(scope))
+    )
+    if not scope.is_superuser:
+        # A superuser's `managed` is Q(), and ~Q() matches every row: nothing to exclude.
+        accounts = accounts.exclude(Exists(memberships.filter(~managed)))
     return (
-        users.filter(
-            Exists(memberships.filter(managed))
-            | (~Exists(memberships) & Q(account_profile__isnull=False) & _home_q(scope))
-        )
-        .exclude(Exists(memberships.filter(~managed)))
-        .exclude(is_superuser=True)
+        accounts.exclude(is_superuser=True)
         .exclude(pk=user.pk)
         .select_related("account_profile", "account_profile__managed_by")
         .prefetch_related(

@@ -297,7 +297,10 @@ def rectification_list_for(
     if edit:
         q = scope.paths_q("inspection__authority__path", edit=True)
     else:
-        q = scope.paths_q("owner_unit__authority__path") | _own_units_q(scope, "owner_unit")
+        q = scope.paths_q("owner_unit__authority__path")
+        if not scope.is_superuser:
+            # Q() | Q(pk__in=[]) is Q(pk__in=[]): a superuser's "everything" must stay alone.
+            q |= _own_units_q(scope, "owner_unit")
     return (
         Rectification.objects.filter(q)
         .select_related(
