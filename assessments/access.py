@@ -59,7 +59,7 @@ def own_provinces(scope: Scope) -> list[Grant]:
 
 def changes_scheme(scope: Scope, scheme: Scheme) -> bool:
     """Manages the scheme's owner; a province's own version is changed by the province only
-    (the national office answers its filing instead)."""
+    (the national office answers its filing, on the filing's page)."""
     if scheme.derived_from_id and is_national_office(scope):
         return False
     return scope.edits_path(scheme.authority.path)
@@ -69,14 +69,6 @@ def access_scheme_to_change(user: User, pk: int | str) -> Scheme:
     """The scheme for a write: 404 out of scope, 403 when visible but not the user's."""
     scheme = access_scheme(user, pk, edit=True)
     if not changes_scheme(scope_for(user), scheme):
-        raise PermissionDenied
-    return scheme
-
-
-def access_scheme_to_answer(user: User, pk: int | str) -> Scheme:
-    """A province's filed scheme, for the national office that acknowledges or returns it."""
-    scheme = access_scheme(user, pk)
-    if not is_national_office(scope_for(user)):
         raise PermissionDenied
     return scheme
 

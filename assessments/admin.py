@@ -138,16 +138,14 @@ class SchemeAdmin(ReadOnlyAdmin):
         "authority",
         "is_template",
         "status",
-        "filing",
-        "filed_at",
         "published_at",
     )
-    list_filter = ("status", "filing", "is_template", "aggregation")
+    list_filter = ("status", "is_template", "aggregation")
     search_fields = ("name", "name_en", "family", "authority__name", "authority__code")
     list_select_related = ("authority",)
     readonly_fields = ("portal_link",)
     inlines = (SchemeAreaInline, ItemInline, VetoConditionInline)
-    actions = ("publish", "acknowledge_filing", "new_version")
+    actions = ("publish", "new_version")
     service_argument = "scheme"
 
     @admin.display(description=gettext_lazy("in the portal"))
@@ -155,27 +153,18 @@ class SchemeAdmin(ReadOnlyAdmin):
         return format_html(
             '<a href="{}">{}</a>',
             reverse("assessments:scheme-detail", args=[obj.pk]),
-            _("Open the scheme's page (filing answers, weights, spreadsheet)"),
+            _("Open the scheme's page (filing, weights, spreadsheet)"),
         )
 
     @admin.action(description=gettext_lazy("Publish the selected national drafts"))
     def publish(self, request, queryset):
+        # A province's version is published (and so filed) by the province, in the portal.
         _run(
             self,
             request,
-            queryset,
+            queryset.filter(derived_from__isnull=True),
             scheme_services.scheme_publish,
             _("%(count)d versions published."),
-        )
-
-    @admin.action(description=gettext_lazy("Acknowledge the selected filings"))
-    def acknowledge_filing(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            scheme_services.scheme_file_acknowledge,
-            _("%(count)d filings acknowledged."),
         )
 
     @admin.action(description=gettext_lazy("Make a new draft version of the selected"))

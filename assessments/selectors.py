@@ -69,7 +69,7 @@ SUBMITTED = ScoreSheet.Status.SUBMITTED
 def scheme_list_for(user: User | AnonymousUser) -> QuerySet[Scheme]:
     """National templates once published, plus the schemes of authorities the user sees."""
     scope = scope_for(user)
-    schemes = Scheme.objects.select_related("authority", "derived_from")
+    schemes = Scheme.objects.select_related("authority", "derived_from", "filing_version__filing")
     if scope.is_national:
         return schemes
     if scope.is_empty:

@@ -1,9 +1,11 @@
 """Demo data for assessments, run by `manage.py seed_demo` after campaigns', so that a
 newcomer's `make run` shows scoring at work.
 
-- The published national starting template; Guangdong's and Zhejiang's derived versions with
-  their own area weights, filed and acknowledged (so published); Fujian's filed and waiting for
-  the national office's answer; Shandong's returned with comments.
+- The published national starting template; the provinces' derived versions with their own
+  area weights, each published (so in force and filed as the province's assessment standard):
+  Guangdong's and Zhejiang's acknowledged by the national office; Fujian's waiting for its
+  answer, with one weight outside the template's tolerance (a warning on both sides);
+  Shandong's commented on, and its new version in draft.
 - Reviewer accounts `gd_reviewer1…5`, `zj_reviewer1…5` and `national_reviewer1…3` on the
   panels of the 2025-2026 round: Guangdong's and Zhejiang's reviews on their own schemes and the
   national review on the template. Some reviewers work at a subject's unit or port authority,
@@ -42,6 +44,7 @@ from assessments.services.sheets import SheetInput, score_sheet_save
 from assessments.template import FAMILY as template_family
 from assessments.template import template_install
 from campaigns.models import Authority, Unit
+from campaigns.services import filings as filing_services
 from civport.audit import audit_record
 from seeding.campaigns import CONTACT_UNIT
 
@@ -50,22 +53,24 @@ ROUND = "2025-2026"
 DUE_ON = datetime.date(2026, 3, 31)
 HALF = Decimal("0.5")
 
-# Province → its derived version's area weights (the template's ± at most 20 %) and what
-# happened to its filing.
+# Province → its derived version's area weights and what followed its publication (which filed
+# it): the national office's "acknowledge" or "comment", then the province's "new_version".
+# Fujian's coordination weight (13) lies outside the template's 10 ± 20 %: published with a
+# warning, which the national office reads with the filing.
 DERIVED = {
     "GD": (
         {"efficiency": Decimal("16"), "safety": Decimal("16"), "culture": Decimal("7")},
-        "acknowledged",
+        ("acknowledge",),
     ),
     "ZJ": (
         {"service": Decimal("16"), "transparency": Decimal("12"), "long_term": Decimal("9")},
-        "acknowledged",
+        ("acknowledge",),
     ),
-    "FJ": ({"coordination": Decimal("12"), "integrity": Decimal("13")}, "submitted"),
-    "SD": ({"rule_of_law": Decimal("12"), "culture": Decimal("7")}, "returned"),
+    "FJ": ({"coordination": Decimal("13"), "integrity": Decimal("13")}, ()),
+    "SD": ({"rule_of_law": Decimal("12"), "culture": Decimal("7")}, ("comment", "new_version")),
 }
 FILING_OFFICERS = {"GD": "gd_officer", "ZJ": "zj_officer"}
-RETURN_COMMENT = "“法制建设”权重调整请补充说明依据，并与本省实施意见保持一致后重新报备。"
+RETURN_COMMENT = "“法制建设”权重调整请补充说明依据，并与本省实施意见保持一致，可发布新版本备案。"
 
 # username → (unit code or None, port authority code or None): where the reviewer works.
 REVIEWERS = {
@@ -155,36 +160,42 @@ def _points_for(rng, item, quality):
 
 
 def seed_schemes(stats, authorities):
-    """The template and the provinces' versions; returns {province code: published scheme}."""
+    """The template and the provinces' versions; returns {province code: version in force}."""
     national = _user("national")
     stats.count("scheme", not Scheme.objects.filter(family=template_family).exists())
     template = template_install(actor=national, authority=authorities["CN"])
     schemes = {"CN": template}
-    for code, (weights, filing) in DERIVED.items():
+    for code, (weights, steps) in DERIVED.items():
         province = authorities[code]
         family = f"{template.family}-{province.code}".lower()
-        existing = Scheme.objects.filter(family=family).order_by("-version").first()
-        stats.count("scheme", existing is None)
-        if existing is None:
+        exists = Scheme.objects.filter(family=family).exists()
+        stats.count("scheme", not exists)
+        if not exists:
+            # Fujian and Shandong have no officer account in the demo: the system acts.
             officer = _user(FILING_OFFICERS[code]) if code in FILING_OFFICERS else None
-            existing = scheme_services.scheme_derive(
-                actor=officer, template=template, authority=province
-            )
-            scheme_services.scheme_weights_update(
-                actor=officer, scheme=existing, area_weights=weights
-            )
-            scheme_services.scheme_file_submit(actor=officer, scheme=existing)
-            if filing == Scheme.Filing.ACKNOWLEDGED:
-                scheme_services.scheme_file_acknowledge(
-                    actor=national, scheme=existing, comment="同意备案"
-                )
-            elif filing == Scheme.Filing.RETURNED:
-                scheme_services.scheme_file_return(
-                    actor=national, scheme=existing, comment=RETURN_COMMENT
-                )
-            existing.refresh_from_db()
-        schemes[code] = existing
+            _publish_version(officer, national, template, province, weights, steps)
+        schemes[code] = (
+            Scheme.objects.filter(family=family, status=Scheme.Status.PUBLISHED)
+            .select_related("filing_version__filing")
+            .order_by("-version")
+            .first()
+        )
     return schemes
+
+
+def _publish_version(officer, national, template, province, weights, steps):
+    """Derive, weigh and publish a province's version (which files it), then play the steps."""
+    scheme = scheme_services.scheme_derive(actor=officer, template=template, authority=province)
+    scheme_services.scheme_weights_update(actor=officer, scheme=scheme, area_weights=weights)
+    scheme = scheme_services.scheme_publish(actor=officer, scheme=scheme)
+    filing = scheme.filing_version.filing
+    for step in steps:
+        if step == "acknowledge":
+            filing_services.filing_acknowledge(actor=national, filing=filing, comments="同意备案。")
+        elif step == "comment":
+            filing_services.filing_return(actor=national, filing=filing, comments=RETURN_COMMENT)
+        elif step == "new_version":
+            scheme_services.scheme_new_version(actor=officer, scheme=scheme)
 
 
 # --- reviews -------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Demo data of the campaign's day-to-day work, run at the end of `seed_demo`: a year of it for
 the demo ports, so that the lists and dashboards of a newcomer's `make run` have something to show.
 
-- Filings (备案): Guangdong's three documents acknowledged; Zhejiang's implementation opinion
-  returned with comments and resubmitted, its assessment standard awaiting an answer, its
-  evaluation method a draft; the other provinces have filed nothing.
+- Filings (备案): Guangdong's implementation opinion and evaluation method acknowledged;
+  Zhejiang's implementation opinion returned with comments and resubmitted, its evaluation
+  method a draft. The assessment standards are filed by the provinces' scheme publications
+  (seeding.assessments).
 - Co-construction plans of Shenzhen and Ningbo (published) and Guangzhou (a draft), with
   commitments per unit and construction area; the activities below count toward them.
 - About 150 activities in the nine areas and every form, logged by units (罗湖海关's through the
@@ -141,20 +142,6 @@ GD_OPINION = """为深入推进共建文明口岸活动，根据国家口岸管�
 四、工作要求
 各地要将共建文明口岸活动纳入年度重点工作，做好活动记录和资料归档，按要求报送工作进展情况。"""
 
-GD_STANDARD = """广东省共建文明口岸活动考核标准按“九项建设”设置考核项目，满分100分。
-
-一、协作建设（12分）：建立口岸单位联席会议制度，定期召开协调会议，有会议纪要。
-二、效率建设（16分）：整体通关时间较上年压缩，推广应用国际贸易“单一窗口”。
-三、服务建设（14分）：公开服务承诺，设置便民服务设施，开展满意度调查。
-四、阳光建设（10分）：公开政务信息和收费标准，及时办结投诉建议。
-五、法制建设（10分）：执法依据公开，执法过程规范，无重大执法过错。
-六、安全建设（16分）：安全责任落实，应急预案完善，每年至少开展一次联合演练。
-七、廉政建设（10分）：签订廉政共建协议，无违纪违法案件。
-八、文化建设（7分）：开展文明创建和文体活动，培育口岸文化品牌。
-九、长效机制建设（5分）：活动有计划、有台账、有总结。
-
-发生重大安全责任事故或重大违纪违法案件的，实行一票否决。"""
-
 GD_METHOD = """一、评比周期：每两年开展一次全省共建文明口岸评比，与全国评比周期衔接。
 二、评比程序：单位自评、地市口岸管理部门初审、省级评审、结果公示、省口岸工作领导小组审定。
 三、评比名额：先进口岸、先进单位、先进个人名额按各地参与单位数量分配，向基层一线倾斜。
@@ -180,17 +167,14 @@ ZJ_RETURN_COMMENTS = (
     "请补充完善后重新报备。"
 )
 
-ZJ_STANDARD = """浙江省共建文明口岸活动考核标准以“九项建设”为框架，满分100分。
-协作建设12分，效率建设15分，服务建设16分，阳光建设12分，法制建设10分，安全建设14分，廉政建设9分，文化建设6分，长效机制建设6分。
-考核采取查阅资料、实地检查和问卷调查相结合的方式进行，问卷调查结果计入服务建设得分。"""
-
 ZJ_METHOD = """浙江省共建文明口岸评比办法（征求意见稿）
 一、评比对象为全省开放口岸及其参与单位。
 二、评比坚持公开、公平、公正，实行单位申报、市级推荐、省级评审、社会公示。"""
 
 # province → [(document, title, text, attachment name or "", steps)]; a step is
 # ("submit", days ago), ("acknowledge", days ago, comments), ("return", days ago, comments) or
-# ("revise", days ago, new text).
+# ("revise", days ago, new text). The assessment standards are not here: a province files its
+# standard by publishing its assessment scheme (seeding.assessments).
 FILINGS = {
     "GD": [
         (
@@ -199,13 +183,6 @@ FILINGS = {
             GD_OPINION,
             "广东省共建文明口岸活动实施意见（印发稿）.pdf",
             [("submit", 330), ("acknowledge", 322, "已收悉，同意备案。")],
-        ),
-        (
-            Filing.Kind.ASSESSMENT_STANDARD,
-            "广东省共建文明口岸活动考核标准",
-            GD_STANDARD,
-            "广东省共建文明口岸活动考核标准.pdf",
-            [("submit", 300), ("acknowledge", 291, "已收悉，同意备案。")],
         ),
         (
             Filing.Kind.EVALUATION_METHOD,
@@ -227,13 +204,6 @@ FILINGS = {
                 ("revise", 20, ZJ_OPINION_V2),
                 ("submit", 12),
             ],
-        ),
-        (
-            Filing.Kind.ASSESSMENT_STANDARD,
-            "浙江省共建文明口岸活动考核标准",
-            ZJ_STANDARD,
-            "",
-            [("submit", 3)],
         ),
         (
             Filing.Kind.EVALUATION_METHOD,

@@ -78,32 +78,6 @@ def _range_help(bounds):
     }
 
 
-class FilingReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=_("comments on the filing"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=4000,
-        help_text=_("Say what the province should change; the province sees these comments."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_widgets(self)
-
-    def full_clean(self):
-        super().full_clean()
-        style_widgets(self)
-
-
-class FilingAcknowledgeForm(forms.Form):
-    comment = forms.CharField(
-        label=_("comments on the filing"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=4000,
-        required=False,
-    )
-
-
 class SchemeImportForm(ImportUploadForm):
     """The campaigns upload form (size limit), for a workbook only; the content is checked
     when the workbook is read."""

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Authority, ConstructionArea
+from campaigns.models import Authority, ConstructionArea, FilingVersion
 
 __all__ = [
     "POINTS",
@@ -31,12 +31,6 @@ class Scheme(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
-
-    class Filing(models.TextChoices):
-        NOT_FILED = "not_filed", _("not filed")
-        SUBMITTED = "submitted", _("submitted")
-        ACKNOWLEDGED = "acknowledged", _("acknowledged")
-        RETURNED = "returned", _("returned with comments")
 
     class Aggregation(models.TextChoices):
         MEAN = "mean", _("mean")
@@ -110,12 +104,18 @@ class Scheme(models.Model):
             "template's weight."
         ),
     )
-    filing = models.CharField(
-        _("filing"), max_length=12, choices=Filing.choices, default=Filing.NOT_FILED
-    )
-    filing_comment = models.TextField(_("comments on the filing"), blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    # A province's version is its assessment standard filed for the record (备案): publishing
+    # it writes the next version of the province's filing, and the national office's answer
+    # (acknowledged, or comments) is read from there. There is no second state to keep in step.
+    filing_version = models.OneToOneField(
+        FilingVersion,
+        verbose_name=_("filing"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scheme",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -132,6 +132,10 @@ class Scheme(models.Model):
             models.CheckConstraint(
                 condition=Q(status="published") | Q(published_at__isnull=True),
                 name="scheme_published_at_only_when_published",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="published") | Q(filing_version__isnull=True),
+                name="scheme_filed_only_when_published",
             ),
         ]
 

@@ -2,8 +2,12 @@
 
 A published version is frozen: edits go to a new draft version. A national template is
 published by the national office. A province derives its own version from a published template,
-may change the weights within the template's tolerance, and files it; the national office
-acknowledges it (which publishes it) or returns it with comments (which makes it editable again).
+sets its own weights and publishes it: the version is in force from then on, and its
+publication is the province's assessment standard filed for the record (备案) with the national
+office, one `campaigns.Filing` written in the same transaction. The national office
+acknowledges it or comments on it there; its answer never takes the version out of force, and
+the province may publish a new version after comments. Weights further than the template's
+tolerance from the template's are a warning shown to both sides, not a refusal.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.models import (
@@ -27,7 +33,8 @@ from assessments.models import (
     SelfAssessment,
     VetoCondition,
 )
-from campaigns.models import Authority, ConstructionArea
+from campaigns.models import Authority, ConstructionArea, Filing
+from campaigns.services.filings import filing_publication_record
 from civport.audit import audit_record
 
 if TYPE_CHECKING:
@@ -49,8 +56,8 @@ SETTINGS_FIELDS = (
 
 
 def scheme_is_editable(scheme: Scheme) -> bool:
-    """A draft that is not waiting for the national office's answer."""
-    return scheme.status == Scheme.Status.DRAFT and scheme.filing != Scheme.Filing.SUBMITTED
+    """A draft: a published version is frozen."""
+    return scheme.status == Scheme.Status.DRAFT
 
 
 def _require_editable(scheme: Scheme) -> None:
@@ -58,10 +65,6 @@ def _require_editable(scheme: Scheme) -> None:
         raise ValidationError(
             _("Version %(version)s is published and frozen; make a new version to change it.")
             % {"version": scheme.version}
-        )
-    if scheme.filing == Scheme.Filing.SUBMITTED:
-        raise ValidationError(
-            _("This version is filed with the national office; wait for its answer.")
         )
 
 
@@ -94,7 +97,8 @@ def scheme_recompute(scheme: Scheme) -> None:
 
 
 def scheme_problems(scheme: Scheme) -> list[str]:
-    """What stops the scheme from being published or filed, as sentences."""
+    """What stops the scheme from being published, as sentences (weights outside the
+    template's tolerance do not: see `scheme_warnings`)."""
     problems = []
     areas = list(scheme.areas.select_related("area"))
     if len(areas) != ConstructionArea.objects.count():
@@ -121,9 +125,16 @@ def scheme_problems(scheme: Scheme) -> list[str]:
     has_bonus = Item.objects.filter(scheme=scheme, kind=Item.Kind.BONUS).exists()
     if has_bonus and scheme.bonus_cap <= 0:
         problems.append(_("The scheme has bonus items but no bonus cap."))
-    if scheme.derived_from_id:
-        problems.extend(_weight_problems(scheme).values())
     return problems
+
+
+def scheme_warnings(scheme: Scheme) -> list[str]:
+    """What the province and the national office should note about a province's version, as
+    sentences: each weight further from the template's than the template's tolerance. The
+    province may still publish it; the filing carries the sentences to the national office."""
+    if not scheme.derived_from_id:
+        return []
+    return list(_weight_problems(scheme).values())
 
 
 def weight_range(reference: Decimal, tolerance: Decimal) -> tuple[Decimal, Decimal]:
@@ -164,7 +175,7 @@ def weight_ranges(
 def _weight_problems(scheme: Scheme) -> dict[str, str]:
     """{area or item code: sentence} for each weight of a derived version outside the
     template's tolerance. Items are matched to the template's by code; an item the template
-    does not have is free."""
+    does not have is free. A warning, never a refusal: the province sets its own weights."""
     area_ranges, item_ranges = weight_ranges(scheme)
     tolerance = cast(Scheme, scheme.derived_from).weight_tolerance
     problems = {}
@@ -173,10 +184,11 @@ def _weight_problems(scheme: Scheme) -> dict[str, str]:
             low, high, reference = area_ranges[code]
             if not low <= weight <= high:
                 problems[code] = _(
-                    "The weight of “%(area)s” must lie between %(low)s and %(high)s "
+                    "The weight of “%(area)s” is %(value)s, outside %(low)s–%(high)s "
                     "(the template's %(weight)s ± %(tolerance)s%%)."
                 ) % {
                     "area": name,
+                    "value": weight,
                     "low": low,
                     "high": high,
                     "weight": reference,
@@ -188,10 +200,11 @@ def _weight_problems(scheme: Scheme) -> dict[str, str]:
             low, high, reference = item_ranges[code]
             if not low <= weight <= high:
                 problems[code] = _(
-                    "The weight of item %(code)s must lie between %(low)s and %(high)s "
+                    "The weight of item %(code)s is %(value)s, outside %(low)s–%(high)s "
                     "(the template's %(weight)s ± %(tolerance)s%%)."
                 ) % {
                     "code": code,
+                    "value": weight,
                     "low": low,
                     "high": high,
                     "weight": reference,
@@ -371,7 +384,8 @@ def scheme_weights_update(
     item_weights: Mapping[str, Decimal | None] | None = None,
 ) -> Scheme:
     """Set area weights ({area code: weight}) and, optionally, item weights ({item code:
-    weight}); a derived version's area weights must stay within the template's tolerance."""
+    weight}). A derived version's weights outside the template's tolerance are accepted and
+    reported by `scheme_warnings`."""
     scheme = _lock(scheme)
     _require_editable(scheme)
     errors = {}
@@ -400,10 +414,6 @@ def scheme_weights_update(
         raise ValidationError(errors)
     SchemeArea.objects.bulk_update(areas.values(), ["weight"])
     Item.objects.bulk_update(items.values(), ["weight"])
-    if scheme.derived_from_id:
-        problems = _weight_problems(scheme)
-        if problems:
-            raise ValidationError(problems)
     scheme_recompute(scheme)
     if changes:
         audit_record(
@@ -414,95 +424,70 @@ def scheme_weights_update(
 
 @transaction.atomic
 def scheme_publish(*, actor: User | None, scheme: Scheme) -> Scheme:
-    """Freeze a national draft (a province's version is published by acknowledgement)."""
+    """Freeze a draft and put it in force. A province's version is filed with the national
+    office by this very publication (its assessment standard), in the same transaction; the
+    national office's answer comes later and never takes the version out of force."""
     scheme = _lock(scheme)
     _require_editable(scheme)
-    if scheme.derived_from_id:
-        raise ValidationError(
-            _("A province's version takes effect when the national office acknowledges it.")
-        )
-    _publish(actor=actor, scheme=scheme)
-    return scheme
-
-
-def _publish(*, actor: User | None, scheme: Scheme) -> None:
     problems = scheme_problems(scheme)
     if problems:
         raise ValidationError(problems)
+    # The filed text is an official record: written in the portal's language, whatever the
+    # language of the officer who publishes.
+    with translation.override(settings.LANGUAGE_CODE):
+        warnings = scheme_warnings(scheme)
+        text = _filing_text(scheme) if scheme.derived_from_id else ""
     scheme_recompute(scheme)
     scheme.status = Scheme.Status.PUBLISHED
     scheme.published_at = timezone.now()
-    scheme.save(update_fields=["status", "published_at", "updated_at"])
+    update_fields = ["status", "published_at", "updated_at"]
+    if scheme.derived_from_id:
+        scheme.filing_version = filing_publication_record(
+            actor=actor,
+            authority=scheme.authority,
+            kind=Filing.Kind.ASSESSMENT_STANDARD,
+            title=scheme.name,
+            text=text,
+            source_url=reverse("assessments:scheme-detail", args=[scheme.pk]),
+            warnings=warnings,
+        )
+        update_fields.append("filing_version")
+    scheme.save(update_fields=update_fields)
     audit_record(
         actor=actor,
         action="assessments.scheme.published",
         obj=scheme,
-        changes={"version": scheme.version},
-    )
-
-
-@transaction.atomic
-def scheme_file_submit(*, actor: User | None, scheme: Scheme) -> Scheme:
-    """File a province's version with the national office (备案)."""
-    scheme = _lock(scheme)
-    _require_editable(scheme)
-    if not scheme.derived_from_id:
-        raise ValidationError(_("Only a province's own version is filed."))
-    problems = scheme_problems(scheme)
-    if problems:
-        raise ValidationError(problems)
-    scheme_recompute(scheme)
-    before = scheme.filing
-    scheme.filing = Scheme.Filing.SUBMITTED
-    scheme.filed_at = timezone.now()
-    scheme.save(update_fields=["filing", "filed_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="assessments.scheme.filed",
-        obj=scheme,
-        changes={"filing": [before, scheme.filing]},
+        changes={
+            "version": scheme.version,
+            "filing_version": scheme.filing_version.number if scheme.filing_version else None,
+            "warnings": warnings,
+        },
     )
     return scheme
 
 
-def _answer_filing(scheme: Scheme) -> Scheme:
-    scheme = _lock(scheme)
-    if scheme.filing != Scheme.Filing.SUBMITTED:
-        raise ValidationError(_("This version is not waiting for an answer."))
-    return scheme
-
-
-@transaction.atomic
-def scheme_file_acknowledge(*, actor: User | None, scheme: Scheme, comment: str = "") -> Scheme:
-    scheme = _answer_filing(scheme)
-    scheme.filing = Scheme.Filing.ACKNOWLEDGED
-    scheme.filing_comment = comment
-    scheme.save(update_fields=["filing", "filing_comment", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="assessments.scheme.acknowledged",
-        obj=scheme,
-        changes={"filing": [Scheme.Filing.SUBMITTED, scheme.filing], "comment": comment},
-    )
-    _publish(actor=actor, scheme=scheme)
-    return scheme
-
-
-@transaction.atomic
-def scheme_file_return(*, actor: User | None, scheme: Scheme, comment: str) -> Scheme:
-    if not comment.strip():
-        raise ValidationError({"comment": _("Say what the province should change.")})
-    scheme = _answer_filing(scheme)
-    scheme.filing = Scheme.Filing.RETURNED
-    scheme.filing_comment = comment.strip()
-    scheme.save(update_fields=["filing", "filing_comment", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="assessments.scheme.returned",
-        obj=scheme,
-        changes={"filing": [Scheme.Filing.SUBMITTED, scheme.filing], "comment": comment},
-    )
-    return scheme
+def _filing_text(scheme: Scheme) -> str:
+    """The filed text of a province's version: what it is and its area weights beside the
+    template's, so the national office reads the essentials without opening the scheme."""
+    template = cast(Scheme, scheme.derived_from)
+    reference = dict(template.areas.values_list("area__code", "weight"))
+    lines = [
+        _("%(name)s, version %(version)s, derived from %(template)s version %(tv)s.")
+        % {
+            "name": scheme.name,
+            "version": scheme.version,
+            "template": template.name,
+            "tv": template.version,
+        },
+        _("Pass mark %(pass)s of %(base)s base points; bonus cap %(cap)s.")
+        % {"pass": scheme.pass_mark, "base": scheme.base_points, "cap": scheme.bonus_cap},
+        _("Area weights (the template's in brackets):"),
+    ]
+    for code, name, weight in scheme.areas.order_by("area__order").values_list(
+        "area__code", "area__name", "weight"
+    ):
+        lines.append(f"{name}: {weight} ({reference.get(code, '—')})")
+    return "\n".join(lines)
 
 
 TREE_ITEM_FIELDS = (
@@ -611,10 +596,6 @@ def scheme_tree_replace(
         )
         for i, row in enumerate(vetoes, start=1)
     )
-    if scheme.derived_from_id:
-        problems = _weight_problems(scheme)
-        if problems:
-            raise ValidationError(problems)
     scheme_recompute(scheme)
     changes |= {
         "items": [before["items"], len(new_items)],

@@ -1,6 +1,6 @@
 """Assessment schemes: the list with the filing overview, a version's tree, weights, the
-workbook out and in, and the transitions (new version, derive, publish, file, acknowledge,
-return).
+workbook out and in, and the transitions (new version, derive, publish). A province's
+publication is its filing (备案); the national office answers it on the filing's page.
 
 Every screen fetches the scheme through `access_scheme` (404 when out of scope, 403 when
 visible but not the user's to change), every write goes through `assessments.services.schemes`,
@@ -20,28 +20,22 @@ from django.views.decorators.http import require_POST
 
 from assessments.access import (
     access_scheme,
-    access_scheme_to_answer,
     access_scheme_to_change,
     changes_scheme,
     own_provinces,
 )
-from assessments.forms.schemes import (
-    FilingAcknowledgeForm,
-    FilingReturnForm,
-    SchemeImportForm,
-    SchemeWeightsForm,
-)
+from assessments.forms.schemes import SchemeImportForm, SchemeWeightsForm
 from assessments.models import Indicator, Item, Scheme
 from assessments.selectors import scheme_list_for
 from assessments.services import schemes as services
 from assessments.spreadsheets import parse_scheme_workbook, scheme_workbook
 from campaigns.access import is_national_office
-from campaigns.models import Authority
+from campaigns.models import Authority, FilingVersion
 from campaigns.scope import scope_for
 from civport.forms import apply_service_errors
 from civport.imports import ImportFileError
 from civport.spreadsheets import XLSX_CONTENT_TYPE
-from civport.viewbases import refusal_messages, transition_response
+from civport.viewbases import refusal_messages
 
 CENT = Decimal("0.01")
 
@@ -53,11 +47,14 @@ def scheme_actions(user, scheme, versions):
     editable = manages and services.scheme_is_editable(scheme)
     national = is_national_office(scope)
     has_draft = any(v.status == Scheme.Status.DRAFT for v in versions)
+    filing = scheme.filing_version
     return {
         "edit": editable,
-        "publish": editable and not scheme.derived_from_id,
-        "file": editable and bool(scheme.derived_from_id),
-        "answer": scheme.filing == Scheme.Filing.SUBMITTED and national,
+        "publish": editable,
+        "answer": filing is not None
+        and national
+        and filing.outcome == FilingVersion.Outcome.PENDING
+        and filing.number == filing.filing.version_count,
         "new_version": manages and scheme.is_published and not has_draft,
         "derive": scheme.is_template and scheme.is_published and bool(own_provinces(scope)),
     }
@@ -83,32 +80,33 @@ def _trail(scheme=None):
 # --- the list -------------------------------------------------------------------------------
 
 
-FILING_STATES = ("submitted", "acknowledged", "returned", "not_filed")
+FILING_STATES = ("pending", "acknowledged", "returned", "not_filed")
 
 
 def filing_overview():
-    """One row per province with its latest derived version and its last acknowledged one,
-    in one query."""
+    """One row per province with its latest derived version and its version in force (the
+    latest published, which is its filing) with the national office's answer, in one query."""
     derived = Scheme.objects.filter(authority=OuterRef("pk"), derived_from__isnull=False)
     latest = derived.order_by("-created_at", "-pk")
-    acknowledged = derived.filter(filing=Scheme.Filing.ACKNOWLEDGED).order_by("-version")
+    in_force = derived.filter(status=Scheme.Status.PUBLISHED).order_by("-published_at", "-pk")
     rows = list(
         Authority.objects.filter(level=Authority.Level.PROVINCIAL)
         .annotate(
             scheme_id=Subquery(latest.values("pk")[:1]),
             scheme_name=Subquery(latest.values("name")[:1]),
             scheme_version=Subquery(latest.values("version")[:1]),
-            scheme_filing=Subquery(latest.values("filing")[:1]),
-            scheme_filed_at=Subquery(latest.values("filed_at")[:1]),
-            acknowledged_id=Subquery(acknowledged.values("pk")[:1]),
-            acknowledged_version=Subquery(acknowledged.values("version")[:1]),
+            in_force_id=Subquery(in_force.values("pk")[:1]),
+            in_force_version=Subquery(in_force.values("version")[:1]),
+            in_force_at=Subquery(in_force.values("published_at")[:1]),
+            in_force_filing=Subquery(in_force.values("filing_version__outcome")[:1]),
+            in_force_filing_id=Subquery(in_force.values("filing_version__filing_id")[:1]),
         )
         .order_by("code")
     )
-    labels = dict(Scheme.Filing.choices)
+    labels = dict(FilingVersion.Outcome.choices) | {"not_filed": _("not filed")}
     counts = dict.fromkeys(FILING_STATES, 0)
     for row in rows:
-        row.state = row.scheme_filing or Scheme.Filing.NOT_FILED
+        row.state = row.in_force_filing or "not_filed"
         row.state_label = labels[row.state]
         counts[row.state] += 1
     return rows, counts
@@ -185,6 +183,9 @@ def scheme_detail(request, pk):
     actions = scheme_actions(request.user, scheme, versions)
     context = {
         "scheme": scheme,
+        # Weights outside the template's tolerance: the province sees them before and after
+        # publishing, the national office when it reads the version (and on the filing).
+        "warnings": services.scheme_warnings(scheme),
         "tree": tree,
         "bonus": bonus,
         "standard_count": standard_count,
@@ -204,14 +205,9 @@ def scheme_detail(request, pk):
 def _editable_or_redirect(request, scheme):
     if services.scheme_is_editable(scheme):
         return None
-    if scheme.is_published:
-        messages.error(
-            request, _("This version is published and frozen; make a new version to change it.")
-        )
-    else:
-        messages.error(
-            request, _("This version is filed with the national office; wait for its answer.")
-        )
+    messages.error(
+        request, _("This version is published and frozen; make a new version to change it.")
+    )
     return _detail(scheme)
 
 
@@ -241,6 +237,7 @@ def scheme_weights(request, pk):
             apply_service_errors(form, error, field_map=form.field_map())
         else:
             messages.success(request, _("The weights were saved."))
+            _warn(request, scheme)
             return _detail(scheme)
     context = {
         "scheme": scheme,
@@ -349,70 +346,37 @@ def scheme_derive(request, pk):
         return _detail(template)
     messages.success(
         request,
-        _("Your province's version was created as a draft; adjust the weights and file it."),
+        _("Your province's version was created as a draft; adjust the weights and publish it."),
     )
     return _detail(scheme)
 
 
-def _transition(request, pk, service, success, **kwargs):
-    scheme = access_scheme_to_change(request.user, pk)
-    return transition_response(
-        request,
-        lambda: service(actor=request.user, scheme=scheme, **kwargs),
-        success,
-        "assessments:scheme-detail",
-        pk=scheme.pk,
-    )
+def _warn(request, scheme):
+    for warning in services.scheme_warnings(scheme):
+        messages.warning(request, warning)
 
 
 @require_POST
 def scheme_publish(request, pk):
-    return _transition(
-        request, pk, services.scheme_publish, _("The version was published; it is now frozen.")
-    )
-
-
-@require_POST
-def scheme_file(request, pk):
-    return _transition(
-        request,
-        pk,
-        services.scheme_file_submit,
-        _("The version was filed with the national office."),
-    )
-
-
-@require_POST
-def scheme_acknowledge(request, pk):
-    scheme = access_scheme_to_answer(request.user, pk)
-    form = FilingAcknowledgeForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    return transition_response(
-        request,
-        lambda: services.scheme_file_acknowledge(
-            actor=request.user, scheme=scheme, comment=comment
-        ),
-        _("The filing was acknowledged and the version published."),
-        "assessments:scheme-detail",
-        pk=scheme.pk,
-    )
-
-
-def scheme_return(request, pk):
-    scheme = access_scheme_to_answer(request.user, pk)
-    form = FilingReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scheme_file_return(
-                actor=request.user, scheme=scheme, comment=form.cleaned_data["comment"]
+    scheme = access_scheme_to_change(request.user, pk)
+    try:
+        scheme = services.scheme_publish(actor=request.user, scheme=scheme)
+    except ValidationError as error:
+        refusal_messages(request, error)
+        return _detail(scheme)
+    if scheme.derived_from_id:
+        messages.success(
+            request,
+            _(
+                "Version %(version)s was published and is in force; it was filed with the "
+                "national office for the record."
             )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The filing was returned to the province with comments."))
-            return _detail(scheme)
-    context = {"scheme": scheme, "form": form, "extra_trail": _trail(scheme)}
-    return render(request, "assessments/schemes/return.html", context)
+            % {"version": scheme.version},
+        )
+        _warn(request, scheme)
+    else:
+        messages.success(request, _("The version was published; it is now frozen."))
+    return _detail(scheme)
 
 
 urlpatterns = [
@@ -424,7 +388,4 @@ urlpatterns = [
     path("schemes/<int:pk>/derive/", scheme_derive, name="scheme-derive"),
     path("schemes/<int:pk>/weights/", scheme_weights, name="scheme-weights"),
     path("schemes/<int:pk>/publish/", scheme_publish, name="scheme-publish"),
-    path("schemes/<int:pk>/file/", scheme_file, name="scheme-file"),
-    path("schemes/<int:pk>/acknowledge/", scheme_acknowledge, name="scheme-acknowledge"),
-    path("schemes/<int:pk>/return/", scheme_return, name="scheme-return"),
 ]

@@ -62,8 +62,14 @@ class FilingAnswerForm(forms.Form):
         help_text=_("Required when the filing is returned. Plain text."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, from_publication=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if from_publication:
+            # The document is in force already: comments go back, nothing is sent back.
+            self.fields["decision"].choices = [
+                (self.ACKNOWLEDGE, _("Acknowledge")),
+                (self.RETURN, _("Comment (the province may publish a new version)")),
+            ]
         style_widgets(self)
 
     def clean(self):

@@ -39,6 +39,10 @@ class Filing(models.Model):
 
     WAITING = (Status.SUBMITTED, Status.RESUBMITTED)
     EDITABLE = (Status.DRAFT, Status.RETURNED)
+    # Filed by publishing the document where it is made, not written here: the assessment
+    # standard is the province's own assessment scheme, and each version it publishes is the
+    # next version of this filing (`services.filing_publication_record`).
+    FROM_PUBLICATION = (Kind.ASSESSMENT_STANDARD,)
 
     authority = models.ForeignKey(
         Authority,
@@ -88,7 +92,11 @@ class Filing(models.Model):
 
     @property
     def is_editable(self):
-        return self.status in self.EDITABLE
+        return self.status in self.EDITABLE and not self.is_from_publication
+
+    @property
+    def is_from_publication(self):
+        return self.kind in self.FROM_PUBLICATION
 
 
 class FilingAttachment(StoredFile):
@@ -130,13 +138,21 @@ class FilingVersion(models.Model):
     attachments = models.ManyToManyField(
         FilingAttachment, verbose_name=_("attachments"), related_name="versions", blank=True
     )
+    # Empty only for a version carried over from before the publication was the filing.
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"))
+    # A version filed by a publication: where the published document is read, and what the
+    # publishing app found worth the national office's attention (e.g. weights outside the
+    # template's tolerance), one sentence a line. Both are written once, with the version.
+    source_url = models.CharField(_("published document"), max_length=300, blank=True)
+    warnings = models.TextField(_("warnings"), blank=True)
     outcome = models.CharField(
         _("answer"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING
     )

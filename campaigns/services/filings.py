@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
 import nh3
@@ -81,6 +81,18 @@ def _locked(filing: Filing) -> Filing:
     return Filing.objects.select_for_update().select_related("authority").get(pk=filing.pk)
 
 
+def _from_publication_message() -> str:
+    return _(
+        "The assessment standard is filed by publishing the province's assessment scheme; "
+        "it is not written here."
+    )
+
+
+def _require_written_here(filing: Filing) -> None:
+    if filing.is_from_publication:
+        raise ValidationError(_from_publication_message())
+
+
 def _require_status(filing: Filing, allowed: Collection[str], message: str) -> None:
     if filing.status not in allowed:
         raise ValidationError(message)
@@ -102,6 +114,8 @@ def filing_create(
         raise ValidationError(_("Only a provincial authority files documents."))
     if kind not in Filing.Kind.values:
         raise ValidationError({"kind": _("Choose one of the three documents.")})
+    if kind in Filing.FROM_PUBLICATION:
+        raise ValidationError(_from_publication_message())
     title, text = (title or "").strip(), text or ""
     _required(title=title)
     check_plain_text(title=title, text=text)
@@ -126,6 +140,7 @@ def filing_create(
 def filing_update(*, actor: User | None, filing: Filing, title: str, text: str) -> Filing:
     """Change the working text of a draft or a returned filing."""
     filing = _locked(filing)
+    _require_written_here(filing)
     _require_status(
         filing,
         Filing.EDITABLE,
@@ -150,6 +165,7 @@ def filing_attachment_add(
 ) -> FilingAttachment:
     """Attach a file (checked by content and size) to a draft or returned filing."""
     filing = _locked(filing)
+    _require_written_here(filing)
     _require_status(
         filing,
         Filing.EDITABLE,
@@ -179,6 +195,7 @@ def filing_attachment_remove(*, actor: User | None, attachment: FilingAttachment
     """Take a file out of the working set. The row and the file stay for the versions that
     list it."""
     filing = _locked(attachment.filing)
+    _require_written_here(filing)
     _require_status(
         filing,
         Filing.EDITABLE,
@@ -201,6 +218,7 @@ def filing_attachment_remove(*, actor: User | None, attachment: FilingAttachment
 def filing_submit(*, actor: User, filing: Filing) -> Filing:
     """Send the working text and files to the national office as a new version."""
     filing = _locked(filing)
+    _require_written_here(filing)
     _require_status(
         filing,
         Filing.EDITABLE,
@@ -254,6 +272,84 @@ def filing_submit(*, actor: User, filing: Filing) -> Filing:
         url=_filing_url(filing),
     )
     return filing
+
+
+@transaction.atomic
+def filing_publication_record(
+    *,
+    actor: User | None,
+    authority: Authority,
+    kind: str,
+    title: str,
+    text: str,
+    source_url: str = "",
+    warnings: Sequence[str] = (),
+) -> FilingVersion:
+    """File a document the province has just published elsewhere in the portal (its
+    assessment scheme is its assessment standard): the publication is the next version of the
+    province's one filing of that kind, whatever the national office said of the last one.
+
+    Called by the publishing service inside its own transaction, so the publication and its
+    filing are written together or not at all. The document is in force already; the national
+    office acknowledges it or comments on it, and its answer never takes it out of force."""
+    if authority.level != Authority.Level.PROVINCIAL:
+        raise ValidationError(_("Only a provincial authority files documents."))
+    if kind not in Filing.FROM_PUBLICATION:
+        raise ValueError(f"{kind} is filed by submitting its text, not by a publication")
+    filing = (
+        Filing.objects.select_for_update()
+        .select_related("authority")
+        .filter(authority=authority, kind=kind)
+        .first()
+    )
+    if filing is None:
+        filing = Filing(authority=authority, kind=kind, title=title[:200], created_by=actor)
+    now = timezone.now()
+    previous = filing.status
+    filing.title, filing.text = title[:200], text
+    filing.status = (
+        Filing.Status.SUBMITTED if filing.version_count == 0 else Filing.Status.RESUBMITTED
+    )
+    filing.version_count += 1
+    filing.submitted_at = now
+    filing.answered_at = None
+    # The system publishes too (an import, the demo): the filing then has no author.
+    filing.full_clean(exclude=["created_by"])
+    filing.save()
+    version = FilingVersion.objects.create(
+        filing=filing,
+        number=filing.version_count,
+        title=filing.title,
+        text=text,
+        submitted_by=actor,
+        submitted_at=now,
+        source_url=source_url,
+        warnings="\n".join(warnings),
+    )
+    audit_record(
+        actor=actor,
+        action="campaigns.filing.published",
+        obj=filing,
+        changes={
+            "status": [previous, filing.status],
+            "version": version.number,
+            "source": source_url,
+            "warnings": list(warnings),
+        },
+    )
+    notify(
+        users=national_office_users(),
+        key=f"filing-submitted:{version.pk}",
+        title=_later(
+            gettext_noop("%(province)s published its %(kind)s (version %(number)s)"),
+            province=filing.authority.name,
+            kind=Filing.Kind(filing.kind).label,
+            number=version.number,
+        ),
+        body=version.warnings or filing.title,
+        url=_filing_url(filing),
+    )
+    return version
 
 
 def _answer(
@@ -324,10 +420,23 @@ def filing_acknowledge(*, actor: User, filing: Filing, comments: str = "") -> Fi
 
 @transaction.atomic
 def filing_return(*, actor: User, filing: Filing, comments: str) -> Filing:
-    """The national office returns the submitted version with comments for a resubmission."""
+    """The national office returns the submitted version with comments for a resubmission.
+
+    A document filed by its publication stays in force: the comments go back to the province,
+    which may publish a new version."""
     comments = (comments or "").strip()
     _required(comments=comments)
     check_plain_text(comments=comments)
+    message = (
+        gettext_noop(
+            "The national office commented on your %(kind)s (version %(number)s); it stays "
+            "in force, and you may publish a new version"
+        )
+        if filing.is_from_publication
+        else gettext_noop(
+            "The national office returned your %(kind)s (version %(number)s) with comments"
+        )
+    )
     return _answer(
         actor=actor,
         filing=filing,
@@ -335,9 +444,7 @@ def filing_return(*, actor: User, filing: Filing, comments: str) -> Filing:
         status=Filing.Status.RETURNED,
         comments=comments,
         action="campaigns.filing.returned",
-        message=gettext_noop(
-            "The national office returned your %(kind)s (version %(number)s) with comments"
-        ),
+        message=message,
     )
 
 

@@ -93,6 +93,7 @@ class FilingListView(ScopedView):
             "statuses": [(value, label, counts[value]) for value, label in Filing.Status.choices],
             "missing": missing,
             "is_national_office": is_national_office(self.scope),
+            "from_publication": Filing.FROM_PUBLICATION,
         }
         return render(request, "campaigns/filings/filing_list.html", context)
 
@@ -104,7 +105,7 @@ class FilingCreateView(ScopedView):
         self.province = province_list_for(self.user).filter(pk=kwargs["province_pk"]).first()
         if self.province is None:
             raise Http404
-        if kwargs["kind"] not in Filing.Kind.values:
+        if kwargs["kind"] not in Filing.Kind.values or kwargs["kind"] in Filing.FROM_PUBLICATION:
             raise Http404
         if not can_file(self.scope, self.province.path):
             raise PermissionDenied
@@ -194,7 +195,11 @@ def _filing_detail(request, filing, *, answer_form=None, attachment_form=None, s
         "attachments": list(filing_current_attachments(filing)) if editable else [],
         "can_edit": editable,
         "can_answer": answers,
-        "answer_form": (answer_form or FilingAnswerForm()) if answers else None,
+        "answer_form": (
+            answer_form or FilingAnswerForm(from_publication=filing.is_from_publication)
+        )
+        if answers
+        else None,
         "attachment_form": (attachment_form or FilingAttachmentForm()) if editable else None,
         "compare_form": VersionCompareForm(
             initial={"old": numbers[-2], "new": numbers[-1]}, numbers=numbers
@@ -267,7 +272,7 @@ def filing_submit(request, pk):
 @require_POST
 def filing_answer(request, pk):
     filing = access_filing(request.user, pk, answer=True)
-    form = FilingAnswerForm(request.POST)
+    form = FilingAnswerForm(request.POST, from_publication=filing.is_from_publication)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -278,7 +283,11 @@ def filing_answer(request, pk):
                 message = _("The filing was acknowledged.")
             else:
                 services.filing_return(actor=request.user, filing=filing, comments=data["comments"])
-                message = _("The filing was returned to the province with your comments.")
+                message = (
+                    _("Your comments were sent to the province; its version stays in force.")
+                    if filing.is_from_publication
+                    else _("The filing was returned to the province with your comments.")
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

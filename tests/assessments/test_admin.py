@@ -176,16 +176,17 @@ def test_publish_action_calls_the_service(admin_client, template, national_admin
     assert "published and frozen" in body  # the template was refused, by name
 
 
-def test_acknowledge_action_publishes_the_filing(admin_client, world, template, gd_officer):
+def test_publish_action_leaves_a_provinces_version_to_the_province(
+    admin_client, world, template, gd_officer
+):
+    # a province's version is published (and so filed) by the province, in the portal
     scheme = services.scheme_derive(actor=gd_officer, template=template, authority=world.gd)
-    services.scheme_file_submit(actor=gd_officer, scheme=scheme)
     admin_client.post(
         reverse("admin:assessments_scheme_changelist"),
-        {"action": "acknowledge_filing", "_selected_action": [scheme.pk]},
+        {"action": "publish", "_selected_action": [scheme.pk]},
     )
     scheme.refresh_from_db()
-    assert (scheme.filing, scheme.status) == ("acknowledged", "published")
-    assert AuditEntry.objects.filter(action="assessments.scheme.acknowledged").count() == 1
+    assert (scheme.status, scheme.filing_version) == ("draft", None)
 
 
 def test_new_version_action(admin_client, template):

@@ -43,10 +43,9 @@ def messages_of(response):
 
 
 def province_scheme(template, authority):
-    """A province's own version of the template, filed and acknowledged (so published)."""
+    """A province's own version of the template, published (so in force and filed)."""
     draft = scheme_services.scheme_derive(actor=None, template=template, authority=authority)
-    scheme_services.scheme_file_submit(actor=None, scheme=draft)
-    return scheme_services.scheme_file_acknowledge(actor=None, scheme=draft)
+    return scheme_services.scheme_publish(actor=None, scheme=draft)
 
 
 def review_data(world, scheme, **extra):
@@ -88,8 +87,7 @@ def test_create_page_query_count(client_en, world, template, gd_officer, django_
     gd = [province_scheme(template, world.gd)]
     for _ in range(10):
         draft = scheme_services.scheme_new_version(actor=None, scheme=gd[-1])
-        scheme_services.scheme_file_submit(actor=None, scheme=draft)
-        gd.append(scheme_services.scheme_file_acknowledge(actor=None, scheme=draft))
+        gd.append(scheme_services.scheme_publish(actor=None, scheme=draft))
     login(client_en, gd_officer)
     # BASE + authorities the officer runs reviews for + published schemes they may use
     with django_assert_num_queries(BASE + 2):

@@ -1,16 +1,22 @@
-"""Scheme services: versions, derivation, weights within the template's tolerance, publication,
-filing (file → return → edit → file → acknowledge), problems and coefficients."""
+"""Scheme services: versions, derivation, weights (the template's tolerance a warning),
+publication, which for a province's version is its assessment standard filed for the record
+(publish → in force and filed → acknowledged or commented → new version), problems and
+coefficients."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from assessments.models import Item, Scheme
 from assessments.services import schemes as services
+from assessments.services.reviews import review_create
 from assessments.services.sheets import running_total
 from assessments.template import template_install
-from civport.models import AuditEntry
+from campaigns.models import Filing, FilingVersion
+from campaigns.services import filings as filing_services
+from civport.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.usefixtures("in_english")  # the messages are asserted in English
 
@@ -109,7 +115,7 @@ def test_derive_makes_the_provinces_own_draft(world, template, gd_draft):
     assert gd_draft.authority == world.gd
     assert gd_draft.derived_from == template
     assert gd_draft.family == "national-template-gd"
-    assert (gd_draft.status, gd_draft.filing) == ("draft", "not_filed")
+    assert (gd_draft.status, gd_draft.filing_version) == ("draft", None)
     assert gd_draft.items.count() == 29
 
 
@@ -136,27 +142,27 @@ def test_weights_within_tolerance_are_saved(gd_draft, gd_officer):
     assert entry.changes["area:safety"] == ["14.00", "16.8"]
 
 
-def test_area_weight_outside_tolerance_is_refused_naming_the_area(gd_draft, gd_officer):
-    with pytest.raises(ValidationError) as caught:
-        services.scheme_weights_update(
-            actor=gd_officer,
-            scheme=gd_draft,
-            area_weights={"safety": Decimal("25"), "culture": Decimal("8")},
-        )
-    errors = caught.value.message_dict
-    assert list(errors) == ["safety"]
-    assert "安全建设" in errors["safety"][0]
-    assert "11.20" in errors["safety"][0] and "16.80" in errors["safety"][0]
-    # nothing half-saved
-    assert gd_draft.areas.get(area__code="safety").weight == Decimal("14")
+def test_area_weight_outside_tolerance_is_saved_with_a_warning_naming_the_area(
+    gd_draft, gd_officer
+):
+    services.scheme_weights_update(
+        actor=gd_officer,
+        scheme=gd_draft,
+        area_weights={"safety": Decimal("25"), "culture": Decimal("8")},
+    )
+    assert gd_draft.areas.get(area__code="safety").weight == Decimal("25")
+    warnings = services.scheme_warnings(gd_draft)
+    assert len(warnings) == 1
+    assert "安全建设" in warnings[0] and "25" in warnings[0]
+    assert "11.20" in warnings[0] and "16.80" in warnings[0]
 
 
-def test_item_weight_outside_tolerance_is_refused_naming_the_item(gd_draft, gd_officer):
-    with pytest.raises(ValidationError) as caught:
-        services.scheme_weights_update(
-            actor=gd_officer, scheme=gd_draft, area_weights={}, item_weights={"1.1": Decimal("2")}
-        )
-    assert "1.1" in caught.value.message_dict["1.1"][0]
+def test_item_weight_outside_tolerance_is_a_warning_naming_the_item(gd_draft, gd_officer):
+    services.scheme_weights_update(
+        actor=gd_officer, scheme=gd_draft, area_weights={}, item_weights={"1.1": Decimal("2")}
+    )
+    assert gd_draft.items.get(code="1.1").weight == Decimal("2")
+    assert any("1.1" in w for w in services.scheme_warnings(gd_draft))
 
 
 def test_negative_weight_is_refused(world, national_admin, template):
@@ -176,75 +182,158 @@ def test_the_national_template_moves_freely(national_admin, template):
     assert draft.areas.get(area__code="safety").weight == Decimal("40")
 
 
-# --- filing ---------------------------------------------------------------------------------
+# --- publication is the filing (备案) ------------------------------------------------------
 
 
-def test_file_return_edit_file_acknowledge(gd_draft, gd_officer, national_admin):
-    services.scheme_file_submit(actor=gd_officer, scheme=gd_draft)
-    gd_draft.refresh_from_db()
-    assert gd_draft.filing == "submitted" and gd_draft.filed_at is not None
-    assert not services.scheme_is_editable(gd_draft)
-    with pytest.raises(ValidationError, match="filed with the national office"):
-        services.scheme_weights_update(
-            actor=gd_officer, scheme=gd_draft, area_weights={"safety": Decimal("16")}
-        )
+def _standard(authority):
+    return Filing.objects.filter(authority=authority, kind=Filing.Kind.ASSESSMENT_STANDARD)
 
-    with pytest.raises(ValidationError) as caught:
-        services.scheme_file_return(actor=national_admin, scheme=gd_draft, comment="  ")
-    assert "comment" in caught.value.message_dict
-    services.scheme_file_return(
-        actor=national_admin, scheme=gd_draft, comment="安全建设权重请再提高"
+
+def test_publication_takes_effect_without_a_national_answer(
+    world, gd_draft, gd_officer, national_admin
+):
+    scheme = services.scheme_publish(actor=gd_officer, scheme=gd_draft)
+    scheme.refresh_from_db()
+    assert scheme.status == Scheme.Status.PUBLISHED and scheme.published_at is not None
+    assert scheme.filing_version.outcome == FilingVersion.Outcome.PENDING
+    assert not services.scheme_is_editable(scheme)
+    # in force at once: the province's own review runs on it before any answer
+    review = review_create(
+        actor=gd_officer, name="广东省年度考核", round_key="2026", authority=world.gd, scheme=scheme
     )
-    gd_draft.refresh_from_db()
-    assert (gd_draft.filing, gd_draft.filing_comment) == ("returned", "安全建设权重请再提高")
-    assert services.scheme_is_editable(gd_draft)
+    assert review.scheme == scheme
 
-    services.scheme_weights_update(
-        actor=gd_officer, scheme=gd_draft, area_weights={"safety": Decimal("16")}
-    )
-    services.scheme_file_submit(actor=gd_officer, scheme=gd_draft)
-    services.scheme_file_acknowledge(actor=national_admin, scheme=gd_draft, comment="同意备案")
-    gd_draft.refresh_from_db()
-    assert (gd_draft.filing, gd_draft.status) == ("acknowledged", "published")
-    assert gd_draft.published_at is not None
+
+def test_publication_is_the_provinces_one_assessment_standard_filing(
+    world, gd_draft, gd_officer, national_admin
+):
+    scheme = services.scheme_publish(actor=gd_officer, scheme=gd_draft)
+    filing = _standard(world.gd).get()
+    version = scheme.filing_version
+    assert version.filing == filing and version.number == 1
+    assert (filing.status, filing.version_count) == (Filing.Status.SUBMITTED, 1)
+    assert version.submitted_by == gd_officer
+    assert version.source_url == reverse("assessments:scheme-detail", args=[scheme.pk])
+    assert "安全建设: 14.00 (14.00)" in version.text
+    assert Notification.objects.filter(
+        user=national_admin, key=f"filing-submitted:{version.pk}"
+    ).exists()
     actions = list(
-        AuditEntry.objects.filter(object_id=str(gd_draft.pk), action__startswith="assessments.")
+        AuditEntry.objects.filter(
+            action__in=["assessments.scheme.published", "campaigns.filing.published"]
+        )
         .order_by("pk")
         .values_list("action", flat=True)
     )
-    assert actions == [
-        "assessments.scheme.derived",
-        "assessments.scheme.filed",
-        "assessments.scheme.returned",
-        "assessments.scheme.weights_changed",
-        "assessments.scheme.filed",
-        "assessments.scheme.acknowledged",
-        "assessments.scheme.published",
-    ]
+    # the template's own publication first, then the province's: filed, then published
+    assert actions[-2:] == ["campaigns.filing.published", "assessments.scheme.published"]
 
 
-def test_answers_need_a_pending_filing(gd_draft, national_admin):
-    with pytest.raises(ValidationError, match="not waiting for an answer"):
-        services.scheme_file_acknowledge(actor=national_admin, scheme=gd_draft)
-    with pytest.raises(ValidationError, match="not waiting for an answer"):
-        services.scheme_file_return(actor=national_admin, scheme=gd_draft, comment="x")
+def test_the_standard_cannot_be_filed_a_second_way(world, gd_officer):
+    with pytest.raises(ValidationError, match="publishing the province's assessment scheme"):
+        filing_services.filing_create(
+            actor=gd_officer,
+            authority=world.gd,
+            kind=Filing.Kind.ASSESSMENT_STANDARD,
+            title="广东省考核标准",
+        )
+    assert not _standard(world.gd).exists()
 
 
-def test_a_province_version_is_filed_not_published(gd_draft, gd_officer, template, national_admin):
-    with pytest.raises(ValidationError, match="acknowledges it"):
-        services.scheme_publish(actor=gd_officer, scheme=gd_draft)
-    draft = services.scheme_new_version(actor=national_admin, scheme=template)
-    with pytest.raises(ValidationError, match="Only a province's own version is filed"):
-        services.scheme_file_submit(actor=national_admin, scheme=draft)
-
-
-def test_filing_with_problems_is_refused(gd_draft, gd_officer):
+def test_publication_and_filing_are_one_transaction(world, gd_draft, gd_officer):
     gd_draft.items.filter(indicator__scheme_area__area__code="culture").update(weight=0)
     with pytest.raises(ValidationError) as caught:
-        services.scheme_file_submit(actor=gd_officer, scheme=gd_draft)
+        services.scheme_publish(actor=gd_officer, scheme=gd_draft)
     assert any("文化建设" in m for m in caught.value.messages)
     gd_draft.refresh_from_db()
-    assert gd_draft.filing == "not_filed"
+    assert (gd_draft.status, gd_draft.filing_version) == ("draft", None)
+    assert not _standard(world.gd).exists()
+
+
+def test_the_national_office_acknowledges(world, gd_draft, gd_officer, national_admin):
+    scheme = services.scheme_publish(actor=gd_officer, scheme=gd_draft)
+    filing_services.filing_acknowledge(
+        actor=national_admin, filing=scheme.filing_version.filing, comments="同意备案"
+    )
+    scheme.refresh_from_db()
+    assert scheme.filing_version.outcome == FilingVersion.Outcome.ACKNOWLEDGED
+    assert scheme.filing_version.comments == "同意备案"
+    assert scheme.status == Scheme.Status.PUBLISHED
+    assert _standard(world.gd).get().status == Filing.Status.ACKNOWLEDGED
+
+
+def test_comments_go_back_to_the_province_and_the_version_stays_in_force(
+    world, gd_draft, gd_officer, national_admin
+):
+    scheme = services.scheme_publish(actor=gd_officer, scheme=gd_draft)
+    filing = scheme.filing_version.filing
+    with pytest.raises(ValidationError) as caught:
+        filing_services.filing_return(actor=national_admin, filing=filing, comments="  ")
+    assert "comments" in caught.value.message_dict
+    filing_services.filing_return(
+        actor=national_admin, filing=filing, comments="安全建设权重请再提高"
+    )
+    scheme.refresh_from_db()
+    assert scheme.filing_version.outcome == FilingVersion.Outcome.RETURNED
+    assert scheme.filing_version.comments == "安全建设权重请再提高"
+    assert scheme.status == Scheme.Status.PUBLISHED
+    notice = Notification.objects.get(
+        user=gd_officer, key=f"filing-answered:{scheme.filing_version.pk}"
+    )
+    assert "commented on your assessment standard" in notice.title
+    assert notice.body == "安全建设权重请再提高"
+    assert notice.url == reverse("campaigns:filing-detail", args=[filing.pk])
+    # the filing itself is not written by hand in the meantime
+    with pytest.raises(ValidationError, match="publishing the province's assessment scheme"):
+        filing_services.filing_update(actor=gd_officer, filing=filing, title="x", text="y")
+
+
+def test_a_new_version_after_comments_is_the_next_filing_version(
+    world, gd_draft, gd_officer, national_admin
+):
+    first = services.scheme_publish(actor=gd_officer, scheme=gd_draft)
+    filing_services.filing_return(
+        actor=national_admin, filing=first.filing_version.filing, comments="请说明依据"
+    )
+    draft = services.scheme_new_version(actor=gd_officer, scheme=first)
+    services.scheme_weights_update(
+        actor=gd_officer, scheme=draft, area_weights={"safety": Decimal("16")}
+    )
+    second = services.scheme_publish(actor=gd_officer, scheme=draft)
+    filing = _standard(world.gd).get()
+    assert (filing.status, filing.version_count) == (Filing.Status.RESUBMITTED, 2)
+    assert second.filing_version.number == 2
+    assert second.filing_version.outcome == FilingVersion.Outcome.PENDING
+    first.refresh_from_db()
+    assert first.filing_version.outcome == FilingVersion.Outcome.RETURNED
+    # the answer now goes to the new version
+    filing_services.filing_acknowledge(actor=national_admin, filing=filing)
+    second.refresh_from_db()
+    assert second.filing_version.outcome == FilingVersion.Outcome.ACKNOWLEDGED
+
+
+def test_weights_outside_tolerance_are_published_with_the_warning_filed(
+    world, gd_draft, gd_officer, national_admin
+):
+    services.scheme_weights_update(
+        actor=gd_officer, scheme=gd_draft, area_weights={"safety": Decimal("25")}
+    )
+    scheme = services.scheme_publish(actor=gd_officer, scheme=gd_draft)
+    assert scheme.status == Scheme.Status.PUBLISHED
+    warnings = scheme.filing_version.warnings
+    assert "安全建设" in warnings and "11.20" in warnings and "16.80" in warnings
+    notice = Notification.objects.get(
+        user=national_admin, key=f"filing-submitted:{scheme.filing_version.pk}"
+    )
+    assert "安全建设" in notice.body
+
+
+def test_the_national_template_is_published_without_a_filing(template, national_admin):
+    draft = services.scheme_new_version(actor=national_admin, scheme=template)
+    services.scheme_publish(actor=national_admin, scheme=draft)
+    draft.refresh_from_db()
+    assert draft.is_published and draft.filing_version is None
+    assert not Filing.objects.exists()
 
 
 # --- problems and coefficients --------------------------------------------------------------
@@ -266,10 +355,11 @@ def test_problems_name_what_is_missing(world, national_admin, template):
     assert "The scheme has bonus items but no bonus cap." in problems
 
 
-def test_problems_of_a_derived_version_include_weights(gd_draft):
+def test_weights_of_a_derived_version_are_warnings_not_problems(gd_draft):
     gd_draft.areas.filter(area__code="service").update(weight=Decimal("1"))
-    problems = services.scheme_problems(gd_draft)
-    assert len(problems) == 1 and "服务建设" in problems[0]
+    assert services.scheme_problems(gd_draft) == []
+    warnings = services.scheme_warnings(gd_draft)
+    assert len(warnings) == 1 and "服务建设" in warnings[0]
 
 
 def test_full_marks_total_exactly_the_base(template):
@@ -347,15 +437,14 @@ def test_tree_replace_writes_the_new_tree(national_admin, template):
 
 def test_tree_replace_is_all_or_nothing(gd_draft, gd_officer):
     before = list(gd_draft.items.values_list("code", "text"))
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="Unknown construction areas: nowhere"):
         services.scheme_tree_replace(
             actor=gd_officer,
             scheme=gd_draft,
             area_weights={"safety": Decimal("50")},
-            items=[_row("safety", "S1")],
+            items=[_row("safety", "S1"), _row("nowhere", "S2")],
             vetoes=[],
         )
-    assert "safety" in caught.value.message_dict
     assert list(gd_draft.items.values_list("code", "text")) == before
     assert gd_draft.vetoes.count() == 3
 

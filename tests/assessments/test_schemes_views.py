@@ -1,5 +1,6 @@
-"""Scheme screens: list with the filing overview, a version's page, weights, transitions, and
-who may do what (404 out of scope, 403 visible but not editable), with exact query counts.
+"""Scheme screens: list with the filing overview, a version's page, weights, transitions (a
+province's publication is its filing, answered on the filing's page), and who may do what (404
+out of scope, 403 visible but not editable), with exact query counts.
 
 Every request pays three queries before the view runs: the session, the user and the user's
 scope (one UNION over the guardian grants, cached for the rest of the request).
@@ -13,7 +14,8 @@ from django.urls import reverse
 from assessments.models import Scheme
 from assessments.services import schemes as services
 from campaigns import services as campaign_services
-from campaigns.models import Authority, Membership
+from campaigns.models import Authority, Filing, Membership
+from campaigns.services import filings as filing_services
 from civport.models import AuditEntry
 from tests.conftest import _user, login
 
@@ -30,10 +32,14 @@ def gd_draft(world, template, gd_officer):
     return services.scheme_derive(actor=gd_officer, template=template, authority=world.gd)
 
 
+def filing_of(scheme):
+    return reverse("campaigns:filing-detail", args=[scheme.filing_version.filing_id])
+
+
 @pytest.fixture
 def provinces(world, template, national_admin):
-    """Twelve more provinces, each with a derived version in one of the filing states (and a
-    few with none), plus more national template versions."""
+    """Twelve more provinces, each with a derived version: a draft (not filed), published
+    (filed, awaiting an answer), published and commented on, or none at all."""
     created = []
     for i in range(EXTRA):
         province = campaign_services.authority_create(
@@ -48,19 +54,21 @@ def provinces(world, template, national_admin):
             continue  # not derived at all
         scheme = services.scheme_derive(actor=None, template=template, authority=province)
         if i % 4 in (1, 2):
-            services.scheme_file_submit(actor=None, scheme=scheme)
+            scheme = services.scheme_publish(actor=None, scheme=scheme)
         if i % 4 == 2:
-            services.scheme_file_return(actor=None, scheme=scheme, comment="请修改")
+            filing_services.filing_return(
+                actor=national_admin, filing=scheme.filing_version.filing, comments="请修改"
+            )
     return created
 
 
 @pytest.fixture
-def acknowledged(world, template, gd_draft, zj_officer):
-    services.scheme_file_submit(actor=None, scheme=gd_draft)
-    services.scheme_file_acknowledge(actor=None, scheme=gd_draft)
+def acknowledged(world, template, gd_draft, gd_officer, zj_officer, national_admin):
+    gd = services.scheme_publish(actor=gd_officer, scheme=gd_draft)
+    filing_services.filing_acknowledge(actor=national_admin, filing=gd.filing_version.filing)
     zj = services.scheme_derive(actor=zj_officer, template=template, authority=world.zj)
-    services.scheme_file_submit(actor=zj_officer, scheme=zj)
-    return gd_draft
+    services.scheme_publish(actor=zj_officer, scheme=zj)
+    return gd
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -78,21 +86,22 @@ def test_list_for_the_national_office_has_the_overview(
     assert len(overview) == 2 + EXTRA  # GD, ZJ and the twelve
     states = {row.code: row.state for row in overview}
     assert states["GD"] == "acknowledged"
-    assert states["ZJ"] == "submitted"
+    assert states["ZJ"] == "pending"
     assert [states[f"P{i:02d}"] for i in range(4)] == [
         "not_filed",
-        "submitted",
+        "pending",
         "returned",
         "not_filed",
     ]
     assert response.context["overview_counts"] == {
-        "submitted": 1 + 3,
+        "pending": 1 + 3,
         "acknowledged": 1,
         "returned": 3,
         "not_filed": 6,
     }
     gd = next(row for row in overview if row.code == "GD")
-    assert gd.acknowledged_id == acknowledged.pk
+    assert gd.in_force_id == acknowledged.pk
+    assert gd.in_force_filing_id == acknowledged.filing_version.filing_id
     templates = response.context["templates"]
     assert [s.family for s in templates] == ["national-template"]
     assert len(response.context["versions"]) == 2 + 9
@@ -142,21 +151,26 @@ def test_template_page_shows_the_tree_and_its_provinces(
 
 
 def test_derived_page_shows_filing_and_the_template(
-    client, gd_officer, gd_draft, template, django_assert_num_queries
+    client, gd_officer, gd_draft, template, national_admin, django_assert_num_queries
 ):
-    services.scheme_file_submit(actor=gd_officer, scheme=gd_draft)
-    services.scheme_file_return(actor=None, scheme=gd_draft, comment="安全建设权重偏低")
+    scheme = services.scheme_publish(actor=gd_officer, scheme=gd_draft)
+    filing_services.filing_return(
+        actor=national_admin, filing=scheme.filing_version.filing, comments="安全建设权重偏低"
+    )
     login(client, gd_officer)
-    # BASE + scheme + areas + indicators + items + versions + vetoes
-    with django_assert_num_queries(BASE + 6):
-        response = client.get(url("scheme-detail", gd_draft))
+    # BASE + scheme (with its filing version and filing) + areas + indicators + items +
+    # versions + vetoes + the tolerance warnings (template areas, template items, the
+    # version's area weights, its item weights)
+    with django_assert_num_queries(BASE + 10):
+        response = client.get(url("scheme-detail", scheme))
     assert response.status_code == 200
     body = response.content.decode()
     assert "安全建设权重偏低" in body
     assert url("scheme-detail", template) in body
+    assert filing_of(scheme) in body
     actions = response.context["actions"]
-    assert actions["edit"] and actions["file"]
-    assert not (actions["answer"] or actions["publish"] or actions["new_version"])
+    assert actions["new_version"]
+    assert not (actions["answer"] or actions["publish"] or actions["edit"])
 
 
 def test_province_sees_derive_on_the_template(client, gd_officer, template):
@@ -175,13 +189,26 @@ def test_other_province_gets_404_everywhere(client, zj_officer, gd_draft):
         "scheme-export",
         "scheme-weights",
         "scheme-import",
-        "scheme-return",
     ):
         assert client.get(url(name, gd_draft)).status_code == 404, name
-    for name in ("scheme-file", "scheme-new-version", "scheme-publish", "scheme-acknowledge"):
+    for name in ("scheme-new-version", "scheme-publish"):
         assert client.post(url(name, gd_draft)).status_code == 404, name
     gd_draft.refresh_from_db()
-    assert gd_draft.filing == "not_filed"
+    assert (gd_draft.status, gd_draft.filing_version) == ("draft", None)
+
+
+def test_other_province_gets_404_on_the_published_version_and_its_filing(
+    client, zj_officer, gd_officer, gd_draft
+):
+    scheme = services.scheme_publish(actor=gd_officer, scheme=gd_draft)
+    login(client, zj_officer)
+    assert client.get(url("scheme-detail", scheme)).status_code == 404
+    assert client.post(url("scheme-new-version", scheme)).status_code == 404
+    assert client.get(filing_of(scheme)).status_code == 404
+    answer = reverse("campaigns:filing-answer", args=[scheme.filing_version.filing_id])
+    assert client.post(answer, {"decision": "acknowledge"}).status_code == 404
+    scheme.refresh_from_db()
+    assert scheme.filing_version.outcome == "pending"
 
 
 def test_province_may_see_but_not_edit_the_national_template(client, gd_officer, template):
@@ -223,17 +250,23 @@ def test_weights_page_shows_the_tolerance(client, gd_officer, gd_draft, django_a
     assert "11.20" in body and "16.80" in body
 
 
-def test_weights_outside_tolerance_name_the_area(client, gd_officer, gd_draft):
+@pytest.mark.usefixtures("in_english")
+def test_weights_outside_tolerance_are_saved_with_a_warning_naming_the_area(
+    client, gd_officer, gd_draft
+):
     login(client, gd_officer)
     form = client.get(url("scheme-weights", gd_draft)).context["form"]
     data = {name: form[name].initial for name in form.fields}
     data["area_safety"] = "30"
-    response = client.post(url("scheme-weights", gd_draft), data)
-    assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert list(errors) == ["area_safety"]
-    assert "安全建设" in errors["area_safety"][0]
-    assert gd_draft.areas.get(area__code="safety").weight == Decimal("14")
+    response = client.post(url("scheme-weights", gd_draft), data, follow=True)
+    assert response.redirect_chain[-1][0] == url("scheme-detail", gd_draft)
+    assert gd_draft.areas.get(area__code="safety").weight == Decimal("30")
+    warnings = [m.message for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1 and "安全建设" in warnings[0] and "outside" in warnings[0]
+    # and the draft's page says it before publication, with the publish button still there
+    body = response.content.decode()
+    assert 'data-testid="weight-warnings"' in body
+    assert response.context["actions"]["publish"]
 
 
 def test_weights_are_saved(client, gd_officer, gd_draft):
@@ -261,38 +294,70 @@ def test_weights_of_a_published_version_redirect_with_a_message(client, national
 # --- transitions ----------------------------------------------------------------------------
 
 
-def test_province_derives_files_national_returns_then_acknowledges(
+def test_province_publishes_national_comments_province_publishes_a_new_version(
     client, gd_officer, national_admin, template, world
 ):
     login(client, gd_officer)
     response = client.post(url("scheme-derive", template))
     draft = Scheme.objects.get(authority=world.gd)
     assert response.url == url("scheme-detail", draft)
-    assert client.post(url("scheme-file", draft)).status_code == 302
+    assert client.post(url("scheme-publish", draft)).status_code == 302
     draft.refresh_from_db()
-    assert draft.filing == "submitted"
+    assert draft.status == "published" and draft.filing_version.outcome == "pending"
+    answer = reverse("campaigns:filing-answer", args=[draft.filing_version.filing_id])
     # the province cannot answer its own filing
-    assert client.post(url("scheme-acknowledge", draft)).status_code == 403
+    assert client.post(answer, {"decision": "acknowledge"}).status_code == 403
 
     login(client, national_admin)
-    response = client.post(url("scheme-return", draft), {"comment": ""})
-    assert response.status_code == 200
-    assert "comment" in response.context["form"].errors
-    response = client.post(url("scheme-return", draft), {"comment": "请补充加分项依据"})
+    response = client.get(url("scheme-detail", draft))
+    assert response.context["actions"]["answer"]
+    assert filing_of(draft) in response.content.decode()
+    response = client.post(answer, {"decision": "return", "comments": ""})
+    assert response.status_code == 400
+    response = client.post(answer, {"decision": "return", "comments": "请补充加分项依据"})
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert (draft.filing, draft.filing_comment) == ("returned", "请补充加分项依据")
+    assert draft.filing_version.outcome == "returned"
+    assert draft.status == "published"  # still in force
 
     login(client, gd_officer)
-    assert client.post(url("scheme-file", draft)).status_code == 302
+    assert "请补充加分项依据" in client.get(url("scheme-detail", draft)).content.decode()
+    response = client.post(url("scheme-new-version", draft))
+    second = Scheme.objects.get(authority=world.gd, version=2)
+    assert response.url == url("scheme-detail", second)
+    assert client.post(url("scheme-publish", second)).status_code == 302
+    second.refresh_from_db()
+    assert (second.filing_version.number, second.filing_version.outcome) == (2, "pending")
+    assert Filing.objects.filter(authority=world.gd).count() == 1
+
     login(client, national_admin)
-    client.post(url("scheme-acknowledge", draft), {"comment": "同意"})
-    draft.refresh_from_db()
-    assert (draft.filing, draft.status, draft.filing_comment) == (
+    assert client.post(answer, {"decision": "acknowledge", "comments": "同意"}).status_code == 302
+    second.refresh_from_db()
+    assert (second.filing_version.outcome, second.filing_version.comments) == (
         "acknowledged",
-        "published",
         "同意",
     )
+
+
+@pytest.mark.usefixtures("in_english")
+def test_the_tolerance_warning_is_shown_to_both_sides(client, gd_officer, national_admin, gd_draft):
+    services.scheme_weights_update(
+        actor=gd_officer, scheme=gd_draft, area_weights={"safety": Decimal("30")}
+    )
+    login(client, gd_officer)
+    response = client.post(url("scheme-publish", gd_draft), follow=True)
+    gd_draft.refresh_from_db()
+    assert gd_draft.status == "published"  # a warning, not a refusal
+    messages = [(m.level_tag, m.message) for m in response.context["messages"]]
+    assert any(level == "warning" and "安全建设" in text for level, text in messages)
+    assert any(level == "success" and "in force" in text for level, text in messages)
+
+    login(client, national_admin)
+    body = client.get(filing_of(gd_draft)).content.decode()
+    assert 'data-testid="filing-warnings"' in body
+    assert "安全建设" in body and "16.80" in body
+    body = client.get(url("scheme-detail", gd_draft)).content.decode()
+    assert 'data-testid="weight-warnings"' in body
 
 
 def test_national_office_answers_but_does_not_change_a_provinces_version(
@@ -301,11 +366,11 @@ def test_national_office_answers_but_does_not_change_a_provinces_version(
     login(client, national_admin)
     response = client.get(url("scheme-detail", gd_draft))
     assert not any(response.context["actions"].values())
-    assert client.post(url("scheme-file", gd_draft)).status_code == 403
+    assert client.post(url("scheme-publish", gd_draft)).status_code == 403
     assert client.get(url("scheme-weights", gd_draft)).status_code == 403
     assert client.get(url("scheme-import", gd_draft)).status_code == 403
     gd_draft.refresh_from_db()
-    assert gd_draft.filing == "not_filed"
+    assert (gd_draft.status, gd_draft.filing_version) == ("draft", None)
 
 
 @pytest.mark.usefixtures("in_english")
@@ -348,3 +413,31 @@ def test_derive_with_two_provinces_needs_a_choice(client, world, template):
     assert not Scheme.objects.filter(derived_from=template).exists()
     client.post(url("scheme-derive", template), {"authority": world.zj.pk})
     assert Scheme.objects.get(derived_from=template).authority == world.zj
+
+
+# --- the filing grid reads the publication ---------------------------------------------------
+
+
+def test_the_filing_grid_shows_the_standard_from_the_schemes_publication(
+    client, world, gd_officer, national_admin, gd_draft, django_assert_num_queries
+):
+    login(client, gd_officer)
+    # no hand-written assessment standard: the grid offers no "Start" for it
+    create = reverse("campaigns:filing-create", args=[world.gd.pk, "assessment_standard"])
+    assert client.get(create).status_code == 404
+    assert create not in client.get(reverse("campaigns:filing-list")).content.decode()
+
+    scheme = services.scheme_publish(actor=gd_officer, scheme=gd_draft)
+    login(client, national_admin)
+    # BASE + provinces + filings (the grid's two queries, unchanged)
+    with django_assert_num_queries(BASE + 2):
+        response = client.get(reverse("campaigns:filing-list"))
+    row = next(r for r in response.context["rows"] if r["province"].pk == world.gd.pk)
+    cell = dict(row["cells"])["assessment_standard"]
+    assert cell == Filing.objects.get() == scheme.filing_version.filing
+    assert cell.status == Filing.Status.SUBMITTED
+    assert filing_of(scheme) in response.content.decode()
+    detail = client.get(filing_of(scheme))
+    assert 'data-testid="filing-from-publication"' in detail.content.decode()
+    assert url("scheme-detail", scheme) in detail.content.decode()
+    assert not detail.context["can_edit"] and detail.context["can_answer"]

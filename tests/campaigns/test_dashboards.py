@@ -130,14 +130,14 @@ def small(world, national_admin, gd_officer, zj_officer, port_officer, nb_office
     )
     filing_services.filing_submit(actor=gd_officer, filing=opinion)
     filing_services.filing_acknowledge(actor=national_admin, filing=opinion)
-    standard = filing_services.filing_create(
+    method = filing_services.filing_create(
         actor=gd_officer,
         authority=world.gd,
-        kind="assessment_standard",
-        title="考核标准",
+        kind="evaluation_method",
+        title="评比办法",
         text="正文",
     )
-    filing_services.filing_submit(actor=gd_officer, filing=standard)
+    filing_services.filing_submit(actor=gd_officer, filing=method)
     filing_services.filing_create(
         actor=zj_officer,
         authority=world.zj,

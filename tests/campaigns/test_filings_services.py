@@ -212,3 +212,43 @@ def test_schedules_install_is_idempotent(db):
 def test_schedules_install_dry_run_writes_nothing(db):
     call_command("schedules_install", "--dry-run")
     assert not PeriodicTask.objects.filter(name__startswith="campaigns.").exists()
+
+
+# --- documents filed by their publication (the assessment standard) --------------------------
+
+
+def test_a_published_document_is_filed_as_the_next_version_never_written_by_hand(
+    world, gd_officer, national_admin
+):
+    standard = Filing.Kind.ASSESSMENT_STANDARD
+    version = services.filing_publication_record(
+        actor=gd_officer,
+        authority=world.gd,
+        kind=standard,
+        title="广东省考核标准",
+        text="正文",
+        source_url="/somewhere/",
+        warnings=["权重一", "权重二"],
+    )
+    filing = version.filing
+    assert (filing.status, filing.version_count, version.number) == ("submitted", 1, 1)
+    assert (version.warnings, version.source_url) == ("权重一\n权重二", "/somewhere/")
+    notice = Notification.objects.get(user=national_admin, key=f"filing-submitted:{version.pk}")
+    assert "权重一" in notice.body
+    assert AuditEntry.objects.filter(action="campaigns.filing.published").count() == 1
+    for write in (
+        lambda: services.filing_update(actor=gd_officer, filing=filing, title="x", text="y"),
+        lambda: services.filing_submit(actor=gd_officer, filing=filing),
+        lambda: services.filing_attachment_add(actor=gd_officer, filing=filing, upload=pdf()),
+    ):
+        with pytest.raises(ValidationError, match="publishing the province's assessment scheme"):
+            write()
+    services.filing_return(actor=national_admin, filing=filing, comments="请说明依据")
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.RETURNED and not filing.is_editable
+    second = services.filing_publication_record(
+        actor=gd_officer, authority=world.gd, kind=standard, title="广东省考核标准", text="正文二"
+    )
+    filing.refresh_from_db()
+    assert (filing.status, filing.version_count, second.number) == ("resubmitted", 2, 2)
+    assert Filing.objects.filter(authority=world.gd, kind=standard).count() == 1

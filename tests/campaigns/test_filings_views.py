@@ -16,7 +16,8 @@ EXTRA = 12
 
 @pytest.fixture
 def provinces(world, gd_officer):
-    """Twelve more provinces, each with its three documents in various states."""
+    """Twelve more provinces, each with its three documents in various states (the assessment
+    standard filed by a publication in every other one)."""
     made = []
     for i in range(EXTRA):
         province = hierarchy.authority_create(
@@ -27,6 +28,16 @@ def provinces(world, gd_officer):
             parent=world.national,
         )
         for kind in Filing.Kind.values:
+            if kind in Filing.FROM_PUBLICATION:
+                if i % 2:
+                    services.filing_publication_record(
+                        actor=gd_officer,
+                        authority=province,
+                        kind=kind,
+                        title=f"文件{i}",
+                        text="正文",
+                    )
+                continue
             filing = services.filing_create(
                 actor=gd_officer, authority=province, kind=kind, title=f"文件{i}", text="正文"
             )
@@ -184,8 +195,8 @@ def test_the_province_cannot_answer_and_the_office_cannot_file(
 def test_the_whole_flow_in_the_browser_forms(client, world, gd_officer, national_admin):
     login(client, gd_officer)
     response = client.post(
-        reverse("campaigns:filing-create", args=[world.gd.pk, "assessment_standard"]),
-        {"title": "广东省考核标准", "text": "一、总则"},
+        reverse("campaigns:filing-create", args=[world.gd.pk, "evaluation_method"]),
+        {"title": "广东省评比办法", "text": "一、总则"},
     )
     filing = Filing.objects.get()
     assert response["Location"] == reverse("campaigns:filing-detail", args=[filing.pk])
@@ -209,7 +220,7 @@ def test_the_whole_flow_in_the_browser_forms(client, world, gd_officer, national
     login(client, gd_officer)
     client.post(
         reverse("campaigns:filing-edit", args=[filing.pk]),
-        {"title": "广东省考核标准", "text": "一、总则\n二、细则"},
+        {"title": "广东省评比办法", "text": "一、总则\n二、细则"},
     )
     client.post(reverse("campaigns:filing-submit", args=[filing.pk]))
     filing.refresh_from_db()

@@ -114,20 +114,22 @@ def test_a_demo_reviewer_logs_in_and_finds_a_queue_in_every_state(seeded_demo, c
 
 
 def test_schemes_show_every_filing_state(seeded_demo):
-    filing = dict(Scheme.objects.values_list("family", "filing"))
-    status = dict(Scheme.objects.values_list("family", "status"))
-    assert filing == {
-        "national-template": "not_filed",
-        "national-template-gd": "acknowledged",
-        "national-template-zj": "acknowledged",
-        "national-template-fj": "submitted",
-        "national-template-sd": "returned",
+    rows = Scheme.objects.values_list("family", "version", "status", "filing_version__outcome")
+    assert set(rows) == {
+        ("national-template", 1, "published", None),
+        ("national-template-gd", 1, "published", "acknowledged"),
+        ("national-template-zj", 1, "published", "acknowledged"),
+        ("national-template-fj", 1, "published", "pending"),
+        ("national-template-sd", 1, "published", "returned"),
+        ("national-template-sd", 2, "draft", None),  # the new version after the comments
     }
-    assert {family for family, state in status.items() if state == "published"} == {
-        "national-template",
-        "national-template-gd",
-        "national-template-zj",
-    }
+    # Fujian's weight outside the template's tolerance was published with a warning
+    fj = Scheme.objects.select_related("filing_version").get(family="national-template-fj")
+    assert "协作建设" in fj.filing_version.warnings
+    sd = Scheme.objects.select_related("filing_version").get(
+        family="national-template-sd", version=1
+    )
+    assert sd.filing_version.comments == demo_assessments.RETURN_COMMENT
     gd = Scheme.objects.get(family="national-template-gd")
     assert gd.areas.get(area__code="safety").weight == 16
     assert Review.objects.get(round_key=demo_assessments.ROUND, authority__code="GD").scheme == gd

@@ -184,10 +184,16 @@ def test_filings_guangdong_acknowledged_zhejiang_returned_and_resubmitted(demo):
     assert second.outcome == FilingVersion.Outcome.PENDING
     assert first.text != second.text
     assert first.submitted_at < first.answered_at < second.submitted_at <= timezone.now()
-    assert statuses[("ZJ", Filing.Kind.ASSESSMENT_STANDARD)] == Filing.Status.SUBMITTED
     assert statuses[("ZJ", Filing.Kind.EVALUATION_METHOD)] == Filing.Status.DRAFT
-    # The other 29 provinces have filed nothing.
-    assert {code for code, _kind in statuses} == {"GD", "ZJ"}
+    # The assessment standards are the schemes' publications (seeding.assessments): Zhejiang's
+    # acknowledged, Fujian's awaiting an answer, Shandong's commented on.
+    standard = Filing.Kind.ASSESSMENT_STANDARD
+    assert statuses[("ZJ", standard)] == Filing.Status.ACKNOWLEDGED
+    assert statuses[("FJ", standard)] == Filing.Status.SUBMITTED
+    assert statuses[("SD", standard)] == Filing.Status.RETURNED
+    # The other 27 provinces have filed nothing.
+    assert {code for code, _kind in statuses} == {"GD", "ZJ", "FJ", "SD"}
+    assert {kind for code, kind in statuses if code in ("FJ", "SD")} == {standard}
     assert Authority.objects.filter(level="provincial").count() == 31
     for attachment in FilingAttachment.objects.all():
         assert detect_type(attachment.file.open("rb")) == PDF
