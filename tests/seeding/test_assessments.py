@@ -78,7 +78,7 @@ def test_a_second_run_adds_nothing_and_audits_nothing_of_its_own(seeded_demo):
     _seed()
 
     assert _counts() == first
-    assert first["Scheme"] == 5
+    assert first["Scheme"] == 6  # the template, four provinces, Shandong's new draft
     # Guangdong's, Zhejiang's, the national one and the cycle's; the award round's are its own.
     assert Review.objects.exclude(round_key__startswith="award-").count() == 4
     assert first["Cycle"] == 1
