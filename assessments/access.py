@@ -34,7 +34,7 @@ from campaigns.scope import scope_for
 from civport.queries import count_subquery, get_or_404
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import AnonymousUser, User
 
     from assessments.models import Review, Scheme
     from campaigns.scope import Grant, Scope
@@ -101,8 +101,10 @@ def access_panel_member(user: User, pk: int | str) -> PanelMember:
     return member
 
 
-def access_subject_to_score(user: User, pk: int | str) -> Subject:
+def access_subject_to_score(user: User | AnonymousUser, pk: int | str) -> Subject:
     """The subject if `user` is assigned to score it (guardian permission), else 404."""
+    if not user.is_authenticated:
+        raise Http404
     granted = SubjectUserObjectPermission.objects.filter(
         user=user, permission__codename="score_subject"
     ).values("content_object_id")

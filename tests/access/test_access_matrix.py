@@ -33,19 +33,9 @@ FLAGS = {
     "assessments.access_review": "manage",
     "assessments.access_subject_for_office": "manage",
     "assessments.access_cycle": "manage",
+    "awards.access_province_round": "run",
 }
 COLUMNS = ("read", "edit", "administer")
-# Cells the code answers wrongly today; the table keeps the right answer. Strict, so that the
-# fix shows up as an unexpected pass and its entry goes with it.
-KNOWN_DEFECTS = {
-    ("assessments.access_subject_to_score", "anonymous", "edit"): (
-        "filters the permissions on the user without checking is_authenticated: TypeError "
-        "for an anonymous user instead of a 404"
-    ),
-    ("assessments.access_evidence", "anonymous", "read"): (
-        "the same, through access_subject_to_score"
-    ),
-}
 ANSWERS = {"+", "-", "3", "4"}
 
 
@@ -142,11 +132,6 @@ def world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def _defect(helper, persona, column):
-    reason = KNOWN_DEFECTS.get((_split(helper)[0], persona, column))
-    return [pytest.mark.xfail(raises=TypeError, strict=True, reason=reason)] if reason else []
-
-
 CELLS = [
     pytest.param(
         helper,
@@ -155,7 +140,6 @@ CELLS = [
         column,
         expected,
         id=f"{helper}:{persona}-{target}-{column}",
-        marks=_defect(helper, persona, column),
     )
     for helper, target, column, answers in ROWS
     for persona, expected in zip(PERSONAS, answers.split(), strict=True)
