@@ -149,3 +149,44 @@ def access_recommendation(user: User, round_pk: int | str, province_pk: int | st
     if not scope.edits_path(province.path):
         raise Http404
     return ListAccess(round, province, may_edit=not scope.is_national)
+
+
+# --- a province's own rounds ------------------------------------------------------------------
+
+
+def running_provinces(scope: Scope) -> list[str]:
+    """The paths of the provinces whose own rounds the user runs: their provincial officers
+    (who edit the province). The national office reads them, it does not run them."""
+    return [
+        g.path
+        for g in scope.authority_grants()
+        if g.can_edit and g.level == Authority.Level.PROVINCIAL
+    ]
+
+
+def sees_province_round(scope: Scope, province_path: str) -> bool:
+    """A province's round is seen by its people (whoever sees the province or an authority
+    below it) and by the national office; another province's people see nothing of it."""
+    if scope.is_superuser or scope.is_national:
+        return True
+    return any(p.startswith(province_path) for p in scope.view_paths)
+
+
+def access_province_round(user: User, pk: int | str, *, run: bool = False) -> Round:
+    """A province's own round the user sees (`run=True`: runs); otherwise 404."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        raise Http404
+    round = get_or_404(
+        Round.objects.select_related("authority", "scheme").filter(
+            authority__level=Authority.Level.PROVINCIAL
+        ),
+        pk=pk,
+    )
+    province = round.authority
+    assert province is not None
+    if not sees_province_round(scope, province.path):
+        raise Http404
+    if run and province.path not in running_provinces(scope):
+        raise Http404
+    return round

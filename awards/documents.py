@@ -34,6 +34,28 @@ OFFICIAL_TITLE_NAMES = {
     Title.ADVANCED_INDIVIDUAL: "全国共建文明口岸先进个人",
     Title.ADVANCED_ORGANIZER: "全国共建文明口岸活动先进组织者",
 }
+# A province's own titles (省级评比表彰).
+PROVINCIAL_TITLE_NAMES = {
+    Title.CIVILIZED_PORT: "省级文明口岸",
+    Title.ADVANCED_UNIT: "省级共建文明口岸先进单位",
+    Title.ADVANCED_INDIVIDUAL: "省级共建文明口岸先进个人",
+}
+
+
+def official_title_name(round, title):
+    """The title's legal name in `round`: a province's own round confers provincial titles."""
+    if round.is_provincial:
+        return PROVINCIAL_TITLE_NAMES[title]
+    return OFFICIAL_TITLE_NAMES[title]
+
+
+def campaign_scope(round):
+    """全国, or the province's name in its own round (…年度广东省共建文明口岸活动)."""
+    if round.is_provincial:
+        return round.authority.name
+    return "全国"
+
+
 # How the decision counts the recipients of each title: "授予12个口岸…".
 TITLE_COUNTERS = {
     Title.CIVILIZED_PORT: "个口岸",
@@ -82,7 +104,8 @@ def certificate_html(honour):
     context = {
         "honour": honour,
         "round": round,
-        "title_name": OFFICIAL_TITLE_NAMES[honour.title],
+        "title_name": official_title_name(round, honour.title),
+        "campaign_scope": campaign_scope(round),
         "is_person": honour.title == Title.ADVANCED_INDIVIDUAL,
         "issued_on": _issued_on(round, honour.created_at),
         "verification_url": verification_url(honour),
@@ -116,7 +139,7 @@ def decision_context(round, honours, approval=None):
         attachments.append(
             {
                 "number": len(attachments) + 1,
-                "title_name": OFFICIAL_TITLE_NAMES[title],
+                "title_name": official_title_name(round, title),
                 "count": len(of_title),
                 "counter": TITLE_COUNTERS[title],
                 "is_person": title == Title.ADVANCED_INDIVIDUAL,
@@ -129,6 +152,7 @@ def decision_context(round, honours, approval=None):
         "issued_on": _issued_on(round, None),
         "total": len(honours),
         "approval": approval,
+        "campaign_scope": campaign_scope(round),
     }
 
 

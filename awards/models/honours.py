@@ -77,6 +77,12 @@ class Honour(models.Model):
         return f"{self.number} {self.recipient}"
 
     @property
+    def title_name(self):
+        """The title as the round names it (a province's own titles in its round); select
+        `round__authority` with the honour."""
+        return self.round.title_name(self.title)
+
+    @property
     def is_revoked(self):
         return self.revoked_at is not None
 

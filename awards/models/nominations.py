@@ -103,6 +103,14 @@ class Nomination(models.Model):
         _("position in the recommendation list"), null=True, blank=True
     )
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Honours the nominee holds from earlier rounds (a province's own title, say), cited in the
+    # dossier: picked from the nominee's honours, never typed.
+    cited_honours = models.ManyToManyField(
+        "awards.Honour",
+        verbose_name=_("honours cited"),
+        blank=True,
+        related_name="cited_by",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -10,6 +10,7 @@ from assessments.models import Scheme
 from campaigns.models import Authority
 
 __all__ = [
+    "PROVINCIAL_TITLES",
     "TITLE_LETTERS",
     "CalendarDay",
     "Quota",
@@ -36,6 +37,15 @@ TITLE_LETTERS = {
 }
 
 
+# The titles a province confers in its own round (省级文明口岸 / 先进单位 / 先进个人): the same
+# kinds of nominee as the national titles, named for the province. Organizers are national only.
+PROVINCIAL_TITLES = {
+    Title.CIVILIZED_PORT: _("Provincial civilized port"),
+    Title.ADVANCED_UNIT: _("Provincial advanced unit"),
+    Title.ADVANCED_INDIVIDUAL: _("Provincial advanced individual"),
+}
+
+
 class Round(models.Model):
     class Phase(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -58,6 +68,15 @@ class Round(models.Model):
         Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="award_rounds"
     )
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.DRAFT)
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("issuing authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award_rounds",
+        help_text=_("The national office, or a province running its own round."),
+    )
     nominations_due_on = models.DateField(_("nominations due on"), null=True, blank=True)
     provincial_review_due_on = models.DateField(
         _("provincial review due on"), null=True, blank=True
@@ -104,6 +123,23 @@ class Round(models.Model):
     def years_label(self):
         """As the campaign writes it: 2025—2026年度."""
         return f"{self.start_year}—{self.end_year}年度"
+
+    @property
+    def is_provincial(self):
+        """A province's own round (select `authority` with the round where this is read)."""
+        return self.authority_id is not None and self.authority.level == Authority.Level.PROVINCIAL
+
+    def title_choices(self):
+        """The titles this round confers, as (code, name)."""
+        if self.is_provincial:
+            return list(PROVINCIAL_TITLES.items())
+        return list(Title.choices)
+
+    def title_name(self, title):
+        """The name of `title` in this round (a province's titles are named for the province)."""
+        if self.is_provincial:
+            return PROVINCIAL_TITLES.get(title, title)
+        return Title(title).label
 
     @property
     def review_key(self):

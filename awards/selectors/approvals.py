@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.models import Round
-from awards.selectors.rounds import national_office
+from awards.selectors.rounds import round_issuer
 from campaigns.approvals import ApprovalSubject
 from campaigns.models import Authority, LeadingGroupResolution
 
@@ -33,14 +33,19 @@ def approval_key(round: Round) -> str:
 
 def round_issuing_authority(round: Round) -> Authority:
     """The authority that decides the round, whose leading group reviews its candidates: the
-    national office, which issues every round."""
-    return national_office()
+    province for its own round, otherwise the national office."""
+    return round_issuer(round)
 
 
 def _rounds_issued_by(authority: Authority) -> list[Round]:
-    if authority.level != Authority.Level.NATIONAL:
+    rounds = Round.objects.filter(phase__in=APPROVABLE_PHASES).order_by("-start_year", "code")
+    if authority.level == Authority.Level.NATIONAL:
+        rounds = rounds.filter(Q(authority__isnull=True) | Q(authority=authority))
+    elif authority.level == Authority.Level.PROVINCIAL:
+        rounds = rounds.filter(authority=authority)
+    else:
         return []
-    return list(Round.objects.filter(phase__in=APPROVABLE_PHASES).order_by("-start_year", "code"))
+    return list(rounds)
 
 
 def approval_subjects(authority: Authority) -> list[ApprovalSubject]:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 
-from awards.models import DecisionDocument, Honour, Round
-from awards.selectors.nominations import nominations_visible_q
+from awards.models import DecisionDocument, Honour, Nomination, Round
+from awards.selectors.nominations import NOMINEE_FIELD, nominations_visible_q
 from campaigns.models import Authority
 from campaigns.scope import scope_for
 
@@ -44,7 +44,7 @@ def honour_board(
     (title, then province), with what the board shows joined."""
     honours = Honour.objects.filter(
         round__phase__in=PUBLIC_PHASES, revoked_at__isnull=True
-    ).select_related("round", "province")
+    ).select_related("round__authority", "province")
     if round is not None:
         honours = honours.filter(round=round)
     if title:
@@ -66,7 +66,7 @@ def honour_by_code(code: str) -> Honour | None:
     rounds' honours are verifiable."""
     return (
         Honour.objects.filter(code=code, round__phase__in=PUBLIC_PHASES)
-        .select_related("round", "province")
+        .select_related("round__authority", "province")
         .first()
     )
 
@@ -78,7 +78,7 @@ def honour_list_for(user: User | AnonymousUser) -> QuerySet[Honour]:
         return Honour.objects.none()
     return Honour.objects.filter(
         nominations_visible_q(scope, prefix="nomination__")
-    ).select_related("round", "province")
+    ).select_related("round__authority", "province")
 
 
 def round_documents_progress(round: Round) -> dict[str, Any]:
@@ -94,3 +94,20 @@ def round_documents_progress(round: Round) -> dict[str, Any]:
         DecisionDocument.objects.filter(round=round).values_list("render_status", flat=True).first()
     )
     return {"certificates": certificates, "decision": decision}
+
+
+def citable_honours(nomination: Nomination) -> QuerySet[Honour]:
+    """The honours the nominee holds from other rounds that are decided (not revoked), which
+    its dossier may cite: a province's own title in a later national nomination, say."""
+    field = NOMINEE_FIELD[nomination.title]
+    nominee_id = getattr(nomination, f"{field}_id")
+    return (
+        Honour.objects.filter(
+            **{f"nomination__{field}_id": nominee_id},
+            round__phase__in=PUBLIC_PHASES,
+            revoked_at__isnull=True,
+        )
+        .exclude(round_id=nomination.round_id)
+        .select_related("round__authority", "province")
+        .order_by("-round__start_year", "number")
+    )

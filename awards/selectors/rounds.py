@@ -47,6 +47,19 @@ def national_office() -> Authority:
     return Authority.objects.get(level=Authority.Level.NATIONAL)
 
 
+def round_issuer(round: Round) -> Authority:
+    """The authority that issues the round: a province for its own round, otherwise the
+    national office (also for a round that has no authority recorded)."""
+    if round.authority_id is None:
+        return national_office()
+    return round.authority  # type: ignore[return-value]
+
+
+def rounds_of_province(province: Authority) -> QuerySet[Round]:
+    """A province's own rounds, newest first."""
+    return Round.objects.filter(authority=province).select_related("authority", "scheme")
+
+
 # --- the admin's lists and pages --------------------------------------------------------------
 
 Status = Nomination.Status
@@ -66,8 +79,9 @@ DECIDED = (Status.CANDIDATE, Status.REJECTED, Status.AWARDED)
 
 def round_changelist() -> QuerySet[Round]:
     """Rounds with their scheme and the counts the admin's list shows, in one query: a counting
-    subquery per count (each on the nominations' (round, status) index). Subqueries rather than
-    one join counted by status, so that the paginator's counts read the rounds alone."""
+        subquery per count (each on the nominations' (round, status) index). Subqueries rather than
+        one join counted by status, so that the paginator's counts read the rounds alone. The
+    national rounds only."""
     quota_total = (
         Quota.objects.filter(round=OuterRef("pk"))
         .order_by()
@@ -79,13 +93,18 @@ def round_changelist() -> QuerySet[Round]:
     def counted(*statuses: str) -> Coalesce:
         return count_subquery(Nomination.objects.filter(round=OuterRef("pk"), status__in=statuses))
 
-    return Round.objects.select_related("scheme").annotate(
-        n_quota=Coalesce(Subquery(quota_total, output_field=IntegerField()), 0),
-        n_drafts=counted(Status.DRAFT),
-        n_submitted=counted(*SUBMITTED_OR_LATER),
-        n_recommended=counted(*RECOMMENDED_OR_LATER),
-        n_candidates=counted(Status.CANDIDATE, Status.AWARDED),
-        n_awarded=counted(Status.AWARDED),
+    # The admin is the national office's: the provinces run their own rounds in the portal.
+    return (
+        Round.objects.exclude(authority__level=Authority.Level.PROVINCIAL)
+        .select_related("scheme")
+        .annotate(
+            n_quota=Coalesce(Subquery(quota_total, output_field=IntegerField()), 0),
+            n_drafts=counted(Status.DRAFT),
+            n_submitted=counted(*SUBMITTED_OR_LATER),
+            n_recommended=counted(*RECOMMENDED_OR_LATER),
+            n_candidates=counted(Status.CANDIDATE, Status.AWARDED),
+            n_awarded=counted(Status.AWARDED),
+        )
     )
 
 
@@ -249,3 +268,84 @@ def ranking_nominations(rows: Sequence[Any]) -> dict[int, Nomination | None]:
     )
     by_pk = {n.pk: n for n in nominations}
     return {subject_id: by_pk.get(object_id) for subject_id, object_id in targets.items()}
+
+
+# --- a province's own rounds, in the portal -------------------------------------------------
+
+
+def province_rounds_visible(view_paths: Sequence[str] | None) -> QuerySet[Round]:
+    """The provinces' own rounds seen by a user whose scope holds `view_paths` (None: all, the
+    national office), with their count of nominations; newest first."""
+    rounds = Round.objects.filter(authority__level=Authority.Level.PROVINCIAL)
+    if view_paths is not None:
+        provinces_q = Q(pk__in=[])
+        for path in view_paths:
+            # The province of a path is its first two segments ("CN/GD/…").
+            parts = path.split("/")
+            if len(parts) >= 3:
+                provinces_q |= Q(authority__path="/".join(parts[:2]) + "/")
+        rounds = rounds.filter(provinces_q)
+    return (
+        rounds.select_related("authority", "scheme")
+        .annotate(
+            nomination_count=count_subquery(
+                Nomination.objects.filter(round=OuterRef("pk")).exclude(status=Status.WITHDRAWN)
+            )
+        )
+        .order_by("-start_year", "authority__path", "code")
+    )
+
+
+def port_authorities_of(province: Authority) -> list[Authority]:
+    """The port authorities of a province, which hold the quotas of its own round."""
+    return list(
+        Authority.objects.filter(
+            level=Authority.Level.PORT, path__startswith=province.path, is_active=True
+        ).order_by("path")
+    )
+
+
+@dataclass
+class QuotaRow:
+    authority: Authority
+    quotas: dict[str, int]
+    used: dict[str, int]
+
+
+def province_round_quotas(round: Round) -> list[QuotaRow]:
+    """Per port authority of the round's province: its quota per title and the nominations it
+    has made (not withdrawn) against each."""
+    assert round.authority is not None
+    authorities = port_authorities_of(round.authority)
+    quotas: dict[int, dict[str, int]] = {}
+    for q in Quota.objects.filter(round=round).values("province_id", "title", "quota"):
+        quotas.setdefault(q["province_id"], {})[q["title"]] = q["quota"]
+    used: dict[str, dict[str, int]] = {}
+    for row in (
+        Nomination.objects.filter(round=round)
+        .exclude(status=Status.WITHDRAWN)
+        .values("authority__path", "title")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        used.setdefault(row["authority__path"], {})[row["title"]] = row["n"]
+    rows = []
+    for authority in authorities:
+        counts: dict[str, int] = {}
+        for path, by_title in used.items():
+            if path.startswith(authority.path):
+                for title, n in by_title.items():
+                    counts[title] = counts.get(title, 0) + n
+        rows.append(QuotaRow(authority, quotas.get(authority.pk, {}), counts))
+    return rows
+
+
+def round_status_counts(round: Round) -> dict[str, int]:
+    """The round's nominations counted by status."""
+    return dict(
+        Nomination.objects.filter(round=round)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("status", "n")
+    )

@@ -23,13 +23,16 @@ from django.utils.translation import gettext as _
 from assessments.models import VetoCondition
 from awards.access import may_nominate, may_submit_nomination
 from awards.models import (
+    Honour,
     Nomination,
     NominationEvidence,
     Opinion,
+    Quota,
     Round,
     Title,
     VetoDeclaration,
 )
+from awards.selectors.honours import citable_honours
 from awards.selectors.nominations import NOMINEE_FIELD, ORGANIZER_LEVELS, nomination_vetoes
 from awards.services.opinions import opinion_write
 from campaigns.models import Authority, Person, Port, Unit
@@ -196,6 +199,40 @@ def _snapshot(title: str, nominee: Any) -> tuple[str, str, str]:
 
 
 @transaction.atomic
+def _provincial_quota_error(
+    round: Round, title: str, authority: Authority, province: Authority
+) -> str:
+    """In a province's own round, a port authority of the province nominates within its quota
+    for the title (drafts count: a nomination is a place taken)."""
+    if province.pk != round.authority_id:
+        return _("This round is %(province)s's own: nominate from its port authorities.") % {
+            "province": cast(Authority, round.authority).name
+        }
+    quota = next(
+        (
+            q
+            for q in Quota.objects.filter(round=round, title=title).select_related("province")
+            if authority.path.startswith(q.province.path)
+        ),
+        None,
+    )
+    if quota is None:
+        return _("Your port authority has no quota for this title in this round.")
+    taken = (
+        Nomination.objects.filter(
+            round=round, title=title, authority__path__startswith=quota.province.path
+        )
+        .exclude(status=Nomination.Status.WITHDRAWN)
+        .count()
+    )
+    if taken >= quota.quota:
+        return _("The quota of %(authority)s for this title (%(quota)d) is used up.") % {
+            "authority": quota.province.name,
+            "quota": quota.quota,
+        }
+    return ""
+
+
 def nomination_create(
     *, actor: User, round: Round, title: str, nominee: Nominee | None
 ) -> Nomination:
@@ -204,7 +241,9 @@ def nomination_create(
     if title not in Title.values:
         raise ValidationError({"title": _("Choose one of the four titles.")})
     title = Title(title)
-    round = Round.objects.get(pk=round.pk)
+    round = Round.objects.select_related("authority").get(pk=round.pk)
+    if title not in dict(round.title_choices()):
+        raise ValidationError({"title": _("This round does not confer this title.")})
     closed = nominations_open_error(round)
     if closed:
         raise ValidationError({"round": closed})
@@ -233,6 +272,10 @@ def nomination_create(
         if authority.level == Authority.Level.PROVINCIAL
         else Authority.objects.get(path=province_path(authority.path))
     )
+    if round.is_provincial:
+        problem = _provincial_quota_error(round, title, authority, province)
+        if problem:
+            raise ValidationError({"nominee": problem})
     name, unit_name, detail = _snapshot(title, nominee)
     nomination = Nomination(
         round=round,
@@ -626,5 +669,31 @@ def nomination_withdraw(
         action="awards.nomination.withdrawn",
         obj=nomination,
         changes={"status": [before, nomination.status], "reason": reason},
+    )
+    return nomination
+
+
+@transaction.atomic
+def nomination_honours_cite(
+    *, actor: User | None, nomination: Nomination, honours: Iterable[Honour | int]
+) -> Nomination:
+    """Cite in the dossier honours the nominee holds from other decided rounds (picked from
+    `citable_honours`, never typed); the choice replaces the previous one. Drafts only."""
+    nomination = _lock_draft(nomination)
+    wanted = {getattr(h, "pk", h) for h in honours}
+    allowed = set(citable_honours(nomination).values_list("pk", flat=True))
+    if wanted - allowed:
+        raise ValidationError(
+            {"honours": _("Cite only honours the nominee holds from other decided rounds.")}
+        )
+    before = set(nomination.cited_honours.values_list("pk", flat=True))
+    if before == wanted:
+        return nomination
+    nomination.cited_honours.set(wanted)
+    audit_record(
+        actor=actor,
+        action="awards.nomination.honours_cited",
+        obj=nomination,
+        changes={"cited_honours": [sorted(before), sorted(wanted)]},
     )
     return nomination

@@ -199,6 +199,12 @@ def _check_choices(
 
 
 def _quotas(round: Round, province: Authority) -> dict[str, int]:
+    if round.authority_id is not None and round.authority_id == province.pk:
+        # A province's own round: its list holds up to its port authorities' quotas together.
+        totals: dict[str, int] = {}
+        for title, quota in round.quotas.values_list("title", "quota"):
+            totals[title] = totals.get(title, 0) + quota
+        return totals
     return dict(round.quotas.filter(province=province).values_list("title", "quota"))
 
 

@@ -7,6 +7,11 @@ preconditions (`round_preconditions`, also shown in the admin before the office 
 refuses with every reason at once; then it does the step's work in the same transaction: the
 reviews created, the nominations put up for scoring and assigned, reviews opened and closed,
 the public notice's dates counted in working days, the honours granted.
+
+A province runs its own round with the same machinery (`round.authority` is the province): its
+own titles, quotas per port authority, its own scheme and panel. Its round has no national
+review: the province's recommendation list is its list of candidates, published for the
+public notice before the province decides.
 """
 
 from __future__ import annotations
@@ -87,9 +92,21 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def phases(round: Round) -> list[str]:
+    """The phases the round goes through: a province's own round has no national review."""
+    if _is_provincial(round):
+        return [phase for phase in PHASES if phase != Phase.NATIONAL_REVIEW]
+    return PHASES
+
+
+def _is_provincial(round: Round | None) -> bool:
+    return round is not None and round.authority_id is not None and round.is_provincial
+
+
 def next_phase(round: Round) -> str | None:
-    index = PHASES.index(round.phase)
-    return PHASES[index + 1] if index + 1 < len(PHASES) else None
+    steps = phases(round)
+    index = steps.index(round.phase)
+    return steps[index + 1] if index + 1 < len(steps) else None
 
 
 def editable_fields(round: Round | None) -> set[str]:
@@ -118,11 +135,21 @@ def _province_names(ids: Iterable[int]) -> str:
 # --- the round itself ---------------------------------------------------------------------
 
 
-def round_errors(values: Mapping[str, Any], round: Round | None = None) -> dict[str, Any]:
+def round_errors(
+    values: Mapping[str, Any], round: Round | None = None, *, authority: Authority | None = None
+) -> dict[str, Any]:
     """What is wrong with the round's values (a dict of every field, as they would be saved),
     by field: years, deadlines in order, the scheme, the fields closed in the round's phase.
-    Shared by the services and the admin's form, so the form shows the errors on its fields."""
+    Shared by the services and the admin's form, so the form shows the errors on its fields.
+    `authority` is the issuing province of a new provincial round (the round's own otherwise)."""
     errors = {}
+    if round is not None and round.authority_id is not None:
+        authority = round.authority
+    province = (
+        authority
+        if authority is not None and authority.level == Authority.Level.PROVINCIAL
+        else None
+    )
     if round is not None and round.pk is not None:
         open_fields = editable_fields(round)
         for name in ROUND_FIELDS:
@@ -149,6 +176,12 @@ def round_errors(values: Mapping[str, Any], round: Round | None = None) -> dict[
         )
     if start and end and "end_year" not in errors:
         overlapping = Round.objects.filter(start_year__lte=end, end_year__gte=start)
+        # Each issuing authority runs one round for two years; a province's and the national
+        # round run side by side.
+        if province is not None:
+            overlapping = overlapping.filter(authority=province)
+        else:
+            overlapping = overlapping.exclude(authority__level=Authority.Level.PROVINCIAL)
         if round is not None and round.pk is not None:
             overlapping = overlapping.exclude(pk=round.pk)
         other = overlapping.first()
@@ -163,7 +196,11 @@ def round_errors(values: Mapping[str, Any], round: Round | None = None) -> dict[
             errors["scheme"] = _("Choose a published scheme; “%(scheme)s” is a draft.") % {
                 "scheme": scheme
             }
-        elif scheme.authority.level != Authority.Level.NATIONAL:
+        elif province is not None and scheme.authority_id != province.pk:
+            errors["scheme"] = _(
+                "Choose a scheme of %(province)s; “%(scheme)s” belongs to %(authority)s."
+            ) % {"province": province.name, "scheme": scheme, "authority": scheme.authority.name}
+        elif province is None and scheme.authority.level != Authority.Level.NATIONAL:
             errors["scheme"] = _(
                 "Choose a national scheme; “%(scheme)s” belongs to %(authority)s."
             ) % {"scheme": scheme, "authority": scheme.authority.name}
@@ -175,7 +212,9 @@ def round_errors(values: Mapping[str, Any], round: Round | None = None) -> dict[
             "provincial_review_due_on",
             _("The provincial review must be due after the nominations."),
         )
-    if national and provincial and national <= provincial:
+    if province is not None:
+        pass  # a province's round has no national review
+    elif national and provincial and national <= provincial:
         errors.setdefault(
             "national_review_due_on",
             _("The national review must be due after the provincial review."),
@@ -196,14 +235,21 @@ def _clean_text(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def round_create(*, actor: User | None, **fields: Any) -> Round:
-    """A new round, in draft: the office then sets quotas and advances it to nominating."""
+def round_create(*, actor: User | None, authority: Authority | None = None, **fields: Any) -> Round:
+    """A new round, in draft: the office then sets quotas and advances it to nominating.
+    `authority` is the issuing authority: a province for its own round (issued in its name),
+    the national office otherwise."""
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
         raise TypeError(f"unknown round fields: {sorted(unknown)}")
     values = _clean_text(dict(fields))
-    round = Round(**values)
-    errors = round_errors(values)
+    if authority is not None and authority.level == Authority.Level.PROVINCIAL:
+        values["issuing_office"] = values.get("issuing_office") or authority.name
+        values.pop("national_review_due_on", None)
+    elif authority is not None and authority.level != Authority.Level.NATIONAL:
+        raise ValidationError({"authority": _("A round is issued by a province or nationally.")})
+    round = Round(authority=authority, **values)
+    errors = round_errors(values, authority=authority)
     try:
         round.full_clean()
     except ValidationError as exc:
@@ -216,7 +262,7 @@ def round_create(*, actor: User | None, **fields: Any) -> Round:
         actor=actor,
         action="awards.round.created",
         obj=round,
-        changes=snapshot(round, ROUND_FIELDS),
+        changes={**snapshot(round, ROUND_FIELDS), "authority": round.authority_id},
     )
     return round
 
@@ -229,7 +275,11 @@ def round_save(*, actor: User | None, round: Round, **fields: Any) -> Round:
     if unknown:
         raise TypeError(f"unknown round fields: {sorted(unknown)}")
     # Locked: advancing reads these values, and must not see half of a change.
-    round = Round.objects.select_for_update().select_related("scheme").get(pk=round.pk)
+    round = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("scheme", "authority")
+        .get(pk=round.pk)
+    )
     fields = _clean_text(dict(fields))
     values = {name: getattr(round, name) for name in ROUND_FIELDS} | fields
     errors = round_errors(values, round)
@@ -281,8 +331,9 @@ def round_reviews_ensure(*, actor: User | None, round: Round) -> list[Review]:
         Review.objects.filter(round_key=round.review_key).values_list("authority_id", flat=True)
     )
     made = []
-    for authority in [*provinces(), national_office()]:
-        if authority.pk in existing:
+    issuers = [round.authority] if _is_provincial(round) else [*provinces(), national_office()]
+    for authority in issuers:
+        if authority is None or authority.pk in existing:
             continue
         made.append(
             review_services.review_create(
@@ -309,7 +360,9 @@ def round_reviews_ensure(*, actor: User | None, round: Round) -> list[Review]:
 def _lock_for_quotas(round: Round) -> Round:
     # Locked so that quotas cannot change while the round advances past the phases they are
     # open in.
-    round = Round.objects.select_for_update().get(pk=round.pk)
+    round = (
+        Round.objects.select_for_update(of=("self",)).select_related("authority").get(pk=round.pk)
+    )
     if round.phase not in QUOTA_PHASES:
         raise ValidationError(
             {
@@ -323,12 +376,28 @@ def _lock_for_quotas(round: Round) -> Round:
     return round
 
 
-def quota_errors(*, province: Authority | None, title: str, quota: object) -> dict[str, str]:
+def quota_errors(
+    *, province: Authority | None, title: str, quota: object, round: Round | None = None
+) -> dict[str, str]:
+    """What is wrong with a quota. In a national round a quota is a province's; in a
+    province's own round, one of its port authorities' (in `province`)."""
     errors = {}
-    if province is None or province.level != Authority.Level.PROVINCIAL:
-        errors["province"] = _("Choose a provincial authority.")
-    if title not in Title.values:
-        errors["title"] = _("Choose one of the four titles.")
+    if _is_provincial(round):
+        issuer = cast(Round, round).authority
+        if (
+            province is None
+            or province.level != Authority.Level.PORT
+            or issuer is None
+            or not province.path.startswith(issuer.path)
+        ):
+            errors["province"] = _("Choose a port authority of the province.")
+        if title not in dict(cast(Round, round).title_choices()):
+            errors["title"] = _("Choose one of the round's titles.")
+    else:
+        if province is None or province.level != Authority.Level.PROVINCIAL:
+            errors["province"] = _("Choose a provincial authority.")
+        if title not in Title.values:
+            errors["title"] = _("Choose one of the four titles.")
     if not isinstance(quota, int) or isinstance(quota, bool) or not 0 <= quota <= MAX_QUOTA:
         errors["quota"] = _("A quota is a whole number from 0 to %(max)d.") % {"max": MAX_QUOTA}
     return errors
@@ -340,7 +409,7 @@ def quota_set(
 ) -> Quota:
     """How many nominations of `title` the province may recommend (0: none)."""
     round = _lock_for_quotas(round)
-    errors = quota_errors(province=province, title=title, quota=quota)
+    errors = quota_errors(province=province, title=title, quota=quota, round=round)
     if errors:
         raise ValidationError(errors)
     row = Quota.objects.filter(round=round, province=province, title=title).first()
@@ -394,7 +463,7 @@ def quotas_import(
     existing = {(q.province_id, q.title): q for q in Quota.objects.filter(round=round)}
     creates, updates, counts = [], [], {"create": 0, "update": 0, "unchanged": 0}
     for province, title, quota in rows:
-        errors = quota_errors(province=province, title=title, quota=quota)
+        errors = quota_errors(province=province, title=title, quota=quota, round=round)
         if errors:
             raise ValidationError(errors)
         row = existing.get((province.pk, title))
@@ -512,7 +581,9 @@ def _dates_reasons(round: Round, on: datetime.date) -> list[str]:
         reasons.append(_("Set the date the provincial review is due."))
     elif nominations and provincial <= nominations:
         reasons.append(_("The provincial review must be due after the nominations."))
-    if national is None:
+    if _is_provincial(round):
+        pass  # a province's own round has no national review
+    elif national is None:
         reasons.append(_("Set the date the national review is due."))
     elif provincial and national <= provincial:
         reasons.append(_("The national review must be due after the provincial review."))
@@ -524,10 +595,20 @@ def _draft_reasons(round: Round, on: datetime.date) -> list[str]:
     scheme = Scheme.objects.select_related("authority").get(pk=round.scheme_id)
     if not scheme.is_published:
         reasons.append(_("The scheme “%(scheme)s” is not published.") % {"scheme": scheme})
+    elif _is_provincial(round):
+        if scheme.authority_id != round.authority_id:
+            reasons.append(
+                _("The scheme “%(scheme)s” is not the province's own scheme.") % {"scheme": scheme}
+            )
     elif scheme.authority.level != Authority.Level.NATIONAL:
         reasons.append(_("The scheme “%(scheme)s” is not a national scheme.") % {"scheme": scheme})
     if not round.quotas.filter(quota__gt=0).exists():
-        reasons.append(_("No quota is set: give at least one province a quota for a title."))
+        if _is_provincial(round):
+            reasons.append(
+                _("No quota is set: give at least one port authority a quota for a title.")
+            )
+        else:
+            reasons.append(_("No quota is set: give at least one province a quota for a title."))
     return reasons + _dates_reasons(round, on)
 
 
@@ -624,6 +705,9 @@ def _provincial_review_reasons(round: Round, on: datetime.date) -> list[str]:
         )
     if not round.nominations.filter(status=Status.RECOMMENDED).exists():
         reasons.append(_("No nomination has been recommended."))
+    if _is_provincial(round):
+        # The province's list is the list of candidates: no national panel scores it.
+        return reasons
     reason = _national_panel_reason(round, _reviews(round))
     if reason:
         reasons.append(reason)
@@ -818,17 +902,48 @@ def _to_national_review(
     return {"nominations": len(recommended), "not_recommended": len(left_off)}
 
 
+def _province_list_to_candidates(*, actor: User | None, round: Round) -> dict[str, Any]:
+    """In a province's own round the province's recommendation list makes the candidates;
+    the nominations it left off are not recommended."""
+    now = timezone.now()
+    left_off = list(round.nominations.filter(status=Status.SUBMITTED))
+    round.nominations.filter(pk__in=[n.pk for n in left_off]).update(
+        status=Status.NOT_RECOMMENDED, updated_at=now
+    )
+    audit_record_many(
+        actor=actor,
+        action="awards.nomination.not_recommended",
+        objects=left_off,
+        changes_for=lambda n: {"status": [Status.SUBMITTED, Status.NOT_RECOMMENDED]},
+    )
+    listed = list(round.nominations.filter(status=Status.RECOMMENDED))
+    round.nominations.filter(pk__in=[n.pk for n in listed]).update(
+        status=Status.CANDIDATE, decided_at=now, updated_at=now
+    )
+    audit_record_many(
+        actor=actor,
+        action="awards.nomination.decided",
+        objects=listed,
+        changes_for=lambda n: {"status": [Status.RECOMMENDED, Status.CANDIDATE]},
+    )
+    return {"candidates": len(listed), "not_recommended": len(left_off)}
+
+
 def _to_public_notice(
     *, actor: User | None, round: Round, on: datetime.date, warnings: list[str]
 ) -> dict[str, Any]:
-    for review in Review.objects.filter(
-        round_key=round.review_key, authority__level=Authority.Level.NATIONAL
-    ).exclude(phase=Review.Phase.CLOSED):
+    effects: dict[str, Any] = {}
+    closing = Review.objects.filter(round_key=round.review_key)
+    if _is_provincial(round):
+        effects = _province_list_to_candidates(actor=actor, round=round)
+    else:
+        closing = closing.filter(authority__level=Authority.Level.NATIONAL)
+    for review in closing.exclude(phase=Review.Phase.CLOSED):
         review_services.review_set_phase(actor=actor, review=review, phase=Review.Phase.CLOSED)
     starts, ends = working_days_span(on, round.notice_working_days)
     round.notice_starts_on, round.notice_ends_on = starts, ends
     round.save(update_fields=["notice_starts_on", "notice_ends_on", "updated_at"])
-    return {"notice_starts_on": starts, "notice_ends_on": ends}
+    return {**effects, "notice_starts_on": starts, "notice_ends_on": ends}
 
 
 def _to_decided(
@@ -867,7 +982,11 @@ def round_advance(*, actor: User | None, round: Round) -> Round:
     was made (nominations left short of reviewers by conflicts of interest)."""
     # Locked for the whole step: two clicks (or a click and the changelist action) must not
     # both advance, and quotas and dates must not change under the checks.
-    round = Round.objects.select_for_update().select_related("scheme").get(pk=round.pk)
+    round = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("scheme", "authority")
+        .get(pk=round.pk)
+    )
     target = next_phase(round)
     on = today()
     reasons = round_preconditions(round, on=on)
