@@ -165,3 +165,24 @@ class WithdrawForm(_Form):
     reason = forms.CharField(
         label=_("reason for withdrawal"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class HonoursCiteForm(forms.Form):
+    """The honours the nominee holds from other decided rounds, to cite in the dossier."""
+
+    honours = forms.ModelMultipleChoiceField(
+        label=_("Honours cited"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Titles the nominee was granted in other rounds, such as a province's own."),
+    )
+
+    def __init__(self, *args, honours, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["honours"]
+        field.queryset = honours
+        field.label_from_instance = lambda h: (
+            f"{h.round.issuing_office} · {h.round.name} · {h.title_name} · {h.number}"
+        )
+        style_widgets(self)

@@ -29,12 +29,14 @@ from awards.filters import NominationFilter
 from awards.forms.nominations import (
     DossierForm,
     EvidenceForm,
+    HonoursCiteForm,
     NominationStartForm,
     NomineeForm,
     SubmitForm,
     WithdrawForm,
 )
 from awards.models import Nomination, Round, Title
+from awards.selectors.honours import citable_honours
 from awards.selectors.nominations import (
     eligible_nominees,
     nominated_ids,
@@ -419,11 +421,54 @@ class NominationWithdrawView(View):
         return render(request, self.template_name, {"nomination": nomination, "form": form})
 
 
+class NominationHonoursView(View):
+    """The honours of the nominee cited in the dossier, picked from those it holds from other
+    decided rounds (a province's own titles, say)."""
+
+    template_name = "awards/nominations/nomination_honours.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.nomination = access_nomination(request.user, kwargs["pk"], edit=True)
+        self.citable = citable_honours(self.nomination)
+
+    def _render(self, request, form):
+        return render(request, self.template_name, {"nomination": self.nomination, "form": form})
+
+    def get(self, request, pk):
+        form = HonoursCiteForm(
+            honours=self.citable,
+            initial={"honours": list(self.nomination.cited_honours.all())},
+        )
+        return self._render(request, form)
+
+    def post(self, request, pk):
+        form = HonoursCiteForm(request.POST, honours=self.citable)
+        if form.is_valid():
+            try:
+                services.nomination_honours_cite(
+                    actor=request.user,
+                    nomination=self.nomination,
+                    honours=form.cleaned_data["honours"],
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The honours cited were saved."))
+                return redirect("awards:nomination-detail", self.nomination.pk)
+        return self._render(request, form)
+
+
 urlpatterns = [
     path("awards/nominations/", NominationListView.as_view(), name="nomination-list"),
     path("awards/nominations/new/", NominationCreateView.as_view(), name="nomination-create"),
     path("awards/nominations/<int:pk>/", NominationDetailView.as_view(), name="nomination-detail"),
     path("awards/nominations/<int:pk>/edit/", NominationEditView.as_view(), name="nomination-edit"),
+    path(
+        "awards/nominations/<int:pk>/honours/",
+        NominationHonoursView.as_view(),
+        name="nomination-honours",
+    ),
     path("awards/nominations/<int:pk>/evidence/", evidence_add, name="evidence-add"),
     path(
         "awards/nominations/<int:pk>/submit/",
