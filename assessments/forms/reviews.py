@@ -199,3 +199,19 @@ class PanelMemberAddForm(PanelMemberWhereForm):
             )
         self.user = user
         return username
+
+
+class SubjectsAddForm(forms.Form):
+    """Units of the review's area to put up for scoring (a review the office made itself)."""
+
+    units = forms.ModelMultipleChoiceField(
+        label=_("units"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The participating units of the area not yet in the review."),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units
+        style_widgets(self)

@@ -30,7 +30,7 @@ from assessments.models import (
     Subject,
     SubjectUserObjectPermission,
 )
-from campaigns.models import Authority
+from campaigns.models import Authority, Unit
 from civport.audit import audit_record, audit_record_many
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from django.db.models import Model, QuerySet
 
     from assessments.models import Scheme
-    from campaigns.models import Unit
 
 SCORE_SUBJECT = "score_subject"
 
@@ -592,4 +591,58 @@ def subjects_short_of_reviewers(review: Review) -> QuerySet[Subject]:
     """Subjects with fewer than k assignments (for the office's warning)."""
     return review.subjects.annotate(n=Count("assignments")).filter(
         Q(n__lt=review.reviewers_per_subject)
+    )
+
+
+# --- units put up for scoring from the portal ---------------------------------------------------
+
+
+# The round key of the reviews an award round makes (`awards.Round.review_key`).
+NOMINATIONS_KEY_PREFIX = "award-"
+
+
+def takes_units(review: Review) -> bool:
+    """Whether the office may put units of its area up in the review: a review of units only
+    (one made in the portal, or a cycle's), never a round's review of nominations."""
+    unit_type = ContentType.objects.get_for_model(Unit)
+    return (
+        review.phase != Review.Phase.CLOSED
+        and not Subject.objects.filter(review=review).exclude(content_type=unit_type).exists()
+    )
+
+
+def unit_subject_ids(review: Review) -> list[int]:
+    """The ids of the units already put up in the review."""
+    unit_type = ContentType.objects.get_for_model(Unit)
+    return list(
+        Subject.objects.filter(review=review, content_type=unit_type).values_list(
+            "object_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def unit_subjects_add(
+    *, actor: User | None, review: Review, units: Iterable[Unit]
+) -> list[Subject]:
+    """Put units of the review's area up for scoring; units outside it are refused."""
+    units = list(units)
+    outside = [u for u in units if not u.authority.path.startswith(review.authority.path)]
+    if outside:
+        raise ValidationError({"units": _("Choose units of the review's area.")})
+    if not takes_units(review):
+        raise ValidationError({"units": _("Units cannot be added to this review.")})
+    return subjects_attach(
+        actor=actor,
+        review=review,
+        targets=[
+            SubjectTarget(
+                target=unit,
+                title=unit.name,
+                category="unit",
+                authority=unit.authority,
+                unit=unit,
+            )
+            for unit in units
+        ],
     )

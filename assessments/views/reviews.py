@@ -39,6 +39,7 @@ from assessments.forms.reviews import (
     ReviewCreateForm,
     ReviewPhaseForm,
     SheetReopenForm,
+    SubjectsAddForm,
     member_name,
 )
 from assessments.models import Assignment, PanelMember, Review, Scheme
@@ -232,8 +233,62 @@ class ReviewDetailView(ReviewView):
             "short": list(short.order_by("n", "title", "pk")[:SHORT_LISTED]),
             "short_count": short.count(),
             "next_phases": ReviewPhaseForm(review=review).fields["phase"].choices,
+            # A review made by an award round gets its nominations from the round; the others
+            # take units of their area (the add page checks again).
+            "adds_units": self.can_manage
+            and review.phase != Review.Phase.CLOSED
+            and not review.round_key.startswith(review_services.NOMINATIONS_KEY_PREFIX),
         }
         return render(request, "assessments/reviews/review_detail.html", context)
+
+
+class ReviewSubjectsAddView(ReviewView):
+    """The units of the review's area put up for scoring, so a review made in the portal can be
+    used to the end (panel, assignment, scores, ranking). Offered for reviews of units only:
+    a round's review gets its nominations from the round."""
+
+    template_name = "assessments/reviews/subjects_add.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.review = self.get_review(kwargs["pk"])
+        if not self.can_manage or not review_services.takes_units(self.review):
+            raise Http404
+        self.units = (
+            Unit.objects.filter(
+                authority__path__startswith=self.review.authority.path, is_active=True
+            )
+            .exclude(pk__in=review_services.unit_subject_ids(self.review))
+            .select_related("authority")
+            .order_by("authority__path", "code")
+        )
+
+    def get(self, request, pk):
+        return self._render(SubjectsAddForm(units=self.units))
+
+    def post(self, request, pk):
+        form = SubjectsAddForm(request.POST, units=self.units)
+        if form.is_valid():
+            try:
+                review_services.unit_subjects_add(
+                    actor=request.user, review=self.review, units=form.cleaned_data["units"]
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The units were put up for scoring."))
+                return redirect("assessments:review-detail", pk=self.review.pk)
+        return self._render(form)
+
+    def _render(self, form):
+        form.fields["units"].label_from_instance = lambda unit: (
+            f"{unit.authority.name} · {unit.name}"
+        )
+        return render(
+            self.request,
+            self.template_name,
+            {**self.review_context(self.review, "review-detail"), "form": form},
+        )
 
 
 class ReviewPhaseView(ReviewView):
@@ -833,6 +888,11 @@ urlpatterns = [
     path("reviews/panel/<int:pk>/remove/", panel_member_remove, name="panel-member-remove"),
     path("reviews/<int:pk>/", ReviewDetailView.as_view(), name="review-detail"),
     path("reviews/<int:pk>/phase/", ReviewPhaseView.as_view(), name="review-phase"),
+    path(
+        "reviews/<int:pk>/subjects/add/",
+        ReviewSubjectsAddView.as_view(),
+        name="review-subjects-add",
+    ),
     path("reviews/<int:pk>/assign/", review_assign, name="review-assign"),
     path("reviews/<int:pk>/ranking/", ReviewRankingView.as_view(), name="review-ranking"),
     path("reviews/<int:pk>/reviewers/", ReviewReviewersView.as_view(), name="review-reviewers"),
