@@ -326,9 +326,90 @@ def seed_current(stats, scheme, office):
     return round
 
 
+# -- Guangdong's own round (省级评比表彰), taking nominations ----------------------------------
+
+PROVINCE_ROUND = "gd-2025-2026"
+# Per port authority of Guangdong and title.
+PROVINCE_QUOTAS = {Title.CIVILIZED_PORT: 1, Title.ADVANCED_UNIT: 2, Title.ADVANCED_INDIVIDUAL: 2}
+# Shenzhen's nominations: (title, nominee code, kind, submitted).
+PROVINCE_NOMINATIONS = (
+    (Title.CIVILIZED_PORT, "GD-P001", Port, True),
+    (Title.ADVANCED_UNIT, "GD-P001-C", Unit, True),
+    (Title.ADVANCED_INDIVIDUAL, "GD-P001-B-01", Person, False),
+)
+
+
+def _province_scheme(province):
+    return (
+        Scheme.objects.filter(authority=province, status=Scheme.Status.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )
+
+
+def seed_province_round(stats):
+    """Guangdong's own round: its titles, quotas per port authority, its own scheme and panel,
+    nominations open, Shenzhen's nominations in (one still a draft)."""
+    round = Round.objects.filter(code=PROVINCE_ROUND).first()
+    province = Authority.objects.get(code="GD")
+    scheme = _province_scheme(province)
+    stats.count("award_round", round is None and scheme is not None)
+    if round is not None or scheme is None:
+        return round
+    officer = _user("gd_officer")
+    today = timezone.localdate()
+    with transaction.atomic():
+        round = round_services.round_create(
+            actor=officer,
+            authority=province,
+            code=PROVINCE_ROUND,
+            name="2025—2026年度广东省共建文明口岸评比",
+            start_year=2025,
+            end_year=2026,
+            scheme=scheme,
+            nominations_due_on=today + datetime.timedelta(days=21),
+            provincial_review_due_on=today + datetime.timedelta(days=50),
+            reviewers_per_nomination=3,
+            notice_working_days=5,
+            decision_number="粤口岸〔2026〕8号",
+        )
+        for authority in Authority.objects.filter(
+            level=Authority.Level.PORT, path__startswith=province.path
+        ).order_by("path"):
+            for title, quota in PROVINCE_QUOTAS.items():
+                round_services.quota_set(
+                    actor=officer, round=round, province=authority, title=title, quota=quota
+                )
+        round = round_services.round_advance(actor=officer, round=round)
+        _panel(round_review(round, province), "GD")
+        conditions = list(VetoCondition.objects.filter(scheme=scheme).order_by("order"))
+        actor = _user("sz_officer")
+        for title, code, kind, submitted in PROVINCE_NOMINATIONS:
+            nominee = _nominee(kind, code)
+            nomination = nomination_services.nomination_create(
+                actor=actor, round=round, title=title, nominee=nominee
+            )
+            deeds = _deeds(title, nominee.name, nominee.pk + 7)
+            nomination_services.nomination_update(
+                actor=actor, nomination=nomination, deeds=deeds, summary=deeds[:120]
+            )
+            nomination_services.veto_declarations_save(
+                actor=actor,
+                nomination=nomination,
+                answers={c.pk: (False, "") for c in conditions},
+            )
+            if submitted:
+                nomination_services.nomination_submit(
+                    actor=actor, nomination=nomination, opinion=PORT_OPINION
+                )
+            stats.count("nomination", True)
+    return round
+
+
 def seed_demo(*, password, stats):
     scheme = _template()
     office = _user("national")
     seed_previous(stats, scheme, office)
     seed_current(stats, scheme, office)
+    seed_province_round(stats)
     return []

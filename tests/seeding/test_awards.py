@@ -98,3 +98,20 @@ def test_a_second_run_adds_nothing(seeded_demo):
     counts = [m.objects.count() for m in (Round, Nomination, Honour, Subject, ScoreSheet)]
     _seed()
     assert [m.objects.count() for m in (Round, Nomination, Honour, Subject, ScoreSheet)] == counts
+
+
+def test_guangdong_runs_its_own_round_taking_nominations(seeded_demo):
+    round = Round.objects.select_related("authority").get(code=demo_awards.PROVINCE_ROUND)
+    gd = Authority.objects.get(code="GD")
+
+    assert round.authority == gd
+    assert round.is_provincial
+    assert round.phase == Round.Phase.NOMINATING
+    assert round.scheme.authority == gd
+    assert round.issuing_office == gd.name
+    assert round.quotas.exclude(province__level=Authority.Level.PORT).count() == 0
+    assert round_review(round, gd).panel.filter(is_active=True).count() >= 3
+    statuses = sorted(round.nominations.values_list("status", flat=True))
+    assert statuses == [Nomination.Status.DRAFT, Nomination.Status.SUBMITTED, "submitted"]
+    # The national round is untouched beside it.
+    assert Round.objects.get(code=demo_awards.CURRENT).phase == Round.Phase.PROVINCIAL_REVIEW
