@@ -232,5 +232,11 @@ ROWS = [
     ("awards.access_recommendation",            "list-GD",                  "read",       "4 + + 4 4 4 4 + 4"),
     ("awards.access_recommendation",            "list-GD",                  "edit",       "4 3 + 4 4 4 4 3 4"),
     ("awards.access_recommendation",            "list-ZJ",                  "read",       "4 + 4 + 4 4 4 + 4"),
+    # A province's own round: seen by the province's authorities and the national office, run
+    # (edit: the `run` flag) by the province's officers alone; not running it is a 404.
+    ("awards.access_province_round",            "province_round-GD",        "read",       "4 + + 4 + 4 4 + 4"),
+    ("awards.access_province_round",            "province_round-GD",        "edit",       "4 4 + 4 4 4 4 4 4"),
+    ("awards.access_province_round",            "province_round-ZJ",        "read",       "4 + 4 + 4 4 4 + 4"),
+    ("awards.access_province_round",            "province_round-ZJ",        "edit",       "4 4 4 + 4 4 4 4 4"),
 ]
 # fmt: on

@@ -391,6 +391,21 @@ def _awards(w, gd, zj, sz, nb, national_officer):
         o[f"nomination_file-{key}"] = NominationEvidence.objects.create(
             nomination=nomination, file="awards/a.pdf", uploaded_by=national_officer, **FILE
         )
+    for key, province in (("GD", gd), ("ZJ", zj)):
+        o[f"province_round-{key}"] = Round.objects.create(
+            code=f"{key}-2026",
+            name="省级评比",
+            start_year=2025,
+            end_year=2026,
+            scheme=o["scheme-CN"],
+            authority=province,
+            phase=Round.Phase.NOMINATING,
+            nominations_due_on=DAY,
+            provincial_review_due_on=DAY,
+            national_review_due_on=DAY,
+            reviewers_per_nomination=3,
+            notice_working_days=5,
+        )
     o["list-GD"] = (round, gd)
     o["list-ZJ"] = (round, zj)
     o["nominate-unit-SZ"] = (Title.ADVANCED_UNIT, sz.authority.path)
