@@ -11,7 +11,7 @@ from civport.forms import style_widgets
 
 
 class AccountFieldsForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=150)
+    name = forms.CharField(label=_("full name"), max_length=150)
     email = forms.EmailField(label=_("e-mail"), required=False)
     phone = forms.CharField(label=_("work phone"), max_length=40, required=False)
 

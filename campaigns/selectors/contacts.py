@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from campaigns.models import Authority, Membership, Unit
 from campaigns.scope import Scope, scope_for
@@ -28,15 +29,24 @@ def directory_membership_q(scope: Scope) -> Q:
 
 def directory_people_for(user: User | AnonymousUser) -> QuerySet[User]:
     """The active accounts holding a role in the user's area, with their profile and those
-    roles (where they sit), ordered by name."""
+    roles (where they sit), in the hierarchy's order."""
     users = get_user_model().objects
     scope = scope_for(user)
     if not user.is_authenticated or scope.is_empty:
         return users.none()
     in_area = Membership.objects.filter(directory_membership_q(scope))
+    # Listed by where they sit (the hierarchy's order: a province, then its port authorities
+    # and their units), then by name.
+    place = (
+        in_area.filter(user=OuterRef("pk"))
+        .annotate(place=Coalesce("authority__path", "unit__authority__path"))
+        .order_by("place")
+        .values("place")[:1]
+    )
     return (
         users.filter(is_active=True)
         .filter(Exists(in_area.filter(user=OuterRef("pk"))))
+        .annotate(place=Subquery(place))
         .select_related("account_profile")
         .prefetch_related(
             Prefetch(
@@ -46,7 +56,7 @@ def directory_people_for(user: User | AnonymousUser) -> QuerySet[User]:
                 ),
             )
         )
-        .order_by("first_name", "username")
+        .order_by("place", "first_name", "username")
     )
 
 

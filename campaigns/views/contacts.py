@@ -19,17 +19,26 @@ from campaigns.access.contacts import (
 )
 from campaigns.filters import DirectoryAuthorityFilter, DirectoryPersonFilter, DirectoryUnitFilter
 from campaigns.forms.contacts import OfficeContactForm
+from campaigns.scope import scope_for
 from campaigns.selectors.contacts import (
     directory_authorities_for,
     directory_people_for,
     directory_units_for,
 )
 from campaigns.services import contacts as services
+from campaigns.views.hierarchy import authority_trail
 from civport.forms import apply_service_errors, style_widgets
 from civport.privacy import mask_email, mask_phone
 from civport.viewbases import ScopedView, paginate_list
 
 TABS = ("people", "authorities", "units")
+
+
+def _role_line(membership):
+    """A role and where it is held; the national office's role is named after its place."""
+    place = membership.unit.name if membership.unit else membership.authority.name
+    role = membership.get_role_display()
+    return {"role": None if role == place else role, "place": place}
 
 
 class DirectoryView(ScopedView):
@@ -59,7 +68,7 @@ class DirectoryView(ScopedView):
                 profile = getattr(person, "account_profile", None)
                 phone, email = (profile.phone if profile else ""), person.email
                 roles = list(person.memberships.all())
-                person.roles = roles
+                person.roles = [_role_line(m) for m in roles]
                 person.contact_whole = sees_personal_contact(scope, self.user.pk, person.pk, roles)
                 person.shown_phone = phone if person.contact_whole else mask_phone(phone)
                 person.shown_email = email if person.contact_whole else mask_email(email)
@@ -84,7 +93,7 @@ class DirectoryView(ScopedView):
 directory = DirectoryView.as_view()
 
 
-def _contact_edit(request, office, *, write, title, back):
+def _contact_edit(request, office, *, write, title, back, trail):
     initial = {
         "office_phone": office.office_phone,
         "office_address": office.office_address,
@@ -103,7 +112,9 @@ def _contact_edit(request, office, *, write, title, back):
             )
             return redirect(back)
     return render(
-        request, "campaigns/form.html", {"form": form, "title": title, "cancel_url": back}
+        request,
+        "campaigns/form.html",
+        {"form": form, "title": title, "cancel_url": back, "trail": trail},
     )
 
 
@@ -117,6 +128,7 @@ def authority_contact_edit(request, pk):
         ),
         title=_("Contact details of %(name)s") % {"name": authority.name},
         back=reverse("campaigns:authority-detail", args=[authority.pk]),
+        trail=authority_trail(scope_for(request.user), authority),
     )
 
 
@@ -128,6 +140,10 @@ def unit_contact_edit(request, pk):
         write=lambda data: services.unit_contact_update(actor=request.user, unit=unit, **data),
         title=_("Contact details of %(name)s") % {"name": unit.name},
         back=reverse("campaigns:unit-detail", args=[unit.pk]),
+        trail=[
+            *authority_trail(scope_for(request.user), unit.authority),
+            {"name": unit.name, "url": reverse("campaigns:unit-detail", args=[unit.pk])},
+        ],
     )
 
 
