@@ -4,7 +4,8 @@
   month ago: most provinces acknowledged it, Guangdong among them; Zhejiang and a few others did
   not and are overdue;
 - its notice releasing the assessment scheme, to all provinces, acknowledgement due in a few
-  days: some provinces have acknowledged, some only read it, some not opened it;
+  days: some provinces have acknowledged, some only read it, some not opened it; Guangdong has
+  read it and not yet acknowledged it, so it waits on `gd_officer`'s home page;
 - its notice on the year's requirements, to every authority and unit below, no acknowledgement
   asked for;
 - Guangdong's notice to its port authorities passing the round on, acknowledged by Shenzhen.
@@ -85,6 +86,8 @@ NOTICES = (
 # order: deterministic, whatever the day.
 ACKNOWLEDGED_EVERY = {"round": 3, "scheme": 4}  # all but every n-th province
 READ_ONLY_EVERY = {"scheme": 3}
+# Notices Guangdong has read but still has to acknowledge (its home page shows them).
+GUANGDONG_PENDING = ("scheme",)
 
 
 def _round_years(year):
@@ -139,10 +142,11 @@ def _answer(notice, code, *, users, issued_on):
     own = {"GD": users["gd_officer"], "ZJ": users["zj_officer"]}
     for index, receipt in enumerate(receipts):
         province = receipt.authority.code
-        acknowledges = province == "GD" or (
-            province != "ZJ" and acknowledged_every and index % acknowledged_every
-        )
-        reads = acknowledges or province == "ZJ" or (read_every and index % read_every == 0)
+        if province == "GD":
+            acknowledges = code not in GUANGDONG_PENDING
+        else:
+            acknowledges = province != "ZJ" and acknowledged_every and index % acknowledged_every
+        reads = acknowledges or province in ("GD", "ZJ") or (read_every and index % read_every == 0)
         day = issued_on + datetime.timedelta(days=1 + index % 5)
         if province in own:
             if reads:

@@ -78,6 +78,19 @@ def test_the_sender_and_the_recipients_pages_show_them(demo, client):
     assert notice.title in html
 
 
+def test_guangdong_has_read_the_scheme_notice_and_it_waits_on_its_home_page(demo, client):
+    from django.contrib.auth import get_user_model
+
+    scheme = Notice.objects.get(sender__code="CN", document_number__endswith="2号")
+    receipt = _receipt(scheme.document_number, "GD")
+    assert receipt.first_read_at is not None and receipt.acknowledged_at is None
+    assert scheme.acknowledge_by >= datetime.date.today()
+    login(client, get_user_model().objects.get(username="gd_officer"))
+    response = client.get(reverse("campaigns:home"))
+    assert [r.notice_id for r in response.context["pending_notices"]] == [scheme.pk]
+    assert response.context["pending_notices"][0].can_acknowledge
+
+
 def test_a_second_run_adds_nothing_and_audits_no_notice(demo):
     audited = AuditEntry.objects.count()
     before = (Notice.objects.count(), NoticeReceipt.objects.count())
