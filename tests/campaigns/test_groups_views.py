@@ -12,9 +12,7 @@ from campaigns.services import groups as services
 from tests.campaigns.test_groups_services import agency, meeting, save_group
 from tests.campaigns.test_notices_services import pdf
 from tests.conftest import login
-
-BASE = 3  # session + user + the user's scope (one UNION, cached for the request)
-EXTRA = 12
+from tests.queries import BASE, EXTRA
 
 
 @pytest.fixture
@@ -236,9 +234,9 @@ def test_meeting_detail_query_count(
     for resolution in made.resolutions.all():
         services.resolution_attachment_add(actor=gd_officer, resolution=resolution, upload=pdf())
     login(client, gd_officer)
-    # BASE + meeting (group and authority joined) + agencies present + resolutions
-    # + their files
-    with django_assert_num_queries(BASE + 4):
+    # BASE + meeting (group and authority joined) + what the group may approve (the
+    # province's rounds, for the resolution form) + agencies present + resolutions + their files
+    with django_assert_num_queries(BASE + 5):
         response = client.get(reverse("campaigns:meeting-detail", args=[made.pk]))
     assert len(response.context["agencies_present"]) == 6
     assert [len(r.attachments.all()) for r in response.context["resolutions"]] == [1, 1]
