@@ -71,7 +71,7 @@ run demo: export CIVPORT_PUBLIC_URL ?= $(PUBLIC_URL)
 endif
 
 run: migrate compilemessages collectstatic demo
-	@echo "civport on http://$(ADDRESS)/  (demo password: \$$CIVPORT_DEMO_PASSWORD, default civport-demo)"
+	@echo "civport on http://$(ADDRESS)/  (demo password: \$$CIVPORT_DEMO_PASSWORD, default Civport-demo-2026)"
 	@echo "certificates and e-mails link to $${CIVPORT_PUBLIC_URL:-the CIVPORT_PUBLIC_URL of .env}"
 	$(PY) manage.py runserver $(ADDRESS)
 

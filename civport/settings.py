@@ -317,7 +317,7 @@ CIVPORT_REQUEST_MAX_BYTES = _int(
     # At least one upload of the largest size with its form.
     minimum=max(CIVPORT_UPLOAD_MAX_BYTES, CIVPORT_IMPORT_MAX_BYTES) + DATA_UPLOAD_MAX_MEMORY_SIZE,
 )
-CIVPORT_DEMO_PASSWORD = env.str("CIVPORT_DEMO_PASSWORD", default="civport-demo")
+CIVPORT_DEMO_PASSWORD = env.str("CIVPORT_DEMO_PASSWORD", default="Civport-demo-2026")
 # The portal's public address, printed in documents that leave it (the QR code of a certificate
 # points to its verification page there).
 CIVPORT_PUBLIC_URL = env.str("CIVPORT_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")

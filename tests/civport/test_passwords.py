@@ -130,3 +130,11 @@ def test_a_recent_password_logs_straight_in(client, settings):
     client.post(reverse("login"), {"username": "sz_officer", "password": "Harbour-lights-0"})
     assert SESSION_KEY not in client.session
     assert client.get(reverse("campaigns:home")).status_code == 200
+
+
+def test_the_demo_password_meets_the_rules(settings):
+    from seeding.campaigns import ACCOUNTS, ADMIN_ACCOUNTS
+
+    for username, *_rest in (*ACCOUNTS, *ADMIN_ACCOUNTS):
+        user = get_user_model()(username=username)
+        assert _messages(settings.CIVPORT_DEMO_PASSWORD, user) == [], username
