@@ -218,7 +218,7 @@ def test_schedules_install_dry_run_writes_nothing(db):
 
 
 def test_a_published_document_is_filed_as_the_next_version_never_written_by_hand(
-    world, gd_officer, national_admin
+    world, gd_officer, national_admin, in_english
 ):
     standard = Filing.Kind.ASSESSMENT_STANDARD
     version = services.filing_publication_record(
