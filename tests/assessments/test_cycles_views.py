@@ -20,6 +20,7 @@ from campaigns import services as campaign_services
 from campaigns.models import Unit
 from tests.assessments.fixtures import make_user
 from tests.conftest import login
+from tests.queries import BASE, EXTRA
 
 from .test_cycles_services import (
     PDF,
@@ -32,8 +33,6 @@ from .test_cycles_services import (
     submit,
 )
 
-BASE = 3  # session + user + scope
-EXTRA = 12
 D = Decimal
 
 

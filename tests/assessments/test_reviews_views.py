@@ -28,10 +28,7 @@ from campaigns.scope import forget_scope
 from civport.models import AuditEntry
 from tests.assessments.fixtures import make_user, submit_sheet
 from tests.conftest import login
-
-BASE = 3  # session + user + scope
-EXTRA = 12
-
+from tests.queries import BASE, EXTRA
 
 # --- fixtures ---------------------------------------------------------------------------------
 

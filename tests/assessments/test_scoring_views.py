@@ -19,9 +19,7 @@ from assessments.services import reviews as review_services
 from assessments.services.sheets import note_field, points_field, veto_field, veto_reason_field
 from tests.assessments.fixtures import submit_sheet
 from tests.conftest import login
-
-BASE = 3  # session + user + the scope of the navigation
-
+from tests.queries import BASE
 
 # --- fixtures ---------------------------------------------------------------------------------
 

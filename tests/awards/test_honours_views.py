@@ -12,8 +12,7 @@ from campaigns import services as campaign_services
 from campaigns.models import Membership
 from tests.awards.honours_helpers import grant, make_candidates
 from tests.conftest import login
-
-BASE = 3  # session + user + scope of a logged-in user
+from tests.queries import BASE
 
 
 @pytest.fixture

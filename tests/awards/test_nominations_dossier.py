@@ -18,8 +18,8 @@ from awards.selectors.rounds import round_review
 from awards.services import nominations as services
 from tests.awards.fixtures import DEEDS
 from tests.conftest import login
+from tests.queries import BASE
 
-BASE = 3  # session + user + the scope of the navigation
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

@@ -17,8 +17,8 @@ from campaigns import services as campaign_services
 from campaigns.models import Port
 from tests.awards.fixtures import DEEDS
 from tests.conftest import login
+from tests.queries import BASE
 
-BASE = 3  # session + user + the user's scope (one UNION, cached for the request)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

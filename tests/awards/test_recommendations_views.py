@@ -14,8 +14,8 @@ from campaigns import services as campaign_services
 from campaigns.models import Membership
 from tests.awards.test_recommendations_services import in_provincial_review, put_up, score
 from tests.conftest import login
+from tests.queries import BASE
 
-BASE = 3  # session + user + scope
 UNIT = Title.ADVANCED_UNIT
 PERSON = Title.ADVANCED_INDIVIDUAL
 

@@ -9,9 +9,9 @@ from campaigns.middleware import SESSION_KEY
 from campaigns.models import AccountProfile, Membership
 from campaigns.services import accounts
 from civport.models import AuditEntry
+from tests.queries import BASE
 
 Role = Membership.Role
-BASE = 3  # session + user + scope
 
 
 @pytest.fixture

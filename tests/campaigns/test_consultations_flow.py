@@ -12,9 +12,7 @@ from campaigns.models import Consultation, Unit
 from campaigns.services import filings as services
 from civport.models import Notification
 from tests.conftest import login
-
-BASE = 3  # session + user + the user's scope (one UNION, cached for the request)
-EXTRA = 12
+from tests.queries import BASE, EXTRA
 
 
 def today():

@@ -12,9 +12,7 @@ from django.urls import reverse
 from campaigns import services
 from campaigns.models import Agency, Authority, Port, Unit
 from campaigns.views import hierarchy
-
-BASE = 3  # session + user + scope
-EXTRA = 12
+from tests.queries import BASE, EXTRA
 
 
 @pytest.fixture

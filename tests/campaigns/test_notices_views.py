@@ -14,9 +14,7 @@ from civport.models import AuditEntry
 from civport.notifications import local_today
 from tests.campaigns.test_notices_services import PDF, pdf
 from tests.conftest import login
-
-BASE = 3  # session + user + the user's scope (one UNION, cached for the request)
-EXTRA = 12
+from tests.queries import BASE, EXTRA
 
 
 def _publish(sender, actor, audience=Notice.Audience.CHILDREN, *, days=None, **extra):

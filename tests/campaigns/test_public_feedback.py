@@ -21,9 +21,7 @@ from campaigns.selectors.public import feedback_get_by_code
 from campaigns.services import public as services
 from civport.models import AuditEntry
 from tests.conftest import login
-
-BASE = 3  # session + user + scope
-EXTRA = 12
+from tests.queries import BASE, EXTRA
 
 
 def _address():

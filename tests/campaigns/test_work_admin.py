@@ -37,8 +37,8 @@ from campaigns.models import (
 from campaigns.services.summaries import activity_summary_rebuild
 from civport.models import AuditEntry, Notification
 from tests.conftest import login
+from tests.queries import EXTRA
 
-EXTRA = 12
 DAY = datetime.date(2026, 3, 2)
 
 

@@ -18,9 +18,8 @@ from campaigns.services import unit_create
 from campaigns.services import work as services
 from civport.models import AuditEntry
 from tests.conftest import login
+from tests.queries import BASE, EXTRA
 
-BASE = 3  # session + user + scope
-EXTRA = 12
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 SIGNED = datetime.date(2026, 3, 2)

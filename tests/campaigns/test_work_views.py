@@ -23,9 +23,8 @@ from campaigns.models import (
 )
 from campaigns.services import work as services
 from tests.conftest import login
+from tests.queries import BASE, EXTRA
 
-BASE = 3  # session + user + scope
-EXTRA = 12
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PAST = datetime.date(2026, 3, 2)
 

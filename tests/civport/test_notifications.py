@@ -20,9 +20,9 @@ from civport.notifications import (
     notify,
 )
 from tests.conftest import login, require_postgresql
+from tests.queries import BASE
 
 DAY = datetime.date(2026, 3, 2)
-BASE = 3  # session + user + the navigation's scope (one UNION, cached for the request)
 
 
 def _user(username, email=""):
