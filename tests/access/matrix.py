@@ -8,6 +8,10 @@ Columns:
 - administer: the account helpers (分级管理): whose account and role a manager touches, and
   which role they may grant where.
 
+Every public function of an access module has rows: the fetches, the predicates, and the
+readers of a scope that take no object (their object is "none"; "+" when they give the persona
+something, "-" when they give nothing).
+
 Answers, one per persona in the order of PERSONAS:
   +  returned (a fetch) or True (a predicate)
   -  False (a predicate)
@@ -238,5 +242,52 @@ ROWS = [
     ("awards.access_province_round",            "province_round-GD",        "edit",       "4 4 + 4 4 4 4 4 4"),
     ("awards.access_province_round",            "province_round-ZJ",        "read",       "4 + 4 + 4 4 4 + 4"),
     ("awards.access_province_round",            "province_round-ZJ",        "edit",       "4 4 4 + 4 4 4 4 4"),
+    # --- predicates and scope readers: what the pages ask once they hold the object ------------
+    # The directory: a person's own telephone and e-mail, whole for themself, their unit and
+    # their authority's officers.
+    ("campaigns.sees_personal_contact",         "account-gd_officer",       "read",       "- - + - - - - - -"),
+    ("campaigns.sees_personal_contact",         "account-unit_contact",     "read",       "- - - - + + - - -"),
+    ("campaigns.sees_personal_contact",         "account-zj_officer",       "read",       "- - - + - - - - -"),
+    # The national office, by its grant.
+    ("campaigns.is_national_office",            "none",                     "read",       "- + - - - - - + -"),
+    # The public's feedback: handled by the port's own authority; its visitor's contact whole
+    # for that authority alone (everyone else sees it masked and may reveal it, audited).
+    ("campaigns.handles_path",                  "path-GD",                  "edit",       "- - + - - - - - -"),
+    ("campaigns.handles_path",                  "port_path-NB",             "edit",       "- - - - - - - - -"),
+    ("campaigns.handles_path",                  "port_path-SZ",             "edit",       "- - - - + - - - -"),
+    ("campaigns.sees_contact",                  "feedback-NB",              "read",       "- - - - - - - - -"),
+    ("campaigns.sees_contact",                  "feedback-SZ",              "read",       "- - - - + - - - -"),
+    # Daily work: edited by its unit and the authorities above, reviewed by the authorities; a
+    # rectification answered by its unit while open, reviewed once answered.
+    ("campaigns.activity_can_edit",             "activity-NB",              "edit",       "- + - + - - - + -"),
+    ("campaigns.activity_can_edit",             "activity-SZ",              "edit",       "- + + - + + - + -"),
+    ("campaigns.activity_can_review",           "activity-NB",              "edit",       "- + - + - - - + -"),
+    ("campaigns.activity_can_review",           "activity-SZ",              "edit",       "- + + - + - - + -"),
+    ("campaigns.plan_can_edit",                 "plan-NB",                  "edit",       "- + - + - - - + -"),
+    ("campaigns.plan_can_edit",                 "plan-SZ",                  "edit",       "- + + - + - - + -"),
+    ("campaigns.rectification_can_answer",      "rectification-NB",         "edit",       "- - - - - - - - -"),
+    ("campaigns.rectification_can_answer",      "rectification-SZ",         "edit",       "- - - - - + - - -"),
+    ("campaigns.rectification_can_answer",      "rectification_answered-SZ","edit",       "- - - - - - - - -"),
+    ("campaigns.rectification_can_review",      "rectification-NB",         "edit",       "- - - - - - - - -"),
+    ("campaigns.rectification_can_review",      "rectification-SZ",         "edit",       "- - - - - - - - -"),
+    ("campaigns.rectification_can_review",      "rectification_answered-NB","edit",       "- + - + - - - + -"),
+    ("campaigns.rectification_can_review",      "rectification_answered-SZ","edit",       "- + + - + - - + -"),
+    # Assessments: the national template is changed by the national office; reviews are run by
+    # the national and provincial offices; a subject is seen along its unit's hierarchy.
+    ("assessments.own_provinces",               "none",                     "read",       "- - + + - - - - -"),
+    ("assessments.changes_scheme",              "scheme-CN",                "edit",       "- + - - - - - + -"),
+    ("assessments.runs_reviews",                "none",                     "edit",       "- + + + - - - + -"),
+    ("assessments.sees_subject",                "subject-GD",               "read",       "- + + - + - - + -"),
+    # Awards: who nominates for which title where, who sees a nomination, which provinces run
+    # their own round and who sees it.
+    ("awards.nominating_paths",                 "title-advanced_organizer", "edit",       "- + + + - - - - -"),
+    ("awards.nominating_paths",                 "title-advanced_unit",      "edit",       "- - - - + - - - -"),
+    ("awards.nominable_titles",                 "none",                     "edit",       "- + + + + - - + -"),
+    ("awards.sees_nomination",                  "nomination-NB",            "read",       "- + - + - - - + -"),
+    ("awards.sees_nomination",                  "nomination-SZ",            "read",       "- + + - + + - + -"),
+    ("awards.is_assigned_reviewer",             "nomination-SZ",            "edit",       "- - - - - - - - -"),
+    ("awards.running_provinces",                "none",                     "edit",       "- - + + - - - - -"),
+    ("awards.sees_province_round",              "path-GD",                  "read",       "- + + - + - - + -"),
+    ("awards.sees_province_round",              "path-ZJ",                  "read",       "- + - + - - - + -"),
 ]
 # fmt: on

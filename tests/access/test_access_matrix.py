@@ -23,9 +23,6 @@ from tests.access.matrix import PERSONAS, ROWS
 
 pytestmark = pytest.mark.django_db
 
-PREFIXES = ("access_", "can_", "may_")
-# Account helpers the administer column must cover whatever their names.
-ALSO_COVERED = ("campaigns.grantable_roles", "campaigns.require_account_manager")
 # The flag a fetch takes for the edit column, when it is not `edit`.
 FLAGS = {
     "campaigns.access_consultation": "answer",
@@ -50,8 +47,9 @@ def access_modules():
 
 
 def public_helpers():
-    """{"app.name": function} for every public access_*/can_*/may_* function defined in an
-    access module."""
+    """{"app.name": function} for every public function defined in an access module: the
+    fetches (`access_*`), the predicates (`can_*`, `may_*`, `sees_*`, …) and the scope readers
+    (`own_provinces`, `grantable_roles`, …), whatever their names."""
     helpers = {}
     for module in access_modules():
         app = module.__name__.split(".")[0]
@@ -59,12 +57,9 @@ def public_helpers():
             if (
                 inspect.isfunction(obj)
                 and obj.__module__ == module.__name__
-                and name.startswith(PREFIXES)
+                and not name.startswith("_")
             ):
                 helpers[f"{app}.{name}"] = obj
-    for key in ALSO_COVERED:
-        app, name = key.split(".")
-        helpers[key] = getattr(importlib.import_module(f"{app}.access"), name)
     return helpers
 
 
@@ -90,6 +85,10 @@ def ask(helper, user, obj, column):
         if name == "require_account_manager":
             func(user)
             return "+"
+        if name == "sees_personal_contact":
+            # The person's roles as the directory loads them, with their authority and unit.
+            memberships = obj.memberships.select_related("authority", "unit__authority")
+            return "+" if func(scope_for(user), user.pk, obj.pk, list(memberships)) else "-"
         if name == "access_recommendation":
             round, province = obj
             got = func(user, round.pk, province.pk)

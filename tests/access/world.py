@@ -285,6 +285,15 @@ def build():
         o[f"rectification_file-{key}"] = RectificationEvidence.objects.create(
             rectification=item, file="work/c.pdf", uploaded_by=superuser, **FILE
         )
+        # The same kind of item once its unit has answered, for the reviewing predicate.
+        o[f"rectification_answered-{key}"] = Rectification.objects.create(
+            finding=Finding.objects.create(inspection=inspection, text="问题"),
+            inspection=inspection,
+            owner_unit=unit,
+            due_on=DAY,
+            status=Rectification.Status.ANSWERED,
+            answer="已整改",
+        )
 
     _assessments(w, national, gd, sz, reviewer, superuser)
     _awards(w, gd, zj, sz, nb, nat)
@@ -411,3 +420,5 @@ def _awards(w, gd, zj, sz, nb, national_officer):
     o["nominate-unit-SZ"] = (Title.ADVANCED_UNIT, sz.authority.path)
     o["nominate-unit-NB"] = (Title.ADVANCED_UNIT, nb.authority.path)
     o["nominate-organizer-GD"] = (Title.ADVANCED_ORGANIZER, gd.path)
+    o["title-advanced_unit"] = Title.ADVANCED_UNIT
+    o["title-advanced_organizer"] = Title.ADVANCED_ORGANIZER
