@@ -29,8 +29,7 @@ from campaigns.models import (
 from campaigns.selectors.accounts import account_state_q
 from campaigns.selectors.contacts import directory_membership_q, directory_people_search_q
 from campaigns.selectors.work import activity_filter, rectification_filter
-from civport.filters import EMPTY as EMPTY
-from civport.filters import CheckFilter, StyledFilterSet
+from civport.filters import EMPTY, CheckFilter, StyledFilterSet
 from civport.forms import DateInput
 
 

@@ -41,15 +41,8 @@ from campaigns.models import Agency, Authority, Person, Port, Unit
 from campaigns.resources import RESOURCES
 from campaigns.scope import Scope, scope_for
 from civport.audit import diff, snapshot
-from civport.imports import STALE_UPLOAD_SECONDS as STALE_UPLOAD_SECONDS
-from civport.imports import ImportFileError as ImportFileError
-from civport.imports import ImportResult, RowOutcome, header_key, match_headers
-from civport.imports import delete_stored as delete_stored
-from civport.imports import load_stored as load_stored
-from civport.imports import store_upload as store_upload
-from civport.spreadsheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
+from civport.imports import ImportFileError, ImportResult, RowOutcome, header_key, match_headers
 from civport.spreadsheets import read_table
-from civport.spreadsheets import read_upload as read_upload
 
 KINDS = tuple(RESOURCES)
 NATIONAL_SCOPE = Scope(is_superuser=True)

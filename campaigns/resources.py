@@ -17,8 +17,7 @@ from import_export import fields, resources, widgets
 
 from campaigns import services
 from campaigns.models import Agency, Authority, Person, Port, Unit
-from civport.resources import ChoiceWidget as ChoiceWidget
-from civport.resources import escape_formula, label_key
+from civport.resources import ChoiceWidget, escape_formula, label_key
 
 
 class TextWidget(widgets.Widget):

@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Authority, Person, Port, Unit
 from campaigns.services import CHILD_LEVELS, PERSON_FIELDS
-from civport.forms import DateInput as DateInput
-from civport.forms import ImportUploadForm as ImportUploadForm
-from civport.forms import ServiceForm as ServiceForm
-from civport.forms import apply_service_errors as apply_service_errors
-from civport.forms import freeze_choices as freeze_choices
-from civport.forms import style_widgets as style_widgets
+from civport.forms import (
+    DateInput,
+    ServiceForm,
+    freeze_choices,
+    style_widgets,
+)
 
 MONTH_CHOICES = [
     (1, _("January")),
