@@ -13,11 +13,18 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One write made through a service. Rows are only ever inserted.
+    """One security-relevant event: a write made through a service, a login, a failed login, a
+    lockout, an export. Rows are only ever inserted.
 
-    On PostgreSQL a trigger (see the migration) refuses UPDATE and DELETE as well, so the
-    guarantee does not depend on the ORM.
+    The sealing job (civport.auditchain) later gives each entry its place in the chain
+    (`chain_seq`) and its SM3 hash chained to the previous entry's (`chain_hash`). On PostgreSQL
+    a trigger (see migrations 0002 and 0006) refuses any UPDATE but setting these two fields
+    once, and any DELETE outside `audit_archive`, so the guarantee does not depend on the ORM.
     """
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("success")
+        FAILURE = "failure", _("failure")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -42,6 +49,12 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object ID"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     changes = models.JSONField(_("changed fields"), default=dict, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
+    # Set once by the sealing job, never by the ORM (see civport.auditchain).
+    chain_seq = models.BigIntegerField(_("chain position"), null=True, blank=True, unique=True)
+    chain_hash = models.CharField(_("chain hash"), max_length=64, blank=True, null=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -49,7 +62,18 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["actor", "-at"], name="auditentry_actor_recent"),
+            models.Index(fields=["ip_address", "-at"], name="auditentry_ip_recent"),
+            models.Index(fields=["outcome", "-at"], name="auditentry_outcome_recent"),
+            # The sealing job's "unsealed, in id order" stays small however long the log grows.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(chain_seq__isnull=True),
+                name="auditentry_unsealed",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_repr}"
@@ -61,6 +85,29 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
+
+
+class AuditArchive(models.Model):
+    """A run of sealed audit entries moved out of the database by `audit_archive` into a signed,
+    compressed file. The entries left in the database chain on from `last_hash`."""
+
+    file_name = models.CharField(_("file name"), max_length=255, unique=True)
+    first_seq = models.BigIntegerField(_("first chain position"))
+    last_seq = models.BigIntegerField(_("last chain position"), unique=True)
+    previous_hash = models.CharField(_("hash before the first entry"), max_length=64)
+    last_hash = models.CharField(_("hash of the last entry"), max_length=64)
+    entry_count = models.PositiveIntegerField(_("entries"))
+    before = models.DateField(_("entries older than"))
+    file_digest = models.CharField(_("file digest (SM3)"), max_length=64)
+    created_at = models.DateTimeField(_("archived at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+        ordering = ["-last_seq"]
+
+    def __str__(self):
+        return self.file_name
 
 
 class Notification(models.Model):
