@@ -12,7 +12,8 @@ class CivportConfig(AppConfig):
 
     def ready(self):
         # Registers the tasks with Celery in every process: notify queues its e-mail by name.
-        from civport import sessions, tasks, twofactor  # noqa: F401
+        from civport import audit, sessions, tasks, twofactor  # noqa: F401
 
         sessions.connect()
         twofactor.connect()
+        audit.connect()

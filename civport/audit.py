@@ -1,11 +1,17 @@
-"""The append-only audit log. Every service calls `audit_record` inside its transaction."""
+"""The append-only audit log. Every service calls `audit_record` inside its transaction; the
+logins, failed logins, lockouts and logouts are recorded from the auth and axes signals
+(`connect`, called by CivportConfig.ready). civport.auditchain seals the entries in a hash
+chain."""
 
 import datetime
 import decimal
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from civport.client import client_address
 from civport.models import AuditEntry
 from civport.request_context import current_ip
 
@@ -42,15 +48,17 @@ def _attname(instance, name):
     return field.attname
 
 
-def _entry(*, actor, action, obj, changes, ip):
+def _entry(*, actor, action, obj, changes, ip, outcome=None, actor_repr=None):
     known = actor is not None and actor.is_authenticated
     entry = AuditEntry(
         actor=actor if known else None,
-        actor_repr=actor.get_username() if known else "",
+        actor_repr=actor.get_username() if known else (actor_repr or "")[:150],
         ip_address=ip,
         action=action,
         changes=_plain(changes or {}),
     )
+    if outcome is not None:
+        entry.outcome = outcome
     if obj is not None:
         # ContentType lookups are cached by Django after the first one per model.
         entry.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
@@ -59,9 +67,20 @@ def _entry(*, actor, action, obj, changes, ip):
     return entry
 
 
-def audit_record(*, actor, action, obj=None, changes=None):
-    """Append one entry; the IP address comes from the current request, if there is one."""
-    entry = _entry(actor=actor, action=action, obj=obj, changes=changes, ip=current_ip.get())
+def audit_record(*, actor, action, obj=None, changes=None, outcome=None, actor_repr=None, ip=None):
+    """Append one entry; the IP address comes from the current request, if there is one.
+
+    `outcome` is success unless told; `actor_repr` names an actor that is not a logged-in user
+    (the user name a failed login tried); `ip` overrides the current request's address."""
+    entry = _entry(
+        actor=actor,
+        action=action,
+        obj=obj,
+        changes=changes,
+        ip=ip or current_ip.get(),
+        outcome=outcome,
+        actor_repr=actor_repr,
+    )
     entry.save()
     return entry
 
@@ -81,3 +100,70 @@ def audit_record_many(*, actor, action, objects, changes_for=None):
     ]
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
     return entries
+
+
+# --- logins ----------------------------------------------------------------------------------
+# GB/T 22239-2019 8.1.4.3 a)/b): every login, failed login, lockout and logout is an audit entry
+# with its time, user, client address and outcome, beside the login log (civport.sessions).
+
+
+def _address(request):
+    return client_address(request) if request is not None else None
+
+
+def _account(username):
+    """The account a failed login or lockout was aimed at, as the entry's object."""
+    if not username:
+        return None
+    model = get_user_model()
+    return model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()
+
+
+def on_logged_in(sender, request, user, **kwargs):
+    audit_record(actor=user, action="civport.login.succeeded", obj=user, ip=_address(request))
+
+
+def on_logged_out(sender, request, user, **kwargs):
+    if user is None:
+        return
+    end = getattr(request, "_civport_session_end", "logout")
+    audit_record(
+        actor=user,
+        action="civport.logout",
+        obj=user,
+        changes={"end": str(end)},
+        ip=_address(request),
+    )
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    username = str((credentials or {}).get("username") or "")[:150]
+    audit_record(
+        actor=None,
+        actor_repr=username,
+        action="civport.login.failed",
+        obj=_account(username),
+        outcome=AuditEntry.Outcome.FAILURE,
+        ip=_address(request),
+    )
+
+
+def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    username = str(username or "")[:150]
+    audit_record(
+        actor=None,
+        actor_repr=username,
+        action="civport.lockout",
+        obj=_account(username),
+        outcome=AuditEntry.Outcome.FAILURE,
+        ip=ip_address or _address(request),
+    )
+
+
+def connect():
+    from axes.signals import user_locked_out
+
+    user_logged_in.connect(on_logged_in, dispatch_uid="civport-audit-login")
+    user_logged_out.connect(on_logged_out, dispatch_uid="civport-audit-logout")
+    user_login_failed.connect(on_login_failed, dispatch_uid="civport-audit-login-failed")
+    user_locked_out.connect(on_locked_out, dispatch_uid="civport-audit-locked-out")

@@ -104,6 +104,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The client's address for the audit log, before any middleware that may write an entry
+    # (the idle logout, the forced password change).
+    "civport.middleware.RequestContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,7 +126,6 @@ MIDDLEWARE = [
     "campaigns.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "civport.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

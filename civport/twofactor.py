@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civport.audit import audit_record
 from civport.hooks import app_hooks
+from civport.models import AuditEntry
 
 SESSION_KEY = "civport_two_factor"
 VERIFY, SET_UP = "verify", "set_up"
@@ -126,6 +127,10 @@ def verify_code(user, code: str):
         if static.verify_token(code):
             audit_record(actor=user, action="civport.two_factor.recovery_code_used", obj=user)
             return static
+    # A wrong second factor is a failed login (GB/T 22239-2019 8.1.4.3 b).
+    audit_record(
+        actor=user, action="civport.two_factor.failed", obj=user, outcome=AuditEntry.Outcome.FAILURE
+    )
     return None
 
 
