@@ -5,14 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CivportConfig(AppConfig):
     name = "civport"
     verbose_name = _("Portal")
-    # Installed by schedules_install (see CampaignsConfig): the e-mail sweeper every quarter hour.
+    # Installed by schedules_install (see CampaignsConfig): the e-mail sweeper every quarter hour,
+    # the dormant accounts daily at 06:30.
     beat_schedules = (
         ("civport.notification_email_sweep", "*", "*/15", "E-mails of notices never sent"),
+        ("civport.dormant_accounts_sweep", 6, 30, "Accounts unused too long: notice, then disable"),
     )
 
     def ready(self):
         # Registers the tasks with Celery in every process: notify queues its e-mail by name.
-        from civport import audit, sessions, tasks, twofactor  # noqa: F401
+        from civport import audit, checks, sessions, tasks, twofactor  # noqa: F401
 
         sessions.connect()
         twofactor.connect()

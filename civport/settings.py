@@ -253,6 +253,12 @@ if PRODUCTION and CIVPORT_TWO_FACTOR == "offered":
 OTP_TOTP_ISSUER = "共建文明口岸"
 # A password older than this many days must be changed at the next login (0: never).
 CIVPORT_PASSWORD_MAX_AGE_DAYS = _int("CIVPORT_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
+# An account unused this many days is disabled by the daily civport.dormant_accounts_sweep, its
+# holder having been told CIVPORT_DORMANT_NOTICE_DAYS before (civport.dormant).
+CIVPORT_DORMANT_DAYS = _positive_int("CIVPORT_DORMANT_DAYS", 90)
+CIVPORT_DORMANT_NOTICE_DAYS = _positive_int("CIVPORT_DORMANT_NOTICE_DAYS", 7)
+if CIVPORT_DORMANT_NOTICE_DAYS >= CIVPORT_DORMANT_DAYS:
+    raise ImproperlyConfigured("CIVPORT_DORMANT_NOTICE_DAYS must be less than CIVPORT_DORMANT_DAYS")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "campaigns:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,6 +1,7 @@
-"""Tasks of the cross-cutting layer: the notices' e-mails and their sweeper, the health check's
-round trip. The services queue them by name (CivportConfig.ready imports this module in every
-process, so the names are registered wherever a notice is written)."""
+"""Tasks of the cross-cutting layer: the notices' e-mails and their sweeper, the dormant accounts'
+sweep, the health check's round trip. The services queue them by name (CivportConfig.ready
+imports this module in every process, so the names are registered wherever a notice is
+written)."""
 
 import smtplib
 
@@ -8,6 +9,7 @@ from celery import shared_task
 from django.apps import apps
 from django.db import connection
 
+from civport.dormant import dormant_accounts_sweep
 from civport.notifications import EMAIL_TASK, notification_email_send, notification_emails_requeue
 
 
@@ -29,6 +31,16 @@ def notification_email_task(notification_id):
 )
 def notification_email_sweep_task():
     return notification_emails_requeue()
+
+
+@shared_task(
+    name="civport.dormant_accounts_sweep", acks_late=True, soft_time_limit=300, time_limit=360
+)
+def dormant_accounts_sweep_task():
+    """Daily: notice to the accounts soon unused too long, then disable them (civport.dormant).
+    Running it twice the same day tells nobody twice and disables nobody twice."""
+    result = dormant_accounts_sweep()
+    return {"notified": result.notified, "disabled": result.disabled}
 
 
 @shared_task(name="civport.healthcheck_roundtrip", soft_time_limit=30, time_limit=60)
