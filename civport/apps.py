@@ -6,10 +6,12 @@ class CivportConfig(AppConfig):
     name = "civport"
     verbose_name = _("Portal")
     # Installed by schedules_install (see CampaignsConfig): the e-mail sweeper every quarter hour,
-    # the dormant accounts daily at 06:30.
+    # the dormant accounts daily at 06:30, the audit log's sealer every minute.
     beat_schedules = (
         ("civport.notification_email_sweep", "*", "*/15", "E-mails of notices never sent"),
         ("civport.dormant_accounts_sweep", 6, 30, "Accounts unused too long: notice, then disable"),
+        # Every minute: writers never wait on the chain, so the sealer keeps up after them.
+        ("civport.audit_seal", "*", "*", "Seal new audit entries in the SM3 hash chain"),
     )
 
     def ready(self):

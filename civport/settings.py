@@ -291,6 +291,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("CIVPORT_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("CIVPORT_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Audit log archives (manage.py audit_archive, civport.auditchain): where the files go and the
+# HMAC-SM3 key that signs them (default: derived from DJANGO_SECRET_KEY).
+CIVPORT_AUDIT_ARCHIVE_DIR = Path(
+    env.str("CIVPORT_AUDIT_ARCHIVE_DIR", default=str(BASE_DIR / "audit-archive"))
+)
+CIVPORT_AUDIT_ARCHIVE_KEY = env.str("CIVPORT_AUDIT_ARCHIVE_KEY", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,7 +1,7 @@
 """Tasks of the cross-cutting layer: the notices' e-mails and their sweeper, the dormant accounts'
-sweep, the health check's round trip. The services queue them by name (CivportConfig.ready
-imports this module in every process, so the names are registered wherever a notice is
-written)."""
+sweep, the audit log's sealer, the health check's round trip. The services queue them by name
+(CivportConfig.ready imports this module in every process, so the names are registered wherever
+a notice is written)."""
 
 import smtplib
 
@@ -9,6 +9,7 @@ from celery import shared_task
 from django.apps import apps
 from django.db import connection
 
+from civport.auditchain import audit_seal
 from civport.dormant import dormant_accounts_sweep
 from civport.notifications import EMAIL_TASK, notification_email_send, notification_emails_requeue
 
@@ -41,6 +42,13 @@ def dormant_accounts_sweep_task():
     Running it twice the same day tells nobody twice and disables nobody twice."""
     result = dormant_accounts_sweep()
     return {"notified": result.notified, "disabled": result.disabled}
+
+
+@shared_task(name="civport.audit_seal", acks_late=True, soft_time_limit=50, time_limit=55)
+def audit_seal_task():
+    """Every minute: seal the audit entries committed since the last run (civport.auditchain).
+    A run that finds the previous one still sealing leaves the work to the next."""
+    return audit_seal(max_batches=25)
 
 
 @shared_task(name="civport.healthcheck_roundtrip", soft_time_limit=30, time_limit=60)
