@@ -3,7 +3,10 @@ CIVPORT_DORMANT_DAYS is disabled, its holder having been told CIVPORT_DORMANT_NO
 
 An account is last used at the latest of: its last login; its creation, when it never logged in;
 its last re-enabling by an account manager (the audit entry of `REENABLE_ACTIONS`), so that a
-re-enabled account gets a full period again instead of being disabled the next morning.
+re-enabled account gets a full period again instead of being disabled the next morning; and its
+last disabling by this module, for an account active again by another way (the system
+administrator's is_active box in the Django admin, which writes no audit entry): it is then
+told again before it is disabled again.
 
 `dormant_accounts_sweep` runs daily (civport.tasks) and is safe to run any number of times: the
 notice is one per account and idle period (its key holds the moment the period started, so a
@@ -67,7 +70,9 @@ def _reenabled_at(user_ids: list[int]) -> dict[int, datetime.datetime]:
     content_type = ContentType.objects.get_for_model(get_user_model())
     rows = (
         AuditEntry.objects.filter(
-            action__in=REENABLE_ACTIONS,
+            # A dormant account's disabling counts too: the candidates are active, so anyone
+            # disabled here was enabled again since.
+            action__in=(*REENABLE_ACTIONS, DISABLED_ACTION),
             content_type=content_type,
             object_id__in=[str(pk) for pk in user_ids],
         )

@@ -149,3 +149,18 @@ def test_a_manager_re_enables_the_account_and_its_clock_starts_again(idle_office
     assert _notices(idle_officer).count() == 2
     dormant_accounts_sweep(now=now + 98 * DAY)
     assert not _refresh(idle_officer).is_active
+
+
+def test_an_account_enabled_again_in_the_admin_is_told_before_it_is_disabled_again(idle_officer):
+    now = timezone.now()
+    dormant_accounts_sweep(now=now)
+    dormant_accounts_sweep(now=now + 7 * DAY)
+    # The admin's is_active box: no service, no audit entry of the re-enabling.
+    get_user_model().objects.filter(pk=idle_officer.pk).update(is_active=True)
+
+    assert dormant_accounts_sweep(now=now + 8 * DAY) == (0, 0)
+    assert _refresh(idle_officer).is_active
+    # Counted from its disabling: told once more, then disabled after the notice days.
+    assert dormant_accounts_sweep(now=now + 91 * DAY) == (1, 0)
+    assert dormant_accounts_sweep(now=now + 98 * DAY) == (0, 1)
+    assert AuditEntry.objects.filter(action=DISABLED_ACTION).count() == 2
