@@ -66,6 +66,7 @@ from campaigns.services import filings as filing_services
 from campaigns.services import public as public_services
 from campaigns.services import work as work_services
 from civport.admin import NationalOfficeAdmin, ReadOnlyAdmin, is_national_staff
+from civport.audit import audit_export
 from civport.forms import ImportUploadForm
 from civport.imports import delete_stored, load_stored, store_upload
 
@@ -85,6 +86,16 @@ class ServiceSavedAdmin(ImportExportModelAdmin, NationalOfficeAdmin):
 
     def has_export_permission(self, request):
         return is_national_staff(request)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        audit_export(
+            actor=request.user,
+            action=f"campaigns.{self.model._meta.model_name}.exported",
+            fmt=file_format.get_title(),
+            details={"admin": True},
+        )
+        return data
 
     # -- saving ------------------------------------------------------------------------------
     def create(self, *, actor, data):

@@ -102,6 +102,14 @@ def audit_record_many(*, actor, action, objects, changes_for=None):
     return entries
 
 
+def audit_export(*, actor, action, fmt, obj=None, rows=None, details=None):
+    """Record an export of data (a download of records, scores, codes or certificates): who,
+    what, in which format and how many rows, when known. Views call it once the file is made.
+    Exports of personal information go through their own service, with a stated purpose."""
+    changes = {"format": fmt, **({"rows": rows} if rows is not None else {}), **(details or {})}
+    return audit_record(actor=actor, action=action, obj=obj, changes=changes)
+
+
 # --- logins ----------------------------------------------------------------------------------
 # GB/T 22239-2019 8.1.4.3 a)/b): every login, failed login, lockout and logout is an audit entry
 # with its time, user, client address and outcome, beside the login log (civport.sessions).

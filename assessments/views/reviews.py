@@ -64,6 +64,7 @@ from assessments.services.sheets import score_sheet_reopen
 from campaigns.models import Authority, Unit
 from campaigns.scope import scope_for
 from campaigns.selectors import authority_list_for
+from civport.audit import audit_export
 from civport.forms import apply_service_errors, freeze_choices
 from civport.pagination import paginate
 from civport.spreadsheets import XLSX_CONTENT_TYPE
@@ -870,13 +871,21 @@ def _xlsx(content, name):
 def review_export_matrix(request, pk):
     review = access_review(request.user, pk)
     stamp = datetime.date.today().isoformat()
-    return _xlsx(exports.score_matrix_xlsx(review), f"civport-review-{review.pk}-matrix-{stamp}")
+    content = exports.score_matrix_xlsx(review)
+    audit_export(
+        actor=request.user, action="assessments.review.matrix_exported", obj=review, fmt="xlsx"
+    )
+    return _xlsx(content, f"civport-review-{review.pk}-matrix-{stamp}")
 
 
 def review_export_ranking(request, pk):
     review = access_review(request.user, pk)
     stamp = datetime.date.today().isoformat()
-    return _xlsx(exports.ranking_xlsx(review), f"civport-review-{review.pk}-ranking-{stamp}")
+    content = exports.ranking_xlsx(review)
+    audit_export(
+        actor=request.user, action="assessments.review.ranking_exported", obj=review, fmt="xlsx"
+    )
+    return _xlsx(content, f"civport-review-{review.pk}-ranking-{stamp}")
 
 
 urlpatterns = [

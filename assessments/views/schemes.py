@@ -32,6 +32,7 @@ from assessments.spreadsheets import parse_scheme_workbook, scheme_workbook
 from campaigns.access import is_national_office
 from campaigns.models import Authority, FilingVersion
 from campaigns.scope import scope_for
+from civport.audit import audit_export
 from civport.forms import apply_service_errors
 from civport.imports import ImportFileError
 from civport.spreadsheets import XLSX_CONTENT_TYPE
@@ -254,6 +255,7 @@ def scheme_weights(request, pk):
 def scheme_export(request, pk):
     scheme = access_scheme(request.user, pk)
     response = HttpResponse(scheme_workbook(scheme), content_type=XLSX_CONTENT_TYPE)
+    audit_export(actor=request.user, action="assessments.scheme.exported", obj=scheme, fmt="xlsx")
     response["Content-Disposition"] = (
         f'attachment; filename="scheme-{scheme.family}-v{scheme.version}.xlsx"'
     )

@@ -31,6 +31,7 @@ from awards.models import DecisionDocument, Honour, RenderStatus, Round
 from awards.selectors.honours import round_documents_progress
 from awards.services import honours as services
 from civport.admin import ReadOnlyAdmin
+from civport.audit import audit_export
 from civport.uploads import attachment_response
 
 PDF = "application/pdf"
@@ -392,6 +393,13 @@ class HonourAdmin(ReadOnlyAdmin):
         if not honours:
             raise Http404
         files = [(_zip_name(h.number, h.recipient), h.pdf) for h in honours]
+        audit_export(
+            actor=request.user,
+            action="awards.round.certificates_exported",
+            obj=round,
+            fmt="zip",
+            rows=len(files),
+        )
         response = StreamingHttpResponse(
             certificates_zip_stream(files), content_type="application/zip"
         )

@@ -39,6 +39,7 @@ from awards.selectors.rounds import (
 from awards.services import decisions as decision_services
 from awards.services import rounds as round_services
 from civport.admin import NationalOfficeAdmin, is_national_staff
+from civport.audit import audit_export
 from civport.forms import ImportUploadForm
 from civport.imports import delete_stored, load_stored, store_upload
 from civport.pagination import paginate
@@ -519,6 +520,13 @@ class RoundAdmin(NationalOfficeAdmin):
             sheet.append(row)
         out = io.BytesIO()
         workbook.save(out)
+        audit_export(
+            actor=request.user,
+            action="awards.round.quota_sheet_exported",
+            obj=round,
+            fmt="xlsx",
+            rows=len(rows),
+        )
         response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="civport-quotas-{round.code}.xlsx"'
         return response

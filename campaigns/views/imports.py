@@ -41,6 +41,7 @@ from campaigns.tasks import (
     import_jobs_for,
     records_import_task,
 )
+from civport.audit import audit_export
 from civport.forms import ImportUploadForm
 from civport.imports import delete_stored, load_stored, store_upload
 from civport.spreadsheets import XLSX_CONTENT_TYPE
@@ -266,6 +267,14 @@ def export_records(request, kind, fmt):
     if purpose is not None:
         services.personal_data_exported(
             actor=request.user, kind=kind, purpose=purpose, rows=len(dataset), fmt=fmt
+        )
+    else:
+        audit_export(
+            actor=request.user,
+            action="campaigns.records.exported",
+            fmt=fmt,
+            rows=len(dataset),
+            details={"kind": kind},
         )
     stamp = datetime.date.today().isoformat()
     return _spreadsheet_response(kind, fmt, dataset.headers, dataset, f"civport-{kind}-{stamp}")

@@ -53,6 +53,7 @@ from campaigns.selectors.public import (
 )
 from campaigns.services import public as services
 from campaigns.views.hierarchy import HierarchyListView, authority_trail
+from civport.audit import audit_export
 from civport.forms import apply_service_errors
 from civport.models import AuditEntry
 from civport.ratelimit import rate_limit_wait, rate_limited_message
@@ -521,9 +522,18 @@ def survey_invitations_export(request, pk):
     rows = (
         SurveyInvitation.objects.filter(survey=survey).order_by("pk").values_list("code", "used_at")
     )
+    count = 0
     for code, used_at in rows.iterator(chunk_size=1000):
         used = timezone.localtime(used_at).strftime("%Y-%m-%d %H:%M") if used_at else ""
         writer.writerow([_csv_cell(code), _survey_link(request, code), used])
+        count += 1
+    audit_export(
+        actor=request.user,
+        action="campaigns.survey.invitations_exported",
+        obj=survey,
+        fmt="csv",
+        rows=count,
+    )
     return response
 
 

@@ -165,3 +165,51 @@ def test_role_grant_and_revoke_are_audited(national_admin, world):
         Membership.Role.PROVINCIAL_OFFICER,
     )
     assert (revoked.actor, revoked.changes["user"]) == (national_admin, user.pk)
+
+
+def test_an_export_of_records_is_audited_with_its_format_and_rows(client, national_admin):
+    client.force_login(national_admin)
+    response = client.get(reverse("campaigns:export", args=["units", "csv"]))
+    assert response.status_code == 200
+    (entry,) = _entries("campaigns.records.exported")
+    assert entry.actor == national_admin
+    assert entry.changes["format"] == "csv" and entry.changes["kind"] == "units"
+    assert entry.changes["rows"] == len(response.content.decode("utf-8-sig").splitlines()) - 1
+
+
+@pytest.mark.parametrize(
+    ("name", "action"),
+    [
+        ("review-export-matrix", "assessments.review.matrix_exported"),
+        ("review-export-ranking", "assessments.review.ranking_exported"),
+    ],
+)
+def test_an_export_of_review_scores_is_audited(client, gd_officer, gd_review, name, action):
+    client.force_login(gd_officer)
+    response = client.get(reverse(f"assessments:{name}", args=[gd_review.pk]))
+    assert response.status_code == 200
+    (entry,) = _entries(action)
+    assert (entry.actor, entry.object_id, entry.changes) == (
+        gd_officer,
+        str(gd_review.pk),
+        {"format": "xlsx"},
+    )
+
+
+def test_an_export_of_a_scheme_is_audited(client, national_admin, template):
+    client.force_login(national_admin)
+    response = client.get(reverse("assessments:scheme-export", args=[template.pk]))
+    assert response.status_code == 200
+    (entry,) = _entries("assessments.scheme.exported")
+    assert (entry.actor, entry.object_id) == (national_admin, str(template.pk))
+
+
+def test_an_admin_export_is_audited(admin_client):
+    url = reverse("admin:campaigns_unit_export")
+    form = admin_client.get(url).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if field.initial}
+    data["format"] = "0"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    (entry,) = _entries("campaigns.unit.exported")
+    assert entry.actor.is_superuser and entry.changes["admin"] is True
