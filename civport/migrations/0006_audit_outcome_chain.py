@@ -9,6 +9,7 @@ The trigger replaces 0002's, which refused every UPDATE and DELETE:
   `SET LOCAL civport.audit_archive = 'on'` (what `audit_archive` does after writing its file).
 """
 
+import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
@@ -117,9 +118,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="auditentry",
             name="chain_seq",
-            field=models.BigIntegerField(
-                blank=True, null=True, unique=True, verbose_name="chain position"
-            ),
+            field=models.BigIntegerField(blank=True, null=True, verbose_name="chain position"),
         ),
         migrations.AddField(
             model_name="auditentry",
@@ -149,6 +148,28 @@ class Migration(migrations.Migration):
                 condition=models.Q(("chain_seq__isnull", True)),
                 fields=["id"],
                 name="auditentry_unsealed",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="auditentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("chain_seq__isnull", False)),
+                fields=("chain_seq",),
+                name="auditentry_chain_seq_unique",
+            ),
+        ),
+        # The (actor, -at) index serves the foreign key's lookups as well.
+        migrations.AlterField(
+            model_name="auditentry",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="actor",
             ),
         ),
         migrations.RunPython(guard, unguard),
