@@ -7,8 +7,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from civport.adminroles import SECURITY, SYSTEM, in_role
+from civport.audit import audit_record
 from civport.hooks import app_hooks
-from civport.models import AuditEntry, LoginEvent, Notification
+from civport.models import AuditArchive, AuditEntry, LoginEvent, Notification
 
 
 def is_national_staff(request):
@@ -64,8 +65,8 @@ class ReadOnlyAdmin(NationalOfficeAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "action", "actor_repr", "object_repr", "ip_address")
-    list_filter = ("action", "content_type")
+    list_display = ("at", "action", "actor_repr", "object_repr", "ip_address", "outcome")
+    list_filter = ("outcome", "action", "content_type")
     search_fields = ("action", "actor_repr", "object_repr", "object_id")
     date_hierarchy = "at"
     list_select_related = ("content_type",)
@@ -153,6 +154,61 @@ class CivportUserAdmin(UserAdmin):
         if not in_role(user, SYSTEM):
             readonly |= {"username", "first_name", "last_name", "email", "is_active"}
         return sorted(readonly)
+
+    # Role grants and revokes, and passwords set here, are audited like the portal's own
+    # (GB/T 22239-2019 8.1.4.3): the administrator roles are the user's groups.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        flags = [name for name in ("is_staff", "is_superuser") if name in form.changed_data]
+        if change and flags:
+            audit_record(
+                actor=request.user,
+                action="civport.account.admin_flags_changed",
+                obj=obj,
+                changes={name: getattr(obj, name) for name in flags},
+            )
+
+    def save_related(self, request, form, formsets, change):
+        user = form.instance
+        before = set(user.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(user.groups.values_list("name", flat=True))
+        for action, names in (("granted", after - before), ("revoked", before - after)):
+            for name in sorted(names):
+                audit_record(
+                    actor=request.user,
+                    action=f"civport.admin_role.{action}",
+                    obj=user,
+                    changes={"group": name},
+                )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if (
+            request.method == "POST"
+            and response.status_code == 302
+            and (response.url != request.get_full_path())
+        ):
+            user = self.get_object(request, id)
+            audit_record(actor=request.user, action="civport.password.set_by_admin", obj=user)
+        return response
+
+
+@admin.register(AuditArchive)
+class AuditArchiveAdmin(admin.ModelAdmin):
+    """The archives written by `audit_archive`: read only, like the audit log."""
+
+    list_display = ("file_name", "first_seq", "last_seq", "entry_count", "before", "created_at")
+    readonly_fields = [f.name for f in AuditArchive._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.unregister(get_user_model())

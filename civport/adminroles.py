@@ -53,6 +53,7 @@ PERMISSIONS = {
     ),
     AUDIT: (
         "civport.view_auditentry",
+        "civport.view_auditarchive",
         "civport.view_loginevent",
         "axes.view_accesslog",
     ),

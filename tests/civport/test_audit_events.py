@@ -3,6 +3,7 @@ and outcome: logins, failed logins, lockouts, logouts, a wrong second factor, tw
 enrolment, password changes and resets, role grants and revokes, exports."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -213,3 +214,50 @@ def test_an_admin_export_is_audited(admin_client):
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     (entry,) = _entries("campaigns.unit.exported")
     assert entry.actor.is_superuser and entry.changes["admin"] is True
+
+
+@pytest.fixture
+def security_admin(db):
+    from django.contrib.auth.models import Group
+
+    from civport.adminroles import SECURITY, admin_roles_install
+
+    admin_roles_install()
+    user = get_user_model().objects.create_user("sec_admin", password=PASSWORD, is_staff=True)
+    user.groups.set([Group.objects.get(name=SECURITY)])
+    return user
+
+
+def test_an_administrator_role_granted_and_revoked_in_the_admin_is_audited(client, security_admin):
+    from django.contrib.auth.models import Group
+
+    from civport.adminroles import AUDIT
+
+    target = get_user_model().objects.create_user("clerk", password=PASSWORD)
+    group = Group.objects.get(name=AUDIT)
+    client.force_login(security_admin)
+    url = reverse("admin:auth_user_change", args=[target.pk])
+    assert client.post(url, {"groups": [group.pk], "is_staff": "on"}).status_code == 302
+    assert client.post(url, {"groups": [], "is_staff": "on"}).status_code == 302
+    (granted,) = _entries("civport.admin_role.granted")
+    (revoked,) = _entries("civport.admin_role.revoked")
+    for entry in (granted, revoked):
+        assert (entry.actor, entry.object_id, entry.changes) == (
+            security_admin,
+            str(target.pk),
+            {"group": AUDIT},
+        )
+    (flags,) = _entries("civport.account.admin_flags_changed")
+    assert flags.changes == {"is_staff": True}
+
+
+def test_a_password_set_in_the_admin_is_audited(admin_client):
+    target = get_user_model().objects.create_user("clerk", password=PASSWORD)
+    new = "Harbour-lights-2026"
+    response = admin_client.post(
+        reverse("admin:auth_user_password_change", args=[target.pk]),
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    (entry,) = _entries("civport.password.set_by_admin")
+    assert entry.object_id == str(target.pk) and entry.actor.is_superuser
