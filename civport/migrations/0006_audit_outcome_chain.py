@@ -5,8 +5,9 @@ and archived but nothing else be changed.
 The trigger replaces 0002's, which refused every UPDATE and DELETE:
 - UPDATE only sets `chain_seq` and `chain_hash`, once (from NULL to a value), every other column
   unchanged;
-- DELETE only of sealed entries, and only in a transaction that ran
-  `SET LOCAL civport.audit_archive = 'on'` (what `audit_archive` does after writing its file).
+- DELETE only of sealed entries at least 180 days old (the retention of GB/T 22239-2019), and
+  only in a transaction that ran `SET LOCAL civport.audit_archive = 'on'` (what `audit_archive`
+  does after writing its file).
 """
 
 import django.db.models.deletion
@@ -18,11 +19,12 @@ CREATE OR REPLACE FUNCTION civport_audit_guard() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
         IF current_setting('civport.audit_archive', true) = 'on'
-                AND OLD.chain_seq IS NOT NULL THEN
+                AND OLD.chain_seq IS NOT NULL
+                AND OLD.at < now() - interval '180 days' THEN
             RETURN OLD;
         END IF;
         RAISE EXCEPTION 'civport_auditentry is append-only: only audit_archive deletes '
-                        'sealed entries';
+                        'sealed entries older than 180 days';
     END IF;
     IF OLD.chain_seq IS NULL AND OLD.chain_hash IS NULL
             AND NEW.chain_seq IS NOT NULL AND NEW.chain_hash IS NOT NULL

@@ -192,22 +192,24 @@ def test_the_trigger_allows_sealing_once_and_nothing_else(postgresql):
     assert AuditEntry.objects.filter(pk=entry.pk, chain_seq=1, action="civport.test.done").exists()
 
 
-def test_the_trigger_allows_deleting_sealed_entries_only_for_the_archive(postgresql):
-    sealed, unsealed = _record(2)
+def test_the_trigger_allows_deleting_old_sealed_entries_only_for_the_archive(postgresql):
+    old_sealed, old_unsealed = _old(2, days=181)
+    (recent,) = _record(1)
+    seal = f"UPDATE {TABLE} SET chain_seq = %s, chain_hash = %s WHERE id = %s"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {TABLE} SET chain_seq = 1, chain_hash = %s WHERE id = %s",
-            ["a" * 64, sealed.pk],
-        )
-    _refused(f"DELETE FROM {TABLE} WHERE id = %s", [sealed.pk])
+        cursor.execute(seal, [1, "a" * 64, old_sealed.pk])
+        cursor.execute(seal, [2, "b" * 64, recent.pk])
+    delete = f"DELETE FROM {TABLE} WHERE id = %s"
+    _refused(delete, [old_sealed.pk])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL civport.audit_archive = 'on'")
-        with pytest.raises(InternalError), transaction.atomic():
-            cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [unsealed.pk])
-        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [sealed.pk])
+        for kept in (old_unsealed, recent):  # not sealed; younger than 180 days
+            with pytest.raises(InternalError), transaction.atomic():
+                cursor.execute(delete, [kept.pk])
+        cursor.execute(delete, [old_sealed.pk])
     # The setting was local to that transaction.
-    _refused(f"DELETE FROM {TABLE} WHERE id = %s", [unsealed.pk])
-    assert list(AuditEntry.objects.values_list("pk", flat=True)) == [unsealed.pk]
+    _refused(delete, [old_unsealed.pk])
+    assert set(AuditEntry.objects.values_list("pk", flat=True)) == {old_unsealed.pk, recent.pk}
 
 
 # --- two writers, one late (PostgreSQL, two connections) --------------------------------------
