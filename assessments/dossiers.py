@@ -9,6 +9,10 @@ Without a provider, the subject's own summary is shown.
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from assessments.models import Cycle
 
 
 @dataclass
@@ -46,3 +50,21 @@ def register_categories(choices):
 
 def category_label(code):
     return str(_category_labels.get(code, code)) if code else ""
+
+
+# A review's `round_key` is a code (`award-2025-2026`, `cycle-2025`); the app that made the round
+# registers an expression naming it, read in the same query as the review.
+_round_names = []
+
+
+def register_round_name(expression):
+    """Register a callable returning a one-row subquery of the name of the round whose key is
+    `OuterRef("round_key")` (NULL when the key is not one of that app's rounds)."""
+    _round_names.append(expression)
+
+
+def round_name_expression() -> Coalesce:
+    """The review's round as its name: an annual cycle's, a registered app's, else the key."""
+    cycle = Cycle.objects.filter(review=OuterRef("pk")).values("name")[:1]
+    names = [Subquery(cycle)] + [Subquery(expression()) for expression in _round_names]
+    return Coalesce(*names, F("round_key"), output_field=CharField())

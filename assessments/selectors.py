@@ -37,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Rank, Round
 
+from assessments.dossiers import round_name_expression
 from assessments.models import (
     Assignment,
     Conflict,
@@ -82,8 +83,10 @@ def scheme_list_for(user: User | AnonymousUser) -> QuerySet[Scheme]:
 def review_list_for(user: User | AnonymousUser) -> QuerySet[Review]:
     """Reviews run by an authority the user sees (the office's view, not the reviewer's)."""
     scope = scope_for(user)
-    return Review.objects.select_related("authority", "scheme").filter(
-        scope.paths_q("authority__path")
+    return (
+        Review.objects.select_related("authority", "scheme")
+        .annotate(round_name=round_name_expression())
+        .filter(scope.paths_q("authority__path"))
     )
 
 

@@ -19,9 +19,11 @@ class AwardsConfig(AppConfig):
         from awards import tasks  # noqa: F401
         from awards.dossier import nomination_dossier
         from awards.models import Title
+        from awards.selectors.labels import round_name_subquery
 
         dossiers.register("awards.nomination", nomination_dossier)
         dossiers.register_categories(Title.choices)
+        dossiers.register_round_name(round_name_subquery)
 
         from awards.selectors.approvals import approval_subjects
         from campaigns import approvals
