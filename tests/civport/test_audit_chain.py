@@ -148,6 +148,16 @@ def test_verify_names_the_first_changed_entry_and_fails(db):
     assert "civport.test.done" in out.getvalue()
 
 
+def test_verify_reads_the_chain_a_page_at_a_time(db, django_assert_num_queries):
+    entries = _record(5)
+    audit_seal()
+    # 1 unsealed count + 1 archives' chain + 1 archive head + 3 pages of 2 (the last short)
+    with django_assert_num_queries(6):
+        assert audit_verify(page=2).checked == 5
+    _sql(f"UPDATE {TABLE} SET object_repr = 'changed' WHERE id = %s", [entries[4].pk])
+    assert audit_verify(page=2).broken.id == entries[4].pk
+
+
 def test_verify_notices_a_removed_entry(db):
     entries = _record(4)
     audit_seal()
