@@ -26,6 +26,7 @@ from assessments.selectors import (
     sheet_points,
     sheet_veto_codes,
 )
+from civport.people import display_name
 from civport.resources import escape_formula
 
 EXPORT_LANGUAGE = "zh-hans"
@@ -58,7 +59,7 @@ def _when(moment):
 
 
 def _reviewer_name(user):
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def _chunks(items, size):

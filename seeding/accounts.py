@@ -7,6 +7,7 @@ role its work phone and e-mail (all fictional). Safe to re-run."""
 import zlib
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from campaigns.models import Authority, Membership, Unit
 from campaigns.services import contacts, membership_grant
@@ -58,6 +59,9 @@ DEMO_NAMES = {
     "national_reviewer1": "杨光明",
     "national_reviewer2": "赵立新",
     "national_reviewer3": "马丽",
+    "sys_admin": "高振宇",
+    "sec_admin": "邓雪梅",
+    "audit_admin": "曹立军",
 }
 # The demo reviewers' user names start with these, and the authority whose reviewers they are.
 REVIEWER_AUTHORITIES = {"gd_reviewer": "GD", "zj_reviewer": "ZJ", "national_reviewer": "CN"}
@@ -141,20 +145,23 @@ def seed_contacts(stats):
         _count(stats, "office contact")
     users = (
         get_user_model()
-        .objects.filter(memberships__isnull=False)
+        .objects.filter(Q(memberships__isnull=False) | Q(username__in=DEMO_NAMES))
         .select_related("account_profile")
         .distinct()
     )
     for user in users:
         profile = getattr(user, "account_profile", None)
-        if profile is not None and profile.phone:
+        phone = profile.phone if profile is not None else ""
+        # An account seeded before it had a demo name gets its name on the next run.
+        has_name = bool(user.first_name or user.last_name) or user.username not in DEMO_NAMES
+        if phone and has_name:
             continue
         account_update(
             actor=None,
             user=user,
             name=user.first_name or DEMO_NAMES.get(user.username, ""),
             email=user.email or f"{user.username}@{MAIL_DOMAIN}",
-            phone=f"13{_number(user.username, 9)}",
+            phone=phone or f"13{_number(user.username, 9)}",
         )
         _count(stats, "personal contact")
 

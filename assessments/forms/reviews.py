@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Review
 from assessments.services.reviews import MAX_REVIEWERS_PER_SUBJECT
 from civport.forms import DateInput, freeze_choices, style_widgets
+from civport.people import display_name
 
 # The phase a review may move to from each phase. Closing stops scoring; a closed review can be
 # opened again (a reopened sheet needs an open review to be rescored).
@@ -39,7 +40,7 @@ class ReviewPhaseForm(forms.Form):
 
 def member_name(member):
     """A panel member as the office knows them (`members` select their user)."""
-    return member.user.get_full_name() or member.user.get_username()
+    return display_name(member.user)
 
 
 class AssignmentAddForm(forms.Form):

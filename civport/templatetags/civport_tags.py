@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
+from civport.people import display_name as _display_name
 from civport.privacy import mask_email, mask_phone
 
 register = template.Library()
@@ -69,3 +70,9 @@ def masked_phone(value):
 def masked_email(value):
     """A personal e-mail address as `z***@example.cn` (civport.privacy)."""
     return mask_email(value)
+
+
+@register.filter
+def display_name(user):
+    """A person by their name (王建国), by their user name only when they have none."""
+    return _display_name(user)
