@@ -394,6 +394,9 @@ def audit_archive(
                         signer.update(line)
                         count += 1
                 out.write(_json_line({"signature": signer.hexdigest(), "entries": count}))
+            # On disk before the entries are deleted from the database.
+            with partial.open("rb") as written:
+                os.fsync(written.fileno())
             digest = _file_digest(partial)
             archived = Archived(
                 name, None if dry_run else path, first, last, count, previous, digest
