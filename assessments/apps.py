@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessments")
+    # Its part of the home page's to-do list (civport.todo).
+    home_todo = "assessments.todo.reviewer_todo"
 
     def ready(self):
         from assessments import dashboard_panels, dossiers

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("Awards")
+    # Its part of the home page's to-do list (civport.todo).
+    home_todo = "awards.todo.awards_todo"
     # (task name, hour, minute, description) in Asia/Shanghai, installed by schedules_install.
     beat_schedules = (
         ("awards.nomination_deadline_reminders", 7, 30, "Award nominations due soon"),

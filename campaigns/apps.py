@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Campaign organisation")
+    # Its part of the home page's to-do list (civport.todo).
+    home_todo = "campaigns.todo.campaign_todo"
     # Whether a user sits in the national office, for civport.admin.is_national_staff (the admin's
     # rule, also asked by /healthz for its details).
     national_user = "campaigns.scope.is_national_user"

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import services
@@ -25,7 +26,7 @@ from campaigns.forms import (
     UnitForm,
     UnitOwnerChoiceForm,
 )
-from campaigns.models import PATH_SEPARATOR, Authority, Person, Port, Unit
+from campaigns.models import PATH_SEPARATOR, Authority, Membership, Person, Port, Unit
 from campaigns.scope import scope_for
 from campaigns.selectors import (
     agency_list_current,
@@ -38,6 +39,7 @@ from campaigns.selectors import (
 from campaigns.selectors.notices import notice_pending_for
 from civport.forms import apply_service_errors, style_widgets
 from civport.queries import count_subquery, get_or_404
+from civport.todo import todo_for
 from civport.viewbases import ScopedListView, ScopedView, paginate_list
 
 AUTHORITY_TABS = ("children", "ports", "units", "people")
@@ -202,7 +204,8 @@ class ScopedFormView(ScopedView):
 
 
 class HomeView(ScopedView):
-    """One card per grant of the user, with what lies below it."""
+    """The user's name and roles, their to-do list (each app's part, civport.todo), then one
+    card per grant with what lies below it."""
 
     def get(self, request):
         scope = self.scope
@@ -251,11 +254,20 @@ class HomeView(ScopedView):
             )
         for card in authority_cards:
             card.can_edit = scope.edits_path(card.path)
+        memberships = list(
+            Membership.objects.filter(user=self.user)
+            .select_related("authority", "unit")
+            .order_by("role", "pk")
+        )
+        today = timezone.localdate()
         return render(
             request,
             "campaigns/home.html",
             {
                 "scope": scope,
+                "memberships": memberships,
+                "todo": todo_for(self.user, frozenset(m.role for m in memberships), today),
+                "today": today,
                 "authority_cards": authority_cards,
                 "unit_cards": unit_cards,
                 "pending_notices": notice_pending_for(self.user),

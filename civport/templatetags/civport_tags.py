@@ -76,3 +76,9 @@ def masked_email(value):
 def display_name(user):
     """A person by their name (王建国), by their user name only when they have none."""
     return _display_name(user)
+
+
+@register.filter
+def todo_overdue(item, today):
+    """Whether a to-do item (civport.todo.Todo) is past its deadline on `today`."""
+    return item.is_overdue(today)

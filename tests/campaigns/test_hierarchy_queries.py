@@ -117,9 +117,11 @@ def test_authority_page_filtered_second_page(
 
 def test_home_page(client, crowd, gd_officer, django_assert_num_queries):
     # BASE + the cards of the user's authority grants with their counts (one query)
+    # + the user's roles + the to-do list: the subjects to score (one query, for anyone), the
+    # provincial officer's rectifications to close and filings returned (one each)
     # + the notices awaiting the user (one query)
     response = _get(
-        client, gd_officer, reverse("campaigns:home"), django_assert_num_queries, BASE + 2
+        client, gd_officer, reverse("campaigns:home"), django_assert_num_queries, BASE + 6
     )
     (card,) = response.context["authority_cards"]
     assert card.n_children == 2 + EXTRA  # Shenzhen, Guangzhou and the counties below Shenzhen
@@ -129,9 +131,11 @@ def test_home_page(client, crowd, gd_officer, django_assert_num_queries):
 
 def test_home_page_unit_contact(client, crowd, unit_contact, django_assert_num_queries):
     # BASE + the cards of the user's unit grants with their counts (one query)
+    # + the user's roles + the to-do list: the subjects to score (one query, for anyone), the
+    # unit's rectifications to answer and its consultations awaiting an answer (one each)
     # + the notices awaiting the user (one query)
     response = _get(
-        client, unit_contact, reverse("campaigns:home"), django_assert_num_queries, BASE + 2
+        client, unit_contact, reverse("campaigns:home"), django_assert_num_queries, BASE + 6
     )
     (card,) = response.context["unit_cards"]
     assert card.n_sub_units == EXTRA

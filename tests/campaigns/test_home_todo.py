@@ -1,0 +1,149 @@
+"""Each persona's home page is their to-do list: what waits for them, by when, and the link to
+do it, overdue first and in red; their name and roles on top; a fixed number of queries."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from assessments.models import Assignment, Review
+from assessments.services import reviews as review_services
+from campaigns import services
+from campaigns.models import Activity, Consultation, Membership
+from civport.todo import Todo, todo_sorted
+from tests.conftest import login
+from tests.queries import BASE
+
+TODAY = datetime.date(2026, 6, 15)
+
+
+def items(html):
+    return re.findall(r'<li class="list-group-item[^"]*" data-testid="todo-item"[^>]*>', html)
+
+
+def test_overdue_first_then_by_deadline_then_undated():
+    undated = Todo(label="c", url="/c/", count=1)
+    later = Todo(label="b", url="/b/", count=1, due_on=TODAY + datetime.timedelta(days=9))
+    soon = Todo(label="a", url="/a/", count=1, due_on=TODAY + datetime.timedelta(days=1))
+    overdue = Todo(label="d", url="/d/", count=1, due_on=TODAY - datetime.timedelta(days=3))
+    assert todo_sorted([undated, later, soon, overdue], TODAY) == [overdue, soon, later, undated]
+    assert overdue.is_overdue(TODAY) and not soon.is_overdue(TODAY)
+
+
+@pytest.fixture
+def reviewer_work(gd_review, gd_subjects, gd_reviewer):
+    """gd_reviewer's subjects in the Guangdong review (one submitted), overdue since yesterday,
+    and a second, closed review that asks for nothing."""
+    review_services.assignment_auto(actor=None, review=gd_review)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Review.objects.filter(pk=gd_review.pk).update(due_on=yesterday)
+    return Assignment.objects.filter(member__user=gd_reviewer).select_related("subject")
+
+
+def test_reviewer_sees_subjects_to_score_by_review_overdue_in_red(
+    client, world, reviewer_work, gd_reviewer, django_assert_num_queries
+):
+    services.membership_grant(
+        actor=None, user=gd_reviewer, role=Membership.Role.REVIEWER, authority=world.gd
+    )
+    gd_reviewer.first_name = "李文博"
+    gd_reviewer.save(update_fields=["first_name"])
+    login(client, gd_reviewer)
+    # BASE + the user's roles + the subjects to score, grouped by review (one query); a
+    # reviewer has no grant, so neither cards nor notices are read.
+    with django_assert_num_queries(BASE + 2):
+        response = client.get(reverse("campaigns:home"))
+    (item,) = response.context["todo"]
+    total = reviewer_work.count()
+    assert (item.total, item.done, item.count) == (total, 0, total)
+    assert item.url == reverse("assessments:queue")
+    html = response.content.decode()
+    assert 'data-testid="no-role"' not in html
+    who = html.split('data-testid="who"')[1].split("</p>")[0]
+    with translation.override("zh-hans"):
+        role = str(Membership.Role.REVIEWER.label)
+    assert "李文博" in who and role in who
+    (row,) = items(html)
+    assert 'data-overdue="true"' in row and "border-danger" in row
+
+
+def test_a_submitted_review_leaves_the_list(client, reviewer_work, gd_reviewer):
+    Review.objects.filter(pk=reviewer_work[0].subject.review_id).update(phase=Review.Phase.CLOSED)
+    login(client, gd_reviewer)
+    response = client.get(reverse("campaigns:home"))
+    assert response.context["todo"] == []
+    assert 'data-testid="todo-empty"' in response.content.decode()
+
+
+def test_port_officer_sees_activities_and_consultations_overdue_first(
+    client, world, port_officer, django_assert_num_queries
+):
+    sz = world.sz
+    today = timezone.localdate()
+    for i in range(3):
+        Activity.objects.create(
+            authority=sz.authority,
+            unit=sz.units[0],
+            occurred_on=today,
+            form=Activity.Form.VISIT,
+            title=f"走访{i}",
+            description="内容",
+            status=Activity.Status.SUBMITTED,
+        )
+    for days in (-2, 5):
+        Consultation.objects.create(
+            unit=sz.units[0],
+            authority=sz.authority,
+            title=f"文明单位{days}",
+            reasons="理由",
+            due_on=today + datetime.timedelta(days=days),
+            asked_by=port_officer,
+        )
+    login(client, port_officer)
+    # BASE + the cards of the user's grants (one query) + the user's roles + the to-do list:
+    # subjects to score, activities to verify, feedback to answer, consultations to answer,
+    # draft nominations (one query each) + the notices awaiting the user
+    with django_assert_num_queries(BASE + 8):
+        response = client.get(reverse("campaigns:home"))
+    todo = response.context["todo"]
+    assert [(t.url.split("?")[0], t.count) for t in todo] == [
+        (reverse("campaigns:consultation-list"), 2),
+        (reverse("campaigns:activity-list"), 3),
+    ]
+    assert todo[0].due_on == today - datetime.timedelta(days=2)
+    html = response.content.decode()
+    first, second = items(html)
+    assert 'data-overdue="true"' in first and "data-overdue" not in second
+    assert 'data-testid="role"' in html and 'data-testid="no-role"' not in html
+
+
+@pytest.mark.parametrize(
+    ("persona_name", "queries"),
+    [
+        # BASE + cards + roles + subjects to score + filings to acknowledge + notices
+        ("national_admin", BASE + 5),
+        # BASE + cards + roles + subjects to score + rectifications to close + filings
+        # returned + notices
+        ("gd_officer", BASE + 6),
+        # BASE + cards + roles + subjects to score + rectifications to answer + consultations
+        # awaiting an answer + notices
+        ("unit_contact", BASE + 6),
+        # BASE + roles + subjects to score: no grant (so no cards, no notices), no role
+        ("outsider", BASE + 2),
+    ],
+)
+def test_every_persona_reads_a_fixed_number_of_queries(
+    client, world, persona, persona_name, queries, django_assert_num_queries
+):
+    user = persona(persona_name)
+    login(client, user)
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("campaigns:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    if persona_name == "outsider":
+        assert 'data-testid="no-role"' in html
+    else:
+        assert 'data-testid="no-role"' not in html and 'data-testid="role"' in html
