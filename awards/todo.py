@@ -1,4 +1,5 @@
-"""The awards' part of the home page's to-do list: a port officer's draft nominations."""
+"""The awards' part of the home page's to-do list: a port officer's draft nominations, a
+provincial officer's recommendation lists."""
 
 from __future__ import annotations
 
@@ -9,17 +10,25 @@ from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from awards.models import Nomination, Round
+from awards.models import Nomination, Recommendation, Round
 from awards.selectors.nominations import nomination_list_for
+from awards.selectors.recommendations import recommendation_list_for
 from campaigns.models import Membership
 from civport.todo import Todo
 
 
 def awards_todo(user: Any, roles: frozenset[str], today: datetime.date) -> list[Todo]:
+    items: list[Todo] = []
+    if Membership.Role.PORT_OFFICER in roles:
+        items += _drafts(user)
+    if Membership.Role.PROVINCIAL_OFFICER in roles:
+        items += _recommendation_lists(user)
+    return items
+
+
+def _drafts(user: Any) -> list[Todo]:
     """Draft nominations of rounds still nominating, with the earliest round's deadline (one
-    query, for port officers)."""
-    if Membership.Role.PORT_OFFICER not in roles:
-        return []
+    query)."""
     found = (
         nomination_list_for(user)
         .filter(status=Nomination.Status.DRAFT, round__phase=Round.Phase.NOMINATING)
@@ -34,4 +43,24 @@ def awards_todo(user: Any, roles: frozenset[str], today: datetime.date) -> list[
             count=found["n"],
             due_on=found["due"],
         )
+    ]
+
+
+def _recommendation_lists(user: Any) -> list[Todo]:
+    """Each province's recommendation list not yet submitted in a round under provincial
+    review, with its due date and how many of the quota's places are chosen (one query, the
+    recommendation list's own)."""
+    return [
+        Todo(
+            label=_("Recommendation list to submit"),
+            detail=f"{row['round_name']} · {row['province_name']}",
+            url=reverse("awards:recommendation-detail", args=[row["round_id"], row["province_id"]]),
+            count=row["nominations"],
+            due_on=row["due_on"],
+            done=row["chosen"],
+            total=row["quota"],
+        )
+        for row in recommendation_list_for(user)
+        if row["round_phase"] == Round.Phase.PROVINCIAL_REVIEW
+        and row["list_status"] != Recommendation.Status.SUBMITTED
     ]

@@ -118,10 +118,10 @@ def test_authority_page_filtered_second_page(
 def test_home_page(client, crowd, gd_officer, django_assert_num_queries):
     # BASE + the cards of the user's authority grants with their counts (one query)
     # + the user's roles + the to-do list: the subjects to score (one query, for anyone), the
-    # provincial officer's rectifications to close and filings returned (one each)
-    # + the notices awaiting the user (one query)
+    # provincial officer's rectifications to close, filings returned and recommendation lists
+    # (one each) + the notices awaiting the user (one query)
     response = _get(
-        client, gd_officer, reverse("campaigns:home"), django_assert_num_queries, BASE + 6
+        client, gd_officer, reverse("campaigns:home"), django_assert_num_queries, BASE + 7
     )
     (card,) = response.context["authority_cards"]
     assert card.n_children == 2 + EXTRA  # Shenzhen, Guangzhou and the counties below Shenzhen

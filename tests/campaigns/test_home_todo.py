@@ -13,6 +13,7 @@ from assessments.services import reviews as review_services
 from campaigns import services
 from campaigns.models import Activity, Consultation, Membership
 from civport.todo import Todo, todo_sorted
+from tests.awards.test_recommendations_services import gd_units  # noqa: F401 (a fixture)
 from tests.conftest import login
 from tests.queries import BASE
 
@@ -125,8 +126,8 @@ def test_port_officer_sees_activities_and_consultations_overdue_first(
         # BASE + cards + roles + subjects to score + filings to acknowledge + notices
         ("national_admin", BASE + 5),
         # BASE + cards + roles + subjects to score + rectifications to close + filings
-        # returned + notices
-        ("gd_officer", BASE + 6),
+        # returned + recommendation lists + notices
+        ("gd_officer", BASE + 7),
         # BASE + cards + roles + subjects to score + rectifications to answer + consultations
         # awaiting an answer + notices
         ("unit_contact", BASE + 6),
@@ -147,3 +148,20 @@ def test_every_persona_reads_a_fixed_number_of_queries(
         assert 'data-testid="no-role"' in html
     else:
         assert 'data-testid="no-role"' not in html and 'data-testid="role"' in html
+
+
+@pytest.mark.usefixtures("gd_units")
+def test_provincial_officer_sees_the_recommendation_list_and_its_due_date(
+    client, world, award_round, gd_officer, django_assert_num_queries
+):
+    login(client, gd_officer)
+    # BASE + cards + roles + subjects to score + rectifications to close + filings returned
+    # + recommendation lists (one query, the list page's own) + notices
+    with django_assert_num_queries(BASE + 7):
+        response = client.get(reverse("campaigns:home"))
+    (item,) = response.context["todo"]
+    assert item.url == reverse("awards:recommendation-detail", args=[award_round.pk, world.gd.pk])
+    # four nominations on the table, none chosen yet, of the quotas of 2 for each of 4 titles
+    assert (item.count, item.done, item.total) == (4, 0, 8)
+    assert item.due_on == award_round.provincial_review_due_on
+    assert award_round.name in response.content.decode()
