@@ -1,20 +1,30 @@
 """The awards' part of the home page's to-do list: a port officer's draft nominations, a
-provincial officer's recommendation lists."""
+provincial officer's recommendation lists, the national office's rounds (their phase and its
+deadline) and open objections."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from awards.models import Nomination, Recommendation, Round
+from awards.models import Nomination, Objection, Recommendation, Round
 from awards.selectors.nominations import nomination_list_for
 from awards.selectors.recommendations import recommendation_list_for
-from campaigns.models import Membership
+from campaigns.models import Authority, Membership
+from civport.queries import count_subquery
 from civport.todo import Todo
+
+# The deadline of each phase a round waits in, by the phase.
+PHASE_DEADLINES: dict[str, str] = {
+    Round.Phase.NOMINATING: "nominations_due_on",
+    Round.Phase.PROVINCIAL_REVIEW: "provincial_review_due_on",
+    Round.Phase.NATIONAL_REVIEW: "national_review_due_on",
+    Round.Phase.PUBLIC_NOTICE: "notice_ends_on",
+}
 
 
 def awards_todo(user: Any, roles: frozenset[str], today: datetime.date) -> list[Todo]:
@@ -23,6 +33,47 @@ def awards_todo(user: Any, roles: frozenset[str], today: datetime.date) -> list[
         items += _drafts(user)
     if Membership.Role.PROVINCIAL_OFFICER in roles:
         items += _recommendation_lists(user)
+    if Membership.Role.NATIONAL_OFFICE in roles:
+        items += _national_rounds()
+    return items
+
+
+def _national_rounds() -> list[Todo]:
+    """Each national round under way: its phase with the phase's deadline, and its objections
+    waiting for a decision (one query)."""
+    rounds = (
+        Round.objects.exclude(authority__level=Authority.Level.PROVINCIAL)
+        .filter(phase__in=PHASE_DEADLINES)
+        .annotate(
+            open_objections=count_subquery(
+                Objection.objects.filter(
+                    nomination__round=OuterRef("pk"), status=Objection.Status.OPEN
+                )
+            )
+        )
+        .order_by("start_year", "pk")
+    )
+    items: list[Todo] = []
+    for round in rounds:
+        url = reverse("admin:awards_round_change", args=[round.pk])
+        items.append(
+            Todo(
+                label=_("Round in phase: %(phase)s") % {"phase": round.get_phase_display()},
+                detail=round.name,
+                url=url,
+                due_on=getattr(round, PHASE_DEADLINES[round.phase]),
+            )
+        )
+        if round.open_objections:
+            items.append(
+                Todo(
+                    label=_("Objections to decide"),
+                    detail=round.name,
+                    url=reverse("admin:awards_objection_changelist")
+                    + f"?status={Objection.Status.OPEN}&nomination__round__id__exact={round.pk}",
+                    count=round.open_objections,
+                )
+            )
     return items
 
 

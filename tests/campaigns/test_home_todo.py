@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from assessments.models import Assignment, Review
 from assessments.services import reviews as review_services
+from awards.models import Objection
 from campaigns import services
 from campaigns.models import Activity, Consultation, Membership
 from civport.todo import Todo, todo_sorted
@@ -123,8 +124,9 @@ def test_port_officer_sees_activities_and_consultations_overdue_first(
 @pytest.mark.parametrize(
     ("persona_name", "queries"),
     [
-        # BASE + cards + roles + subjects to score + filings to acknowledge + notices
-        ("national_admin", BASE + 5),
+        # BASE + cards + roles + subjects to score + filings to acknowledge + rounds under
+        # way with their open objections + notices
+        ("national_admin", BASE + 6),
         # BASE + cards + roles + subjects to score + rectifications to close + filings
         # returned + recommendation lists + notices
         ("gd_officer", BASE + 7),
@@ -165,3 +167,20 @@ def test_provincial_officer_sees_the_recommendation_list_and_its_due_date(
     assert (item.count, item.done, item.total) == (4, 0, 8)
     assert item.due_on == award_round.provincial_review_due_on
     assert award_round.name in response.content.decode()
+
+
+def test_national_office_sees_each_round_phase_with_its_deadline_and_open_objections(
+    client, world, award_round, make_nomination, national_admin, django_assert_num_queries
+):
+    nomination = make_nomination(award_round, world.sz.units[0])
+    for i in range(2):
+        Objection.objects.create(nomination=nomination, text=f"异议{i}", name="张三")
+    login(client, national_admin)
+    # BASE + cards + roles + subjects to score + filings to acknowledge + rounds under way
+    # with their open objections (one query) + notices
+    with django_assert_num_queries(BASE + 6):
+        response = client.get(reverse("campaigns:home"))
+    phase, objections = response.context["todo"]
+    assert phase.due_on == award_round.nominations_due_on
+    assert phase.url == reverse("admin:awards_round_change", args=[award_round.pk])
+    assert (objections.count, objections.detail) == (2, award_round.name)
