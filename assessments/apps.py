@@ -6,7 +6,7 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessments")
     # Its part of the home page's to-do list (civport.todo).
-    home_todo = "assessments.todo.reviewer_todo"
+    home_todo = "assessments.todo.assessments_todo"
 
     def ready(self):
         from assessments import dashboard_panels, dossiers

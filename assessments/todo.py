@@ -1,17 +1,47 @@
-"""The reviewer's part of the home page's to-do list: the subjects left to score, by review."""
+"""The assessments' part of the home page's to-do list: a reviewer's subjects left to score, by
+review; a unit contact's self-assessments due."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessments.models import Review
-from assessments.selectors import QueueStatus, queue_for
+from assessments.models import Cycle, Review
+from assessments.selectors import QueueStatus, cycle_list_for, queue_for
+from campaigns.models import Membership
 from civport.todo import Todo
+
+
+def assessments_todo(user: Any, roles: frozenset[str], today: datetime.date) -> list[Todo]:
+    items = reviewer_todo(user, roles, today)
+    if Membership.Role.UNIT_CONTACT in roles:
+        items += self_assessment_todo(user)
+    return items
+
+
+def self_assessment_todo(user: Any) -> list[Todo]:
+    """Each cycle taking self-assessments in which the user's units have not all assessed
+    themselves, with its due date (one query, the cycle list's own)."""
+    # Annotated with n_subjects and n_self_assessed, which the model does not declare.
+    cycles: Iterable[Any] = cycle_list_for(user).filter(status=Cycle.Status.SELF_ASSESSMENT)
+    return [
+        Todo(
+            label=_("Self-assessment due"),
+            detail=cycle.name,
+            url=reverse("assessments:cycle-detail", args=[cycle.pk]),
+            count=cycle.n_subjects - cycle.n_self_assessed,
+            due_on=cycle.self_assessment_due_on,
+            done=cycle.n_self_assessed,
+            total=cycle.n_subjects,
+        )
+        for cycle in cycles
+        if cycle.n_self_assessed < cycle.n_subjects
+    ]
 
 
 def reviewer_todo(user: Any, roles: frozenset[str], today: datetime.date) -> list[Todo]:

@@ -14,6 +14,7 @@ from awards.models import Objection
 from campaigns import services
 from campaigns.models import Activity, Consultation, Membership
 from civport.todo import Todo, todo_sorted
+from tests.assessments.test_cycles_services import open_gd_cycle
 from tests.awards.test_recommendations_services import gd_units  # noqa: F401 (a fixture)
 from tests.conftest import login
 from tests.queries import BASE
@@ -131,8 +132,8 @@ def test_port_officer_sees_activities_and_consultations_overdue_first(
         # returned + recommendation lists + notices
         ("gd_officer", BASE + 7),
         # BASE + cards + roles + subjects to score + rectifications to answer + consultations
-        # awaiting an answer + notices
-        ("unit_contact", BASE + 6),
+        # awaiting an answer + self-assessments due + notices
+        ("unit_contact", BASE + 7),
         # BASE + roles + subjects to score: no grant (so no cards, no notices), no role
         ("outsider", BASE + 2),
     ],
@@ -184,3 +185,18 @@ def test_national_office_sees_each_round_phase_with_its_deadline_and_open_object
     assert phase.due_on == award_round.nominations_due_on
     assert phase.url == reverse("admin:awards_round_change", args=[award_round.pk])
     assert (objections.count, objections.detail) == (2, award_round.name)
+
+
+def test_unit_contact_sees_the_self_assessment_due(
+    client, world, template, gd_officer, unit_contact, django_assert_num_queries
+):
+    cycle = open_gd_cycle(world, template, actor=gd_officer)
+    login(client, unit_contact)
+    # BASE + cards + roles + subjects to score + rectifications to answer + consultations
+    # awaiting an answer + self-assessments due (one query, the cycle list's own) + notices
+    with django_assert_num_queries(BASE + 7):
+        response = client.get(reverse("campaigns:home"))
+    (item,) = response.context["todo"]
+    assert item.url == reverse("assessments:cycle-detail", args=[cycle.pk])
+    assert (item.count, item.done, item.total) == (1, 0, 1)
+    assert item.due_on == cycle.self_assessment_due_on
