@@ -10,9 +10,9 @@ from django.utils import timezone, translation
 
 from assessments.models import Assignment, Review
 from assessments.services import reviews as review_services
-from awards.models import Objection
+from awards.models import Nomination, Objection
 from campaigns import services
-from campaigns.models import Activity, Consultation, Membership
+from campaigns.models import Activity, Consultation, Feedback, Membership
 from civport.todo import Todo, todo_sorted
 from tests.assessments.test_cycles_services import open_gd_cycle
 from tests.awards.test_recommendations_services import gd_units  # noqa: F401 (a fixture)
@@ -81,10 +81,15 @@ def test_a_submitted_review_leaves_the_list(client, reviewer_work, gd_reviewer):
 
 
 def test_port_officer_sees_activities_and_consultations_overdue_first(
-    client, world, port_officer, django_assert_num_queries
+    client, world, port_officer, award_round, make_nomination, django_assert_num_queries
 ):
     sz = world.sz
     today = timezone.localdate()
+    make_nomination(award_round, sz.units[1], status=Nomination.Status.DRAFT)
+    for i in range(2):
+        Feedback.objects.create(
+            port=sz.port, kind=Feedback.Kind.choices[0][0], text="意见", tracking_hash=f"h{i}"
+        )
     for i in range(3):
         Activity.objects.create(
             authority=sz.authority,
@@ -111,14 +116,20 @@ def test_port_officer_sees_activities_and_consultations_overdue_first(
     with django_assert_num_queries(BASE + 8):
         response = client.get(reverse("campaigns:home"))
     todo = response.context["todo"]
+    # overdue first, then by deadline (the round's nominations are due in 30 days), then the
+    # undated in the apps' order
     assert [(t.url.split("?")[0], t.count) for t in todo] == [
         (reverse("campaigns:consultation-list"), 2),
+        (reverse("awards:nomination-list"), 1),
         (reverse("campaigns:activity-list"), 3),
+        (reverse("campaigns:feedback-list"), 2),
     ]
+    assert todo[1].due_on == award_round.nominations_due_on
     assert todo[0].due_on == today - datetime.timedelta(days=2)
     html = response.content.decode()
-    first, second = items(html)
-    assert 'data-overdue="true"' in first and "data-overdue" not in second
+    first, *others = items(html)
+    assert 'data-overdue="true"' in first
+    assert not any("data-overdue" in row for row in others)
     assert 'data-testid="role"' in html and 'data-testid="no-role"' not in html
 
 
