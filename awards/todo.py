@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from awards.models import Nomination, Objection, Recommendation, Round
 from awards.selectors.nominations import nomination_list_for
 from awards.selectors.recommendations import recommendation_list_for
+from awards.services.rounds import round_preconditions
 from campaigns.models import Authority, Membership
 from civport.queries import count_subquery
 from civport.todo import Todo
@@ -34,14 +35,15 @@ def awards_todo(user: Any, roles: frozenset[str], today: datetime.date) -> list[
     if Membership.Role.PROVINCIAL_OFFICER in roles:
         items += _recommendation_lists(user)
     if Membership.Role.NATIONAL_OFFICE in roles:
-        items += _national_rounds()
+        items += _national_rounds(today)
     return items
 
 
-def _national_rounds() -> list[Todo]:
+def _national_rounds(today: datetime.date) -> list[Todo]:
     """Each national round under way: its phase with the phase's deadline, and its objections
-    waiting for a decision (one query)."""
-    rounds = (
+    waiting for a decision (one query); for the latest round, what keeps it from its next phase
+    (the advance's own checks: a fixed number of queries for each phase)."""
+    under_way = (
         Round.objects.exclude(authority__level=Authority.Level.PROVINCIAL)
         .filter(phase__in=PHASE_DEADLINES)
         .annotate(
@@ -53,8 +55,10 @@ def _national_rounds() -> list[Todo]:
         )
         .order_by("start_year", "pk")
     )
+    rounds = list(under_way)
     items: list[Todo] = []
     for round in rounds:
+        is_latest = round is rounds[-1]
         url = reverse("admin:awards_round_change", args=[round.pk])
         items.append(
             Todo(
@@ -62,6 +66,7 @@ def _national_rounds() -> list[Todo]:
                 detail=round.name,
                 url=url,
                 due_on=getattr(round, PHASE_DEADLINES[round.phase]),
+                notes=tuple(round_preconditions(round, on=today)) if is_latest else (),
             )
         )
         if round.open_objections:

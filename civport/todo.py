@@ -25,6 +25,7 @@ class Todo:
     done: int | None = None  # for work in parts (a review's sheets): how many are done …
     total: int | None = None  # … of how many
     detail: str = ""  # a line under the label: the review, the round
+    notes: tuple[str, ...] = ()  # what stands in the way, one message each
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.due_on is not None and self.due_on < today

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from assessments.models import Assignment, Review
 from assessments.services import reviews as review_services
 from awards.models import Nomination, Objection
+from awards.services.rounds import round_preconditions
 from campaigns import services
 from campaigns.models import Activity, Consultation, Feedback, Membership
 from civport.todo import Todo, todo_sorted
@@ -190,10 +191,15 @@ def test_national_office_sees_each_round_phase_with_its_deadline_and_open_object
     login(client, national_admin)
     # BASE + cards + roles + subjects to score + filings to acknowledge + rounds under way
     # with their open objections (one query) + notices
-    with django_assert_num_queries(BASE + 6):
+    # + what keeps the nominating round from its next phase, the advance's own checks: the
+    # provinces with submitted nominations, the reviews with their active panels, the provinces
+    with django_assert_num_queries(BASE + 6 + 3):
         response = client.get(reverse("campaigns:home"))
     phase, objections = response.context["todo"]
     assert phase.due_on == award_round.nominations_due_on
+    assert phase.notes == tuple(round_preconditions(award_round))
+    assert any(award_round.nominations_due_on.isoformat() in note for note in phase.notes)
+    assert 'data-testid="todo-notes"' in response.content.decode()
     assert phase.url == reverse("admin:awards_round_change", args=[award_round.pk])
     assert (objections.count, objections.detail) == (2, award_round.name)
 
