@@ -1,6 +1,5 @@
-"""Every template of the project compiles: a tag or filter used where Django does not allow it
-(a filter inside `blocktranslate`, an unknown library) fails here even on a page no other test
-renders."""
+"""Every template of the project compiles: an unknown tag, filter or library, or a block left
+open, fails here even on a page no other test renders."""
 
 from pathlib import Path
 
