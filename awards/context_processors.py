@@ -1,8 +1,8 @@
 """The awards section of the main navigation, from the user's scope (no query).
 
-Anyone holding a role at an authority, or a unit's contact, gets the nominations; provincial
-officers and the national office also get the recommendation lists once that screen is
-installed. `menu` is a list, appended by the base template to the other sections.
+Anyone holding a role at an authority, or a unit's contact, gets the nominations; the officers
+of an authority (national, provincial or port) get the provinces' own rounds, which they run or
+nominate in; provincial officers and the national office also get the recommendation lists. `menu` is a list, appended by the base template to the other sections.
 """
 
 from django.urls import NoReverseMatch, reverse
@@ -14,10 +14,11 @@ from campaigns.context_processors import is_active, section
 from campaigns.models import Authority
 from campaigns.scope import scope_for
 
-# (URL name, label, who gets it): "all" anyone with an authority or a unit grant; "office"
-# provincial officers and the national office.
+# (URL name, label, who gets it): "all" anyone with an authority or a unit grant; "authority"
+# anyone with an authority grant; "office" provincial officers and the national office.
 ENTRIES = (
     ("awards:nomination-list", gettext_noop("Nominations"), "all"),
+    ("awards:province-round-list", gettext_noop("Provincial rounds"), "authority"),
     ("awards:recommendation-list", gettext_noop("Recommendation lists"), "office"),
 )
 
@@ -29,6 +30,7 @@ def _section(request):
     scope = scope_for(user)
     wanted = {
         "all": not scope.is_empty,
+        "authority": scope.is_national or bool(scope.authority_grants()),
         "office": scope.is_national
         or any(g.level == Authority.Level.PROVINCIAL for g in scope.authority_grants()),
     }

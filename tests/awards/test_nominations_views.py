@@ -551,11 +551,15 @@ def _awards_menu(client, user):
 
 def test_navigation_offers_the_awards_section(client, port_officer, gd_officer, outsider):
     [section] = _awards_menu(client, port_officer)
-    assert [e["url"] for e in section["entries"]] == [url("nomination-list")]
+    assert [e["url"] for e in section["entries"]] == [
+        url("nomination-list"),
+        url("province-round-list"),
+    ]
     assert section["active"]
     [section] = _awards_menu(client, gd_officer)
     assert [e["url"] for e in section["entries"]] == [
         url("nomination-list"),
+        url("province-round-list"),
         url("recommendation-list"),
     ]
     assert _awards_menu(client, outsider) == []
