@@ -189,8 +189,8 @@ class PanelMemberAddForm(PanelMemberWhereForm):
         if user is None:
             raise forms.ValidationError(
                 _(
-                    "No active account has the username “%(username)s”. Check the spelling, or "
-                    "ask the system administrator to create the account."
+                    "No active account has the username “%(username)s”. Check the spelling; a "
+                    "new reviewer's account is created by their office's account manager."
                 ),
                 params={"username": username},
             )

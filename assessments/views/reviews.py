@@ -583,6 +583,8 @@ class ReviewPanelView(ReviewView):
             "members": reviewer_statistics(review),
             "form": form,
             "owner_form": _owner_form(review, owner, form),
+            # A reviewer without an account gets one from their office's account manager.
+            "may_create_accounts": scope_for(request.user).manages_accounts,
         }
         return render(request, "assessments/reviews/review_panel.html", context)
 

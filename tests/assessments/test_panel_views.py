@@ -17,6 +17,7 @@ from assessments.services import reviews as review_services
 from assessments.services import schemes as scheme_services
 from assessments.views import reviews as review_views
 from campaigns.scope import forget_scope
+from campaigns.services import accounts as account_services
 from civport.models import AuditEntry
 from tests.assessments.fixtures import ROUND, make_user, submit_sheet
 from tests.conftest import login
@@ -294,6 +295,26 @@ def test_add_refuses_an_unknown_or_deactivated_username(
     error = str(response.context["form"].errors["username"])
     assert f"No active account has the username “{username}”" in error
     assert gd_review.panel.count() == before
+
+
+def test_the_panel_points_to_the_account_pages_not_to_the_system_administrator(
+    client_en, world, gd_review, gd_officer
+):
+    login(client_en, gd_officer)
+    page = client_en.get(url("review-panel", gd_review.pk)).content.decode()
+    assert "system administrator" not in page
+    assert reverse("campaigns:account-create") not in page  # not an account manager yet
+    assert "from their office's account manager" in page
+    response = client_en.post(url("review-panel", gd_review.pk), {"username": "nobody"})
+    assert (
+        "created by their office's account manager"
+        in response.context["form"].errors["username"][0]
+    )
+    account_services.account_duty_set(
+        actor=None, membership=gd_officer.memberships.get(), manages_accounts=True
+    )
+    page = client_en.get(url("review-panel", gd_review.pk)).content.decode()
+    assert f'href="{reverse("campaigns:account-create")}"' in page
 
 
 def test_add_refuses_someone_on_the_panel_already(client_en, world, gd_review, gd_officer):
