@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q
 
 from assessments.models import VetoCondition
 from awards.models import (
+    Honour,
     Nomination,
     NominationEvidence,
     Opinion,
@@ -139,6 +140,15 @@ def nomination_vetoes(nomination: Nomination) -> list[VetoCondition]:
     for condition in conditions:
         condition.declaration = declared.get(condition.pk)  # type: ignore[attr-defined]
     return conditions
+
+
+def nomination_cited_honours(nomination: Nomination) -> list[Honour]:
+    """The honours the dossier cites, with their rounds (whose authority names the title)."""
+    return list(
+        nomination.cited_honours.select_related("round__authority").order_by(
+            "-round__start_year", "number"
+        )
+    )
 
 
 def nomination_opinions(nomination: Nomination) -> list[Opinion]:

@@ -41,6 +41,7 @@ from awards.selectors.nominations import (
     eligible_nominees,
     nominated_ids,
     nominating_rounds,
+    nomination_cited_honours,
     nomination_evidence,
     nomination_opinions,
     nomination_table_for,
@@ -212,6 +213,7 @@ class NominationDetailView(View):
             {
                 "nomination": nomination,
                 "evidence": nomination_evidence(nomination),
+                "cited_honours": nomination_cited_honours(nomination),
                 "conditions": conditions,
                 "opinions": nomination_opinions(nomination),
                 "problems": (

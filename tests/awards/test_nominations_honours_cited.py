@@ -77,3 +77,15 @@ def test_the_port_officer_picks_the_honours_on_the_page(
     refused = client.post(url, {"honours": [provincial_honours[1].pk]})
     assert refused.status_code == 200
     assert list(national_draft.cited_honours.all()) == [provincial_honours[0]]
+
+
+def test_the_dossier_shows_the_honours_cited(
+    client, provincial_honours, national_draft, port_officer
+):
+    nomination_honours_cite(actor=None, nomination=national_draft, honours=[provincial_honours[0]])
+    login(client, port_officer)
+    url = reverse("awards:nomination-detail", args=[national_draft.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="cited-honours"' in page
+    assert "GD-B0001" in page
+    assert "GD-B0002" not in page

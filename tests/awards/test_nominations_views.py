@@ -295,9 +295,10 @@ def test_detail_reads_a_fixed_number_of_queries_and_shows_the_dossier(
         nomination=draft, level="province", authority=world.gd, author=gd_officer, text="省里同意"
     )
     login(client, gd_officer)
-    # BASE + the nomination with its round and authorities + its files + the veto conditions
-    # + the declarations + the opinions with their authors and authorities
-    with django_assert_num_queries(BASE + 5):
+    # BASE + the nomination with its round and authorities + its files + the honours cited
+    # with their rounds + the veto conditions + the declarations + the opinions with their
+    # authors and authorities
+    with django_assert_num_queries(BASE + 6):
         response = client.get(url("nomination-detail", draft.pk))
     html = response.content.decode()
     assert html.count("/awards/evidence/") == 12
