@@ -71,6 +71,14 @@ def in_role(user, role: str) -> bool:
     return role in names
 
 
+def held_admin_roles(user) -> list[str]:
+    """The administrator roles the user holds, in the order system, security, audit. Only staff
+    accounts can hold one, so anyone else costs no query."""
+    if not user.is_authenticated or not user.is_staff:
+        return []
+    return [role for role in (SYSTEM, SECURITY, AUDIT) if in_role(user, role)]
+
+
 @transaction.atomic
 def admin_roles_install() -> dict[str, int]:
     """Create the three groups and give each exactly its permissions; returns how many each

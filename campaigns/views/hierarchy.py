@@ -37,6 +37,7 @@ from campaigns.selectors import (
     unit_list_for,
 )
 from campaigns.selectors.notices import notice_pending_for
+from civport.adminroles import held_admin_roles
 from civport.forms import apply_service_errors, style_widgets
 from civport.queries import count_subquery, get_or_404
 from civport.todo import todo_for
@@ -266,6 +267,8 @@ class HomeView(ScopedView):
             {
                 "scope": scope,
                 "memberships": memberships,
+                # The three administrators hold no campaign role; their work is in the admin.
+                "admin_roles": [] if memberships else held_admin_roles(self.user),
                 "todo": todo_for(self.user, frozenset(m.role for m in memberships), today),
                 "today": today,
                 "authority_cards": authority_cards,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from civport.adminroles import AUDIT, PERMISSIONS, SECURITY, SYSTEM, admin_roles_install
 from civport.models import AuditEntry
+from tests.queries import BASE
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,16 @@ def test_the_audit_administrator_reads_the_log_and_changes_nothing(client, admin
     assert response.status_code == 403
     entry.refresh_from_db()
     assert entry.action == "campaigns.test"
+
+
+def test_each_administrator_is_named_by_role_on_the_home_page_not_as_without_one(
+    client, admins, django_assert_num_queries
+):
+    for role, user in admins.items():
+        client.force_login(user)
+        # BASE + the roles (none) + the subjects to score + the user's groups
+        with django_assert_num_queries(BASE + 3):
+            html = client.get(reverse("campaigns:home")).content.decode()
+        assert f'<span data-testid="role">{role}</span>' in html
+        assert 'data-testid="admin-role"' in html
+        assert 'data-testid="no-role"' not in html
