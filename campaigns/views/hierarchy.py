@@ -37,7 +37,7 @@ from campaigns.selectors import (
     unit_list_for,
 )
 from campaigns.selectors.notices import notice_pending_for
-from civport.adminroles import held_admin_roles
+from civport.adminroles import AUDIT, held_admin_roles
 from civport.forms import apply_service_errors, style_widgets
 from civport.queries import count_subquery, get_or_404
 from civport.todo import todo_for
@@ -261,6 +261,7 @@ class HomeView(ScopedView):
             .order_by("role", "pk")
         )
         today = timezone.localdate()
+        admin_roles = [] if memberships else held_admin_roles(self.user)
         return render(
             request,
             "campaigns/home.html",
@@ -268,7 +269,8 @@ class HomeView(ScopedView):
                 "scope": scope,
                 "memberships": memberships,
                 # The three administrators hold no campaign role; their work is in the admin.
-                "admin_roles": [] if memberships else held_admin_roles(self.user),
+                "admin_roles": admin_roles,
+                "audits": AUDIT in admin_roles,
                 "todo": todo_for(self.user, frozenset(m.role for m in memberships), today),
                 "today": today,
                 "authority_cards": authority_cards,
