@@ -128,8 +128,9 @@ class ProvinceRoundDetailView(ScopedView):
                 if counts.get(status)
             ],
             "honours": list(
+                # The round (and its authority) names each honour's title: joined, not read per row.
                 Honour.objects.filter(round=round)
-                .select_related("province")
+                .select_related("province", "round__authority")
                 .order_by("title", "number")
             ),
             "decision": DecisionDocument.objects.filter(round=round).first(),
@@ -137,8 +138,6 @@ class ProvinceRoundDetailView(ScopedView):
             "quotas_open": round.phase in round_services.QUOTA_PHASES,
             "trail": _trail(),
         }
-        for honour in context["honours"]:
-            honour.title_name = round.title_name(honour.title)
         return render(request, self.template_name, context)
 
 

@@ -14,6 +14,10 @@ from tests.awards.province_rounds_support import gd_round, make_gd_scheme
 from tests.conftest import login
 
 BASE = 3  # session + user + scope
+# A decided round's page: BASE + the round + what closing needs (counts per status, the
+# certificates' and the decision's render states) + the port authorities + quotas + nominations
+# per authority + the honours with their round + the decision
+QUERIES_DECIDED = BASE + 9
 Phase = Round.Phase
 
 
@@ -161,3 +165,58 @@ def test_the_officer_sets_quotas_and_opens_the_round(client, world, gd_own_round
     assert response.status_code == 302
     gd_own_round.refresh_from_db()
     assert gd_own_round.phase == Phase.NOMINATING
+
+
+def test_the_round_page_links_each_rendered_certificate_for_download(
+    client,
+    world,
+    gd_own_round,
+    gd_officer,
+    zj_officer,
+    make_nomination,
+    settings,
+    tmp_path,
+    django_assert_num_queries,
+):
+    from django.core.files.base import ContentFile
+
+    from awards.models import Honour, Nomination, RenderStatus
+
+    settings.MEDIA_ROOT = tmp_path
+    Round.objects.filter(pk=gd_own_round.pk).update(phase=Phase.DECIDED)
+    nomination = make_nomination(gd_own_round, world.sz.units[0], status=Nomination.Status.AWARDED)
+    honour = Honour.objects.create(
+        nomination=nomination,
+        round=gd_own_round,
+        title=nomination.title,
+        province=nomination.province,
+        recipient="深圳单位",
+        number="GD-X0001",
+        code="code-GD-X0001",
+        render_status=RenderStatus.DONE,
+    )
+    honour.pdf.save("GD-X0001.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    download = reverse("awards:certificate-download", args=[honour.pk])
+    login(client, gd_officer)
+    url = reverse("awards:province-round-detail", args=[gd_own_round.pk])
+    with django_assert_num_queries(QUERIES_DECIDED):
+        page = client.get(url)
+    assert f'href="{download}"' in page.content.decode()
+    Honour.objects.create(
+        nomination=make_nomination(
+            gd_own_round, world.sz.units[1], status=Nomination.Status.AWARDED
+        ),
+        round=gd_own_round,
+        title=nomination.title,
+        province=nomination.province,
+        recipient="深圳单位二",
+        number="GD-X0002",
+        code="code-GD-X0002",
+    )
+    with django_assert_num_queries(QUERIES_DECIDED):  # no query per honour
+        client.get(url)
+    response = client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content if response.streaming else [response.content])
+    login(client, zj_officer)
+    assert client.get(download).status_code == 404
