@@ -9,15 +9,13 @@ shows to know whether a next page exists, and each filter narrows on an indexed 
 actor, the address, the outcome, the action, the time).
 """
 
-import csv
 import datetime
-import io
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,7 +26,7 @@ from civport.audit import audit_export
 from civport.filters import StyledFilterSet
 from civport.models import AuditEntry, LoginEvent
 from civport.resources import escape_formula
-from civport.spreadsheets import XLSX_CONTENT_TYPE
+from civport.spreadsheets import spreadsheet_response
 
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000
@@ -176,7 +174,22 @@ def _list(request, template, filterset, extra=None):
 @login_required
 def audit_entry_list(request):
     _require(request.user, "civport.view_auditentry")
-    return _list(request, "civport/audit/entry_list.html", audit_entries_found(request.GET))
+    return _list(
+        request,
+        "civport/audit/entry_list.html",
+        audit_entries_found(request.GET),
+        {
+            "heading": _("Audit log"),
+            "intro": _(
+                "Every write, login, export and security event, newest first. Search by user "
+                "name, action code (its beginning finds a whole kind, e.g. awards.honour), "
+                "object, day and address; open an entry for its before and after. Exports take "
+                "what the search found and are audited too."
+            ),
+            "tab": "entries",
+            "export": "audit:entry-export",
+        },
+    )
 
 
 @login_required
@@ -201,7 +214,20 @@ def audit_entry_detail(request, pk):
 @login_required
 def login_event_list(request):
     _require(request.user, "civport.view_loginevent")
-    return _list(request, "civport/audit/login_list.html", login_events_found(request.GET))
+    return _list(
+        request,
+        "civport/audit/login_list.html",
+        login_events_found(request.GET),
+        {
+            "heading": _("Login log"),
+            "intro": _(
+                "Every login, failed attempt and lockout with the client's address, newest "
+                "first. A failed attempt keeps the user name that was typed."
+            ),
+            "tab": "logins",
+            "export": "audit:login-export",
+        },
+    )
 
 
 # --- exports ---------------------------------------------------------------------------------
@@ -215,103 +241,73 @@ def _cell(value):
     return escape_formula(str(value))
 
 
-def _file(fmt, title, headers, rows, filename):
-    if fmt == "xlsx":
-        from openpyxl import Workbook  # loaded on export only: openpyxl is large
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=title)
-        sheet.append(headers)
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    else:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(headers)
-        writer.writerows(rows)
-        # With the BOM, Excel on Chinese Windows opens the file as UTF-8.
-        response = HttpResponse(
-            text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
 def _stamp():
     return timezone.localtime().strftime("%Y%m%d-%H%M%S")
 
 
-@login_required
-def audit_entry_export(request, fmt):
-    _require(request.user, "civport.view_auditentry")
+def _export(request, fmt, *, permission, found, headers, row_of, title, action):
+    """The rows a search found, as a spreadsheet; the export itself is audited."""
+    _require(request.user, permission)
     if fmt not in FORMATS:
         raise Http404
-    found = audit_entries_found(request.GET).qs[:EXPORT_LIMIT]
-    headers = [
-        _("time"),
-        _("user"),
-        _("IP address"),
-        _("action"),
-        _("outcome"),
-        _("object type"),
-        _("object ID"),
-        _("object"),
-        _("changed fields"),
-    ]
-    rows = [
-        [
-            _cell(e.at),
-            _cell(e.actor_repr),
-            _cell(e.ip_address),
-            _cell(e.action),
-            _cell(e.get_outcome_display()),
-            _cell(e.content_type.name if e.content_type else ""),
-            _cell(e.object_id),
-            _cell(e.object_repr),
-            _cell(e.changes) if e.changes else "",
-        ]
-        for e in found
-    ]
-    response = _file(fmt, "audit", headers, rows, f"audit-log-{_stamp()}")
+    rows = [[_cell(value) for value in row_of(item)] for item in found.qs[:EXPORT_LIMIT]]
+    response = spreadsheet_response(fmt, title, headers, rows, f"{title}-log-{_stamp()}")
     audit_export(
         actor=request.user,
-        action="civport.audit_log.exported",
+        action=action,
         fmt=fmt,
         rows=len(rows),
         details={"filters": request.GET.dict()},
     )
     return response
+
+
+@login_required
+def audit_entry_export(request, fmt):
+    return _export(
+        request,
+        fmt,
+        permission="civport.view_auditentry",
+        found=audit_entries_found(request.GET),
+        headers=[
+            _("time"),
+            _("user"),
+            _("IP address"),
+            _("action"),
+            _("outcome"),
+            _("object type"),
+            _("object ID"),
+            _("object"),
+            _("changed fields"),
+        ],
+        row_of=lambda e: [
+            e.at,
+            e.actor_repr,
+            e.ip_address,
+            e.action,
+            e.get_outcome_display(),
+            e.content_type.name if e.content_type else "",
+            e.object_id,
+            e.object_repr,
+            e.changes or "",
+        ],
+        title="audit",
+        action="civport.audit_log.exported",
+    )
 
 
 @login_required
 def login_event_export(request, fmt):
-    _require(request.user, "civport.view_loginevent")
-    if fmt not in FORMATS:
-        raise Http404
-    found = login_events_found(request.GET).qs[:EXPORT_LIMIT]
-    headers = [_("time"), _("user name"), _("IP address"), _("outcome"), _("browser")]
-    rows = [
-        [
-            _cell(e.at),
-            _cell(e.username),
-            _cell(e.ip_address),
-            _cell(e.get_outcome_display()),
-            _cell(e.user_agent),
-        ]
-        for e in found
-    ]
-    response = _file(fmt, "logins", headers, rows, f"login-log-{_stamp()}")
-    audit_export(
-        actor=request.user,
+    return _export(
+        request,
+        fmt,
+        permission="civport.view_loginevent",
+        found=login_events_found(request.GET),
+        headers=[_("time"), _("user name"), _("IP address"), _("outcome"), _("browser")],
+        row_of=lambda e: [e.at, e.username, e.ip_address, e.get_outcome_display(), e.user_agent],
+        title="login",
         action="civport.login_log.exported",
-        fmt=fmt,
-        rows=len(rows),
-        details={"filters": request.GET.dict()},
     )
-    return response
 
 
 app_name = "audit"

@@ -564,3 +564,31 @@ def read_table(data: bytes, filename: str) -> Table:
     if not rows:
         raise SpreadsheetError(_("The file has no data rows below the header row."))
     return Table(headers=headers, rows=rows)
+
+
+def spreadsheet_response(fmt: str, title: str, headers: list[Any], rows: Any, filename: str) -> Any:
+    """An XLSX or CSV download of `headers` and `rows` (cells already formula-escaped), named
+    `filename.fmt`. CSV carries a BOM so that Excel on Chinese Windows opens it as UTF-8."""
+    from django.http import HttpResponse
+
+    if fmt == "xlsx":
+        from openpyxl import Workbook  # loaded on export only: openpyxl is large
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=title)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    else:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        writer.writerows(rows)
+        response = HttpResponse(
+            text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

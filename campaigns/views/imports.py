@@ -7,16 +7,14 @@ anything is written. Small files are imported within the request; larger ones by
 `campaigns.records_import` task, whose outcome the start page shows.
 """
 
-import csv
 import datetime
-import io
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
@@ -44,7 +42,7 @@ from campaigns.tasks import (
 from civport.audit import audit_export
 from civport.forms import ImportUploadForm
 from civport.imports import delete_stored, load_stored, store_upload
-from civport.spreadsheets import XLSX_CONTENT_TYPE
+from civport.spreadsheets import spreadsheet_response
 
 TOKEN_SALT = "campaigns.imports.upload"
 TOKEN_MAX_AGE = 2 * 3600
@@ -202,31 +200,6 @@ def import_confirm(request, kind):
 # --- templates and exports ----------------------------------------------------------------
 
 
-def _spreadsheet_response(kind, fmt, headers, rows, filename):
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=kind)
-        sheet.append(headers)
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    else:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(headers)
-        writer.writerows(rows)
-        # With the BOM, Excel on Chinese Windows opens the file as UTF-8.
-        response = HttpResponse(
-            out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
 def import_template(request, kind, fmt):
     _check_access(request, kind)
     if fmt not in FORMATS:
@@ -238,8 +211,8 @@ def import_template(request, kind, fmt):
         else resource.example.get(name, "")
         for name, res_field in resource.column_fields()
     ]
-    return _spreadsheet_response(
-        kind, fmt, resource.headers(), [example], f"civport-{kind}-template"
+    return spreadsheet_response(
+        fmt, kind, resource.headers(), [example], f"civport-{kind}-template"
     )
 
 
@@ -277,4 +250,4 @@ def export_records(request, kind, fmt):
             details={"kind": kind},
         )
     stamp = datetime.date.today().isoformat()
-    return _spreadsheet_response(kind, fmt, dataset.headers, dataset, f"civport-{kind}-{stamp}")
+    return spreadsheet_response(fmt, kind, dataset.headers, dataset, f"civport-{kind}-{stamp}")
