@@ -63,14 +63,12 @@ class ReadOnlyAdmin(NationalOfficeAdmin):
         return False
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "action", "actor_repr", "object_repr", "ip_address", "outcome")
-    list_filter = ("outcome", "action", "content_type")
-    search_fields = ("action", "actor_repr", "object_repr", "object_id")
-    date_hierarchy = "at"
-    list_select_related = ("content_type",)
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+class LogAdmin(admin.ModelAdmin):
+    """A log the portal writes (audit entries, logins, archives, notifications): shown to those
+    holding its view permission, never added, changed or deleted here."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False
@@ -80,6 +78,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(LogAdmin):
+    list_display = ("at", "action", "actor_repr", "object_repr", "ip_address", "outcome")
+    list_filter = ("outcome", "action", "content_type")
+    search_fields = ("action", "actor_repr", "object_repr", "object_id")
+    date_hierarchy = "at"
+    list_select_related = ("content_type",)
 
 
 class ReadFilter(admin.SimpleListFilter):
@@ -96,7 +103,7 @@ class ReadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(LogAdmin):
     """Notices are written by civport.notifications and read by their users: shown here only."""
 
     list_display = ("created_at", "user", "title", "key", "day", "is_read", "emailed_at")
@@ -109,34 +116,15 @@ class NotificationAdmin(admin.ModelAdmin):
     def is_read(self, obj):
         return obj.is_read
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LoginEvent)
-class LoginEventAdmin(admin.ModelAdmin):
+class LoginEventAdmin(LogAdmin):
     """The login log, for the audit administrator: read only."""
 
     list_display = ("at", "username", "outcome", "ip_address", "end", "ended_at")
     list_filter = ("outcome", "end")
     search_fields = ("username", "ip_address")
     date_hierarchy = "at"
-    readonly_fields = [f.name for f in LoginEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CivportUserAdmin(UserAdmin):
@@ -195,20 +183,10 @@ class CivportUserAdmin(UserAdmin):
 
 
 @admin.register(AuditArchive)
-class AuditArchiveAdmin(admin.ModelAdmin):
+class AuditArchiveAdmin(LogAdmin):
     """The archives written by `audit_archive`: read only, like the audit log."""
 
     list_display = ("file_name", "first_seq", "last_seq", "entry_count", "before", "created_at")
-    readonly_fields = [f.name for f in AuditArchive._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.unregister(get_user_model())
