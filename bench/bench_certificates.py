@@ -34,10 +34,20 @@ from django.utils import timezone
 from assessments.models import Scheme
 from awards import documents
 from awards.models import DecisionDocument, Honour, Nomination, RenderStatus, Round, Title
+from awards.selectors.approvals import approval_key
 from awards.services.honours import certificate_render, honours_grant, renders_queue
-from campaigns.models import Authority, Person, Unit
+from campaigns.models import (
+    Authority,
+    LeadingGroup,
+    LeadingGroupMeeting,
+    LeadingGroupResolution,
+    Person,
+    Unit,
+)
+from campaigns.services import groups as group_services
 
 ROUND_CODE = "syn-certificates"
+REVIEW_TITLE = "证书基准测试评审会议"
 BATCH = 500
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_START_SECONDS = 90
@@ -179,7 +189,34 @@ def delete_round():
     Honour.objects.filter(round__in=rounds).delete()
     DecisionDocument.objects.filter(round__in=rounds).delete()
     Nomination.objects.filter(round__in=rounds).delete()
+    meetings = LeadingGroupMeeting.objects.filter(title=REVIEW_TITLE)
+    LeadingGroupResolution.objects.filter(meeting__in=meetings).delete()
+    meetings.delete()
     rounds.delete()
+
+
+def _approve(round, national):
+    """The national leading group's review of the round's list, as the decision needs; the
+    group is made when the data set has none."""
+    group = LeadingGroup.objects.filter(authority=national).first()
+    if group is None:
+        group = group_services.leading_group_save(
+            actor=None, authority=national, name="全国共建文明口岸活动领导小组"
+        )
+    meeting = group_services.meeting_create(
+        actor=None,
+        group=group,
+        title=REVIEW_TITLE,
+        held_on=round.decided_on,
+        attendees="组长、副组长及各成员单位代表",
+        agenda=f"审定{round.name}表彰候选名单",
+    )
+    group_services.resolution_add(
+        actor=None,
+        meeting=meeting,
+        text=f"同意{round.name}表彰候选名单。",
+        approves_key=approval_key(round),
+    )
 
 
 def _province_of(authority, provinces):
@@ -204,10 +241,13 @@ def make_round(batch):
         start_year=2025,
         end_year=2026,
         scheme=scheme,
-        phase=Round.Phase.DECIDED,
+        phase=Round.Phase.PUBLIC_NOTICE,
         decided_on=timezone.localdate(),
         decision_number="署岸发〔2026〕1号",
     )
+    _approve(round, national)
+    round.phase = Round.Phase.DECIDED
+    round.save(update_fields=["phase"])
     provinces = {a.path: a for a in Authority.objects.filter(level=Authority.Level.PROVINCIAL)}
     people_wanted = batch * 3 // 10
     units = list(

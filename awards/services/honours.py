@@ -33,7 +33,7 @@ from kombu.exceptions import OperationalError
 
 from awards import documents
 from awards.models import TITLE_LETTERS, DecisionDocument, Honour, Nomination, RenderStatus
-from awards.selectors.approvals import round_approval
+from awards.selectors.approvals import approval_refusal, round_approval
 from awards.selectors.honours import round_documents_progress
 from campaigns.models import LeadingGroupResolution
 from civport.audit import audit_record, audit_record_many
@@ -99,13 +99,21 @@ def honours_grant(*, actor: User | None, round: Round) -> list[Honour]:
     Candidates become awarded, each with one honour: the recipient's names copied from the
     nomination's snapshot, a number in title, province and nomination order, and a random
     verification code. The round gets its decision document. Granting again creates nothing
-    for nominations already awarded. Returns the honours created."""
+    for nominations already awarded. Returns the honours created. Refused (ValidationError)
+    while the issuing authority's leading group has not approved the current candidates on or
+    before the decision's day."""
     candidates = list(
         # Locked: two grants at once must not both number the same nomination.
         Nomination.objects.select_for_update(of=("self",))
         .filter(round=round, status=Nomination.Status.CANDIDATE)
         .select_related("province")
     )
+    if candidates:
+        # The titles are conferred only after the issuing authority's leading group reviewed
+        # the current list; the phase change checks it first, and so does every other caller.
+        refusal = approval_refusal(round, round.decided_on or timezone.localdate())
+        if refusal:
+            raise ValidationError(refusal)
     candidates.sort(key=lambda n: (_title_order(n.title), n.province.path, n.pk))
     used = dict(
         Honour.objects.filter(round=round)

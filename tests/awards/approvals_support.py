@@ -4,7 +4,8 @@ written through the campaigns services as the system."""
 
 from django.utils import timezone
 
-from awards.selectors.approvals import approval_key, round_issuing_authority
+from awards.models import Round
+from awards.selectors.approvals import approval_key, round_approval, round_issuing_authority
 from campaigns.models import LeadingGroup
 from campaigns.services import groups as group_services
 
@@ -33,3 +34,18 @@ def approve_candidates(round, *, held_on=None, actor=None):
         approves_key=approval_key(round),
         today=meeting.held_on,
     )
+
+
+def approve_as_decided(round, *, held_on=None):
+    """The approval a round decided (or closed) in a test's set-up needs before its titles are
+    granted: made on `held_on` (the decision's day by default) while the round is briefly put
+    back in its public notice, as the leading group may approve only then. Nothing when the
+    round's list is approved already."""
+    if round_approval(round) is not None:
+        return None
+    phase = round.phase
+    Round.objects.filter(pk=round.pk).update(phase=Round.Phase.PUBLIC_NOTICE)
+    try:
+        return approve_candidates(round, held_on=held_on or round.decided_on)
+    finally:
+        Round.objects.filter(pk=round.pk).update(phase=phase)

@@ -16,6 +16,7 @@ import zlib
 
 from awards.models import Nomination, Round
 from awards.services.honours import honours_grant
+from tests.awards.approvals_support import approve_as_decided
 from tests.polling import wait_until
 
 DECIDED_ON = datetime.date(2026, 3, 2)
@@ -23,12 +24,13 @@ DECISION_NUMBER = "署岸发〔2026〕12号"
 
 
 def decide(round):
-    """Put `round` in the decided phase with its date and document number, as the phase change
-    does before granting."""
+    """Put `round` in the decided phase with its date and document number, its candidates
+    approved by the leading group that day, as the phase change does before granting."""
     round.phase = Round.Phase.DECIDED
     round.decided_on = DECIDED_ON
     round.decision_number = DECISION_NUMBER
     round.save(update_fields=["phase", "decided_on", "decision_number"])
+    approve_as_decided(round)
     return round
 
 

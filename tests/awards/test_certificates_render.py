@@ -202,7 +202,8 @@ def test_the_decision_lists_the_winners_by_title_and_province(granted, world):
 
     pdf = _read(decision.pdf)
     text = pdf_text(pdf)
-    flat = text.replace("\n", "")  # the title and the body wrap across lines
+    # The title and the body wrap across lines, and the body across pages (their folios).
+    flat = re.sub(r"— \d+ —", "", text.replace("\n", ""))
     assert "国家口岸管理办公室文件" in text
     assert DECISION_NUMBER in text
     assert "关于表彰2025—2026年度全国共建文明口岸活动先进集体和先进个人的决定" in flat

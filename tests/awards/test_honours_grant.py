@@ -1,20 +1,24 @@
 """Granting the honours of a decided round: numbers, codes, idempotence, what is queued after
 commit, readiness of the documents, and revocation."""
 
+import datetime
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from awards.models import DecisionDocument, Honour, Nomination, RenderStatus
+from awards.models import DecisionDocument, Honour, Nomination, RenderStatus, Round
 from awards.services.honours import (
     certificate_render,
     documents_ready,
     honour_revoke,
     honours_grant,
 )
+from campaigns.models import LeadingGroupMeeting
 from civport.models import AuditEntry
-from tests.awards.honours_helpers import decide, grant, make_candidates
+from tests.awards.approvals_support import approve_as_decided
+from tests.awards.honours_helpers import DECIDED_ON, decide, grant, make_candidates
 
 
 @pytest.fixture
@@ -68,6 +72,62 @@ def test_verification_codes_are_long_random_and_unique(award_round, candidates, 
         assert re.fullmatch(r"[A-Za-z0-9_-]{32}", code)
     # Nothing in a code follows from the number or the order of granting.
     assert not any(code.startswith(codes[0][:6]) for code in codes[1:])
+
+
+def _decided_without_approval(round):
+    Round.objects.filter(pk=round.pk).update(phase=Round.Phase.DECIDED, decided_on=DECIDED_ON)
+    round.refresh_from_db()
+    return round
+
+
+def test_grant_is_refused_without_the_leading_groups_approval(
+    award_round, candidates, national_admin
+):
+    _decided_without_approval(award_round)
+
+    with pytest.raises(ValidationError, match=r"领导小组|leading group"):
+        honours_grant(actor=national_admin, round=award_round)
+
+    assert not Honour.objects.exists()
+    assert not DecisionDocument.objects.exists()
+    assert not Nomination.objects.filter(status=Nomination.Status.AWARDED).exists()
+
+
+def test_grant_is_refused_when_the_approval_is_dated_after_the_decision(
+    award_round, candidates, national_admin
+):
+    _decided_without_approval(award_round)
+    approve_as_decided(award_round, held_on=DECIDED_ON + datetime.timedelta(days=1))
+
+    with pytest.raises(ValidationError):
+        honours_grant(actor=national_admin, round=award_round)
+    assert not Honour.objects.exists()
+
+
+def test_grant_is_refused_when_the_list_changed_after_the_approval(
+    award_round, candidates, national_admin
+):
+    _decided_without_approval(award_round)
+    approve_as_decided(award_round)
+    changed = timezone.make_aware(
+        datetime.datetime.combine(DECIDED_ON + datetime.timedelta(days=1), datetime.time(10))
+    )
+    Nomination.objects.filter(pk=candidates[0].pk).update(decided_at=changed)
+
+    with pytest.raises(ValidationError):
+        honours_grant(actor=national_admin, round=award_round)
+    assert not Honour.objects.exists()
+
+
+def test_grant_goes_ahead_with_the_approval_of_the_decision_day(
+    award_round, candidates, national_admin
+):
+    _decided_without_approval(award_round)
+    approve_as_decided(award_round)
+    assert LeadingGroupMeeting.objects.get().held_on == DECIDED_ON
+
+    assert len(honours_grant(actor=national_admin, round=award_round)) == 9
+    assert DecisionDocument.objects.get(round=award_round).approval is not None
 
 
 def test_granting_again_creates_nothing(award_round, candidates, national_admin):

@@ -10,6 +10,7 @@ from awards.models import Honour, Nomination, Round
 from awards.services.honours import certificate_render, honour_revoke, honours_grant
 from campaigns import services as campaign_services
 from campaigns.models import Membership
+from tests.awards.approvals_support import approve_as_decided
 from tests.awards.honours_helpers import grant, make_candidates
 from tests.conftest import login
 from tests.queries import BASE
@@ -51,6 +52,7 @@ def board(award_round, candidates, national_admin, world, make_nomination, templ
     )
     make_nomination(previous, world.sz.port, status=candidate)
     make_nomination(previous, world.nb.units[1], status=candidate)
+    approve_as_decided(previous)
     honours_grant(actor=national_admin, round=previous)
     return award_round, previous
 
