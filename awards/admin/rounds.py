@@ -29,6 +29,7 @@ from awards.models import CalendarDay, Nomination, Opinion, Quota, Recommendatio
 from awards.resources import quota_sheet_rows, quotas_import_file
 from awards.selectors.rounds import (
     national_office,
+    national_sheets_short,
     provinces,
     ranking_nominations,
     ranking_title_counts,
@@ -54,6 +55,45 @@ def _error_messages(error):
     if hasattr(error, "error_dict"):
         return [m for messages_ in error.message_dict.values() for m in messages_]
     return list(error.messages)
+
+
+def _shortfall_confirmation(request, admin_site, nominations, *, back_url, back_label):
+    """When approving `nominations` would make candidates of some with fewer national score
+    sheets than the review asks for and the user has not confirmed it yet: the page that asks,
+    posting the same form again with `confirmed`; otherwise None."""
+    if request.POST.get("confirmed") == "1":
+        return None
+    by_round: dict[int, list[Nomination]] = {}
+    # Only those the decision would take; the service refuses the others with its reasons.
+    for nomination in nominations:
+        if (
+            nomination.round.phase != Round.Phase.NATIONAL_REVIEW
+            or nomination.status not in decision_services.DECIDABLE
+        ):
+            continue
+        by_round.setdefault(nomination.round_id, []).append(nomination)
+    shortfalls = [
+        short
+        for group in by_round.values()
+        for short in national_sheets_short(group[0].round, group)
+    ]
+    if not shortfalls:
+        return None
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Approve with score sheets missing?"),
+        "shortfalls": shortfalls,
+        "fields": [
+            (name, value)
+            for name in request.POST
+            if name not in ("csrfmiddlewaretoken", "confirmed")
+            for value in request.POST.getlist(name)
+        ],
+        "action_url": request.get_full_path(),
+        "back_url": back_url,
+        "back_label": back_label,
+    }
+    return TemplateResponse(request, "admin/awards/nomination/approve_confirm.html", context)
 
 
 # --- rounds -------------------------------------------------------------------------------
@@ -256,6 +296,8 @@ class RoundAdmin(NationalOfficeAdmin):
         for model_field in obj._meta.concrete_fields:
             setattr(obj, model_field.attname, getattr(saved, model_field.attname))
         obj._state.adding = False
+        for warning in round_services.round_dates_warnings(saved):
+            self.message_user(request, warning, messages.WARNING)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Quota:
@@ -468,13 +510,19 @@ class RoundAdmin(NationalOfficeAdmin):
             ids = request.POST.getlist("nominations")
             approve = request.POST.get("bulk") == "approve"
         nominations = list(
-            Nomination.objects.filter(
-                round=round, pk__in=[i for i in ids if str(i).isdigit()]
-            ).order_by("pk")
+            Nomination.objects.filter(round=round, pk__in=[i for i in ids if str(i).isdigit()])
+            .select_related("round", "province")
+            .order_by("pk")
         )
         if not nominations:
             messages.error(request, _("Select the nominations to decide first."))
             return HttpResponseRedirect(back)
+        if approve:
+            confirmation = _shortfall_confirmation(
+                request, self.admin_site, nominations, back_url=back, back_label=str(round)
+            )
+            if confirmation is not None:
+                return confirmation
         try:
             if single:
                 decision_services.nomination_decide(
@@ -824,7 +872,17 @@ class NominationAdmin(NationalOfficeAdmin):
         return False
 
     def _decide(self, request, queryset, approve):
-        nominations = list(queryset.order_by("pk"))
+        nominations = list(queryset.select_related("round", "province").order_by("pk"))
+        if approve:
+            confirmation = _shortfall_confirmation(
+                request,
+                self.admin_site,
+                nominations,
+                back_url=request.get_full_path(),
+                back_label=str(self.model._meta.verbose_name_plural),
+            )
+            if confirmation is not None:
+                return confirmation
         try:
             decision_services.nominations_decide(
                 actor=request.user, nominations=nominations, approve=approve
@@ -850,7 +908,7 @@ class NominationAdmin(NationalOfficeAdmin):
 
     @admin.action(description=gettext_lazy("Approve the selected nominations as candidates"))
     def approve_as_candidate(self, request, queryset):
-        self._decide(request, queryset, approve=True)
+        return self._decide(request, queryset, approve=True)
 
     @admin.action(description=gettext_lazy("Do not select the selected nominations"))
     def reject(self, request, queryset):

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -268,6 +269,37 @@ def ranking_nominations(rows: Sequence[Any]) -> dict[int, Nomination | None]:
     )
     by_pk = {n.pk: n for n in nominations}
     return {subject_id: by_pk.get(object_id) for subject_id, object_id in targets.items()}
+
+
+@dataclass(frozen=True)
+class SheetShortfall:
+    nomination: Nomination
+    submitted: int
+    needed: int
+
+
+def national_sheets_short(round: Round, nominations: Sequence[Nomination]) -> list[SheetShortfall]:
+    """Those of `nominations` whose subject in the round's national review has fewer submitted
+    score sheets than the review asks of each subject (none scored counts as 0), in the given
+    order; empty when the round has no national review (three queries)."""
+    review = round_review(round, national_office())
+    if review is None:
+        return []
+    submitted = dict(
+        Subject.objects.filter(
+            review=review,
+            content_type=ContentType.objects.get_for_model(Nomination),
+            object_id__in=[n.pk for n in nominations],
+        )
+        .annotate(n=Count("sheets", filter=Q(sheets__status=ScoreSheet.Status.SUBMITTED)))
+        .values_list("object_id", "n")
+    )
+    needed = review.reviewers_per_subject
+    return [
+        SheetShortfall(nomination=n, submitted=submitted.get(n.pk, 0), needed=needed)
+        for n in nominations
+        if submitted.get(n.pk, 0) < needed
+    ]
 
 
 # --- a province's own rounds, in the portal -------------------------------------------------

@@ -99,6 +99,35 @@ def phases(round: Round) -> list[str]:
     return PHASES
 
 
+# The due date of each phase, by the phase it ends.
+DUE_DATES = (
+    (Phase.NOMINATING, "nominations_due_on"),
+    (Phase.PROVINCIAL_REVIEW, "provincial_review_due_on"),
+    (Phase.NATIONAL_REVIEW, "national_review_due_on"),
+)
+
+
+def round_dates_warnings(round: Round, *, on: datetime.date | None = None) -> list[str]:
+    """The due dates of phases the round has not finished that lie before `on` (today in China):
+    saved as given, since a round may be entered late, but worth a word to the person saving."""
+    on = on or today()
+    steps = phases(round)
+    here = steps.index(round.phase)
+    warnings = []
+    for phase, name in DUE_DATES:
+        due = getattr(round, name)
+        if phase not in steps or due is None or steps.index(phase) < here or due >= on:
+            continue
+        warnings.append(
+            _("%(field)s (%(date)s) is in the past.")
+            % {
+                "field": str(Round._meta.get_field(name).verbose_name).capitalize(),
+                "date": due.isoformat(),
+            }
+        )
+    return warnings
+
+
 def _is_provincial(round: Round | None) -> bool:
     return round is not None and round.authority_id is not None and round.is_provincial
 

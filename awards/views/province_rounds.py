@@ -97,6 +97,8 @@ class ProvinceRoundCreateView(ScopedView):
                 apply_service_errors(form, error)
             else:
                 messages.success(request, _("The round was created in draft."))
+                for warning in round_services.round_dates_warnings(round):
+                    messages.warning(request, warning)
                 return redirect("awards:province-round-detail", round.pk)
         return self.render_form(form)
 

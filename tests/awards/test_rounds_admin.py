@@ -12,6 +12,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from assessments.models import ScoreSheet
 from assessments.services import reviews as review_services
 from awards.models import CalendarDay, Nomination, Opinion, Quota, Recommendation, Round, Title
 from awards.services.rounds import round_reviews_ensure
@@ -249,6 +250,27 @@ def test_admin_change_round_and_quotas(admin_client, award_round, world):
     assert AuditEntry.objects.filter(action="awards.round.updated").count() == 1
     assert AuditEntry.objects.filter(action="awards.quota.set").count() == 1
     assert AuditEntry.objects.filter(action="awards.quota.deleted").count() == 1
+
+
+def test_admin_saving_a_due_date_in_the_past_warns(admin_client, award_round):
+    data = {
+        "name": award_round.name,
+        "nominations_due_on": days(-2).isoformat(),
+        "provincial_review_due_on": days(60).isoformat(),
+        "national_review_due_on": days(90).isoformat(),
+        "notice_working_days": "7",
+        "issuing_office": award_round.issuing_office,
+        "decision_number": "",
+        "quotas-TOTAL_FORMS": "0",
+        "quotas-INITIAL_FORMS": "0",
+        "quotas-MIN_NUM_FORMS": "0",
+        "quotas-MAX_NUM_FORMS": "1000",
+    }
+    response = admin_client.post(url("round_change", award_round.pk), data)
+    assert response.status_code == 302
+    assert f"Nominations due on ({days(-2).isoformat()}) is in the past." in messages_of(response)
+    award_round.refresh_from_db()
+    assert award_round.nominations_due_on == days(-2)
 
 
 def test_admin_moving_a_quota_to_another_title(admin_client, award_round, world):
@@ -520,6 +542,72 @@ def test_decide_refused_outside_the_national_review(admin_client, award_round, n
 def test_decide_with_nothing_ticked(admin_client, award_round, national):
     response = admin_client.post(url("round_decide", award_round.pk), {"bulk": "approve"})
     assert messages_of(response) == ["Select the nominations to decide first."]
+
+
+def _withdraw_sheets(nomination, keep):
+    """Remove all but `keep` of the nomination's submitted national sheets."""
+    sheets = ScoreSheet.objects.filter(
+        subject__object_id=nomination.pk, status=ScoreSheet.Status.SUBMITTED
+    ).order_by("pk")
+    ScoreSheet.objects.filter(pk__in=[s.pk for s in sheets[keep:]]).delete()
+
+
+def test_approving_with_sheets_missing_asks_first(admin_client, award_round, national):
+    target, complete = national[0], national[1]
+    _withdraw_sheets(target, keep=0)
+    back = url("round_ranking", award_round.pk) + "?title=advanced_unit"
+    data = {"nominations": [target.pk, complete.pk], "bulk": "approve", "opinion": "同意。"}
+
+    response = admin_client.post(url("round_decide", award_round.pk), {**data, "next": back})
+
+    assert response.status_code == 200
+    assert [(s.nomination, s.submitted, s.needed) for s in response.context["shortfalls"]] == [
+        (target, 0, 3)
+    ]
+    content = response.content.decode()
+    assert "0 of 3" in content and target.nominee_name in content
+    assert complete.nominee_name not in content.split('id="sheets-short"')[1].split("</table>")[0]
+    assert set(response.context["fields"]) == {
+        ("nominations", str(target.pk)),
+        ("nominations", str(complete.pk)),
+        ("bulk", "approve"),
+        ("opinion", "同意。"),
+        ("next", back),
+    }
+    assert not Nomination.objects.filter(status=Status.CANDIDATE).exists()
+
+    confirmed = admin_client.post(
+        url("round_decide", award_round.pk), {**data, "next": back, "confirmed": "1"}
+    )
+    assert confirmed.status_code == 302 and confirmed["Location"] == back
+    assert set(Nomination.objects.filter(status=Status.CANDIDATE)) == {target, complete}
+
+
+def test_rejecting_or_approving_complete_sheets_asks_nothing(admin_client, award_round, national):
+    _withdraw_sheets(national[0], keep=2)
+    response = admin_client.post(
+        url("round_decide", award_round.pk), {"decide": f"reject:{national[0].pk}"}
+    )
+    assert response.status_code == 302
+    response = admin_client.post(
+        url("round_decide", award_round.pk), {"decide": f"approve:{national[1].pk}"}
+    )
+    assert response.status_code == 302
+    assert Nomination.objects.get(pk=national[1].pk).status == Status.CANDIDATE
+
+
+def test_the_approve_action_asks_when_sheets_are_missing(admin_client, award_round, national):
+    _withdraw_sheets(national[0], keep=1)
+    data = {"action": "approve_as_candidate", "_selected_action": [national[0].pk]}
+
+    response = admin_client.post(url("nomination_changelist"), data)
+
+    assert response.status_code == 200
+    assert "1 of 3" in response.content.decode()
+    assert Nomination.objects.get(pk=national[0].pk).status == Status.RECOMMENDED
+    response = admin_client.post(url("nomination_changelist"), {**data, "confirmed": "1"})
+    assert messages_of(response) == ["1 nomination approved as a candidate."]
+    assert Nomination.objects.get(pk=national[0].pk).status == Status.CANDIDATE
 
 
 # --- nominations' list -------------------------------------------------------------------------

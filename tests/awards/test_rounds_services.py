@@ -230,3 +230,26 @@ def test_quota_delete(national_admin, award_round, world):
     round_services.quota_delete(actor=national_admin, quota=quota)
     assert not Quota.objects.filter(pk=pk).exists()
     assert AuditEntry.objects.filter(action="awards.quota.deleted", object_id=str(pk)).exists()
+
+
+def test_due_dates_in_the_past_are_warned_only_for_phases_ahead(award_round):
+    Round.objects.filter(pk=award_round.pk).update(
+        nominations_due_on=days(-10),
+        provincial_review_due_on=days(-1),
+        national_review_due_on=days(0),
+    )
+    award_round.refresh_from_db()
+
+    warnings = round_services.round_dates_warnings(award_round)
+    assert warnings == [
+        f"Nominations due on ({days(-10).isoformat()}) is in the past.",
+        f"Provincial review due on ({days(-1).isoformat()}) is in the past.",
+    ]
+
+    set_phase(award_round, Round.Phase.PROVINCIAL_REVIEW)
+    assert round_services.round_dates_warnings(award_round) == [warnings[1]]
+    set_phase(award_round, Round.Phase.NATIONAL_REVIEW)
+    assert round_services.round_dates_warnings(award_round) == []
+    assert round_services.round_dates_warnings(award_round, on=days(1)) == [
+        f"National review due on ({days(0).isoformat()}) is in the past."
+    ]
