@@ -433,3 +433,6 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 PAGE_SIZE = _positive_int("CIVPORT_PAGE_SIZE", 25)
 
 ADMIN_SITE_HEADER = _("civport administration")
+# A list's spreadsheet (civport.listing) holds at most this many rows; a longer list is narrowed
+# by its filters first.
+CIVPORT_EXPORT_MAX_ROWS = _positive_int("CIVPORT_EXPORT_MAX_ROWS", 20000)

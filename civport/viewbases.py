@@ -8,13 +8,15 @@ the app names it on its AppConfig as `user_scope` and `user_scope()` below calls
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.views import View
 
 from civport.hooks import app_hooks
+from civport.listing import EXPORT, SORT, Listing, export_response
 from civport.pagination import paginate
 
-# Query parameters that choose a page or a tab rather than filter the rows.
-NOT_FILTERS = ("page", "tab")
+# Query parameters that choose a page, a tab, an order or a download rather than filter the rows.
+NOT_FILTERS = ("page", "tab", SORT, EXPORT)
 
 
 def user_scope(user):
@@ -45,12 +47,21 @@ class ScopedView(View):
 
 class ScopedListView(ScopedView):
     """A list of what the user's scope holds: filtered by `filterset_class` (a django-filter
-    FilterSet given `get_filterset_kwargs()`, when the list filters), one page read, and the
-    context every list template reads: `filterset`, `page`, `querystring`, `is_filtered`."""
+    FilterSet given `get_filterset_kwargs()`, when the list filters), sorted by its `columns`
+    (civport.listing: `?sort=`), one page read, and the context every list template reads:
+    `filterset`, `page`, `querystring`, `is_filtered`, `listing`. `?export=xlsx` downloads the
+    whole list as filtered and sorted, with the columns' values, instead of the page."""
 
     template_name = ""
     filterset_class = None
     per_page = None  # settings.PAGE_SIZE
+    columns = ()  # civport.listing.Column, in the page's order
+    # What makes the order of equal rows total, so that pages neither overlap nor skip a row.
+    tie_breaker = ("pk",)
+    # The export's sheet title and its noun in the file name and audit action (`app.noun.
+    # list_exported`); by default the listed model's plural and name.
+    export_title = None
+    export_noun = None
 
     def get_queryset(self):
         raise NotImplementedError
@@ -65,16 +76,36 @@ class ScopedListView(ScopedView):
             self.request.GET or None, queryset=queryset, **self.get_filterset_kwargs()
         )
 
+    def get_columns(self):
+        """The columns the page shows (a list may leave some out for some users)."""
+        return self.columns
+
     def get_context_data(self, **context):
         """The page's context; a list adds what its template shows beside the rows."""
         return context
+
+    def export(self, listing, rows):
+        model = rows.model._meta
+        noun = self.export_noun or model.model_name
+        return export_response(
+            self.request,
+            listing,
+            rows,
+            title=str(self.export_title or capfirst(model.verbose_name_plural)),
+            filename=f"{noun}-list",
+            action=f"{model.app_label}.{noun}.list_exported",
+        )
 
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset()
         filterset = self.get_filterset(queryset)
         context = {} if filterset is None else {"filterset": filterset}
         rows = queryset if filterset is None else filterset.qs
-        context.update(paginate_list(request, rows, self.per_page))
+        listing = Listing(self.get_columns(), request.GET, self.tie_breaker)
+        rows = listing.order(rows)
+        if EXPORT in request.GET:
+            return self.export(listing, rows)
+        context.update(paginate_list(request, rows, self.per_page), listing=listing)
         return render(request, self.template_name, self.get_context_data(**context))
 
 

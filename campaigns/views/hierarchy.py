@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns import services
 from campaigns.access import access_authority, access_person, access_port, access_unit
@@ -39,6 +40,7 @@ from campaigns.selectors import (
 from campaigns.selectors.notices import notice_pending_for
 from civport.adminroles import AUDIT, held_admin_roles
 from civport.forms import apply_service_errors, style_widgets
+from civport.listing import Column, active_label
 from civport.queries import count_subquery, get_or_404
 from civport.todo import todo_for
 from civport.viewbases import ScopedListView, ScopedView, paginate_list
@@ -403,6 +405,24 @@ class AuthorityEditView(ScopedFormView):
 class PortListView(HierarchyListView):
     template_name = "campaigns/port_list.html"
     filterset_class = PortFilter
+    columns = (
+        Column("name", gettext_lazy("name"), sort="name"),
+        Column("code", gettext_lazy("code"), sort="code"),
+        Column(
+            "type",
+            gettext_lazy("port type"),
+            sort=("port_type", "subtype"),
+            value=lambda port: f"{port.get_port_type_display()} · {port.get_subtype_display()}",
+        ),
+        Column("class", gettext_lazy("class"), sort="port_class", value="get_port_class_display"),
+        Column("status", gettext_lazy("status"), sort="status", value="get_status_display"),
+        Column(
+            "authority",
+            gettext_lazy("port authority"),
+            sort="authority__name",
+            value="authority.name",
+        ),
+    )
 
     def get_queryset(self):
         return port_list_for(self.user)
@@ -471,6 +491,25 @@ class PortEditView(_PortFormView):
 class UnitListView(HierarchyListView):
     template_name = "campaigns/unit_list.html"
     filterset_class = UnitFilter
+    columns = (
+        Column("name", gettext_lazy("name"), sort="name"),
+        Column("code", gettext_lazy("code"), sort="code"),
+        Column("category", gettext_lazy("category"), sort="category", value="get_category_display"),
+        Column("agency", gettext_lazy("agency"), sort="agency__name", value="agency.name"),
+        Column("port", gettext_lazy("port"), sort="port__name", value="port.name"),
+        Column(
+            "authority",
+            gettext_lazy("owning authority"),
+            sort="authority__name",
+            value="authority.name",
+        ),
+        Column(
+            "status",
+            gettext_lazy("status"),
+            sort="-is_active",
+            value=lambda unit: active_label(unit.is_active),
+        ),
+    )
 
     def get_queryset(self):
         return unit_list_for(self.user)
@@ -584,6 +623,25 @@ class UnitEditView(_UnitFormView):
 class PersonListView(HierarchyListView):
     template_name = "campaigns/person_list.html"
     filterset_class = PersonFilter
+    columns = (
+        Column("name", gettext_lazy("name"), sort="name"),
+        Column("code", gettext_lazy("code"), sort="code"),
+        Column("gender", gettext_lazy("gender"), sort="gender", value="get_gender_display"),
+        Column("position", gettext_lazy("position"), sort="position"),
+        Column(
+            "political_status",
+            gettext_lazy("political status"),
+            sort="political_status",
+            value="get_political_status_display",
+        ),
+        Column("unit", gettext_lazy("unit"), sort="unit__name", value="unit.name"),
+        Column(
+            "status",
+            gettext_lazy("status"),
+            sort="-is_active",
+            value=lambda person: active_label(person.is_active),
+        ),
+    )
 
     def get_queryset(self):
         return person_list_for(self.user)

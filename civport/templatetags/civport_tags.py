@@ -1,7 +1,9 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.forms.utils import flatatt
 from django.utils.formats import number_format
+from django.utils.html import format_html
 
 from civport.people import display_name as _display_name
 from civport.privacy import mask_email, mask_phone
@@ -82,3 +84,41 @@ def display_name(user):
 def todo_overdue(item, today):
     """Whether a to-do item (civport.todo.Todo) is past its deadline on `today`."""
     return item.is_overdue(today)
+
+
+@register.simple_tag(takes_context=True)
+def sort_th(context, key, label=None, **attributes):
+    """A column heading `<th scope="col">` of the page's `listing` (civport.listing): a link that
+    sorts the list by the column (ascending, then descending; the filters kept, back to page
+    one), with `aria-sort` and an arrow on the column the list is sorted by. `label` heads the
+    column where the page has no listing or the listing no such column (a table shared with
+    other pages); other keyword arguments are the cell's attributes (`class="text-end"`)."""
+    listing = context.get("listing")
+    header = listing.header(key) if listing is not None else None
+    attrs = flatatt({name.replace("_", "-"): value for name, value in attributes.items()})
+    if header is None:
+        return format_html('<th scope="col"{}>{}</th>', attrs, label or "")
+    if header["url"] is None:
+        return format_html('<th scope="col"{}>{}</th>', attrs, header["label"])
+    if header["aria_sort"]:
+        attrs += format_html(' aria-sort="{}"', header["aria_sort"])
+    return format_html(
+        '<th scope="col"{}><a class="sort-link" href="{}">{}{}</a></th>',
+        attrs,
+        header["url"],
+        header["label"],
+        format_html(' <span aria-hidden="true">{}</span>', header["arrow"])
+        if header["arrow"]
+        else "",
+    )
+
+
+@register.inclusion_tag("civport/_export_link.html", takes_context=True)
+def export_link(context):
+    """The link that downloads the page's list as a spreadsheet, as filtered and sorted; none
+    while the list is empty."""
+    listing = context.get("listing")
+    page = context.get("page")
+    if listing is None or not listing.columns or (page is not None and not page.paginator.count):
+        return {"url": None}
+    return {"url": listing.export_url()}
