@@ -9,7 +9,7 @@ class AssessmentsConfig(AppConfig):
     home_todo = "assessments.todo.assessments_todo"
 
     def ready(self):
-        from assessments import dashboard_panels, dossiers
+        from assessments import dashboard_panels, dossiers, jobs
         from assessments.cycle_dossier import cycle_dossier
         from campaigns.models import Unit
 
@@ -17,3 +17,4 @@ class AssessmentsConfig(AppConfig):
         # An annual cycle's subjects are units, categorised by the unit's category.
         dossiers.register_categories(Unit.Category.choices)
         dashboard_panels.register()
+        jobs.register()

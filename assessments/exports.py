@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessments.dossiers import category_label
-from assessments.models import ScoreSheet, Subject
+from assessments.models import Assignment, ScoreSheet, Subject
 from assessments.selectors import (
     normalised_scores,
     ranking_details,
@@ -26,6 +26,7 @@ from assessments.selectors import (
     sheet_points,
     sheet_veto_codes,
 )
+from civport.jobs import counted
 from civport.people import display_name
 from civport.resources import escape_formula
 
@@ -127,12 +128,20 @@ def score_matrix_rows(review, items):
         ]
 
 
-def score_matrix_xlsx(review):
+def score_matrix_size(review):
+    """About how many rows the matrix has: one per assignment (a reviewer of a subject)."""
+    return Assignment.objects.filter(subject__review=review).count()
+
+
+def score_matrix_xlsx(review, progress=None):
+    """The matrix as a workbook; `progress(done, total, step)` hears of every row written."""
+    step = _("Writing the score sheets' rows")
     with translation.override(EXPORT_LANGUAGE):
         items = list(scheme_items(review.scheme))
-        return _workbook(
-            _("score matrix"), score_matrix_headers(items), score_matrix_rows(review, items)
-        )
+        rows = score_matrix_rows(review, items)
+        if progress is not None:
+            rows = counted(rows, score_matrix_size(review), progress, step)
+        return _workbook(_("score matrix"), score_matrix_headers(items), rows)
 
 
 # -- the ranking -------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ class CampaignsConfig(AppConfig):
     )
 
     def ready(self):
-        from campaigns import middleware
+        from campaigns import jobs, middleware
 
         middleware.connect()
+        jobs.register()

@@ -695,10 +695,17 @@ def _outcomes(plan):
 # --- running ------------------------------------------------------------------------------
 
 
-def import_records(*, kind, data, filename, actor, scope=None, dry_run=False):
+def _no_progress(done, total, step=""):
+    pass
+
+
+def import_records(*, kind, data, filename, actor, scope=None, dry_run=False, progress=None):
     """Validate a file and, unless `dry_run` or any row is bad, import it all in one go.
 
-    `scope` defaults to the actor's (national when there is no actor, as for the command)."""
+    `scope` defaults to the actor's (national when there is no actor, as for the command);
+    `progress(done, total, step)`, when given, hears of each of the three steps."""
+    if progress is None:
+        progress = _no_progress
     if kind not in PLANNERS:
         raise ValueError(f"unknown import kind {kind!r}")
     if scope is None:
@@ -706,6 +713,7 @@ def import_records(*, kind, data, filename, actor, scope=None, dry_run=False):
     result = ImportResult(kind=kind)
     try:
         table = read_table(data, filename)
+        progress(1, 3, _("Checking the rows"))
         plan = plan_import(kind, table, scope)
     except ImportFileError as exc:
         result.file_errors.append(str(exc))
@@ -713,6 +721,7 @@ def import_records(*, kind, data, filename, actor, scope=None, dry_run=False):
     result.rows = _outcomes(plan)
     if plan.has_errors or dry_run:
         return result
+    progress(2, 3, _("Writing the records"))
     try:
         services.records_import_apply(
             actor=actor,

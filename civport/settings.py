@@ -318,6 +318,8 @@ CIVPORT_IMPORT_MAX_COLUMNS = _positive_int("CIVPORT_IMPORT_MAX_COLUMNS", 100)
 CIVPORT_IMPORT_MAX_CELLS = _positive_int("CIVPORT_IMPORT_MAX_CELLS", 1_000_000)
 # Files up to this many rows are imported within the request; larger ones by a Celery task.
 CIVPORT_IMPORT_INLINE_ROWS = _positive_int("CIVPORT_IMPORT_INLINE_ROWS", 500)
+# A score matrix of more rows than this is made in the background only (civport.jobs).
+CIVPORT_EXPORT_INLINE_ROWS = _positive_int("CIVPORT_EXPORT_INLINE_ROWS", 2000)
 # Evidence and other uploaded files: largest file accepted.
 CIVPORT_UPLOAD_MAX_BYTES = _positive_int("CIVPORT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # The largest request body; civport.middleware.RequestSizeLimitMiddleware refuses a longer one
@@ -431,8 +433,8 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 PAGE_SIZE = _positive_int("CIVPORT_PAGE_SIZE", 25)
-
-ADMIN_SITE_HEADER = _("civport administration")
 # A list's spreadsheet (civport.listing) holds at most this many rows; a longer list is narrowed
 # by its filters first.
 CIVPORT_EXPORT_MAX_ROWS = _positive_int("CIVPORT_EXPORT_MAX_ROWS", 20000)
+
+ADMIN_SITE_HEADER = _("civport administration")

@@ -64,3 +64,15 @@ def healthcheck_roundtrip():
         "database": str(connection.settings_dict["NAME"]),
         "construction_areas": area_model.objects.count(),
     }
+
+
+# Queued on the queue its kind names (civport.jobs.job_kind); claims the job first, so a task
+# delivered twice runs the work once.
+@shared_task(name="civport.job_run", acks_late=True, soft_time_limit=1800, time_limit=1860)
+def job_run_task(job_id, language):
+    from django.utils import translation
+
+    from civport.jobs import job_run
+
+    with translation.override(language):
+        return job_run(job_id)

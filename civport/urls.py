@@ -64,6 +64,7 @@ urlpatterns = [
     path("accounts/two-factor/remove/", views.two_factor_remove, name="two_factor_remove"),
     path("admin/", admin.site.urls),
     path("notifications/", include("civport.urls_notifications")),
+    path("jobs/", include("civport.urls_jobs")),
     path("audit/", include("civport.auditsearch")),
     path("assessments/", include("assessments.urls")),
     path("", include("awards.urls")),

@@ -9,6 +9,7 @@ queries whatever the number of subjects or sheets.
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -17,11 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from assessments import exports
+from assessments import jobs as assessment_jobs
 from assessments.access import (
     REVIEW_LEVELS,
     access_panel_member,
@@ -66,6 +68,8 @@ from campaigns.scope import scope_for
 from campaigns.selectors import authority_list_for
 from civport.audit import audit_export
 from civport.forms import apply_service_errors, freeze_choices
+from civport.jobs import job_start
+from civport.listing import Column
 from civport.pagination import paginate
 from civport.spreadsheets import XLSX_CONTENT_TYPE
 from civport.viewbases import ScopedListView
@@ -161,6 +165,27 @@ class ReviewView(View):
 class ReviewListView(ScopedListView):
     template_name = "assessments/reviews/review_list.html"
     per_page = REVIEW_PAGE_SIZE
+    columns = (
+        Column("name", gettext_lazy("name"), sort="name"),
+        Column(
+            "authority", gettext_lazy("authority"), sort="authority__name", value="authority.name"
+        ),
+        Column(
+            "scheme",
+            gettext_lazy("scheme"),
+            sort=("scheme__name", "scheme__version"),
+            value=lambda review: str(review.scheme),
+        ),
+        Column("phase", gettext_lazy("phase"), sort="phase", value="get_phase_display"),
+        Column("due_on", gettext_lazy("due on"), sort="due_on"),
+        Column("subjects", gettext_lazy("subjects"), sort="n_subjects", value="n_subjects"),
+        Column(
+            "sheets",
+            gettext_lazy("sheets submitted / expected"),
+            sort="sheets_submitted",
+            value=lambda review: f"{review.sheets_submitted} / {review.sheets_expected}",
+        ),
+    )
 
     def get_queryset(self):
         return review_list_with_progress_for(self.user).order_by("-created_at", "pk")
@@ -871,13 +896,31 @@ def _xlsx(content, name):
 
 
 def review_export_matrix(request, pk):
+    """POST: make the matrix in the background and follow it on the job's page. GET: the
+    file at once while the matrix is small (as links and scripts fetch it); a larger one is
+    made in the background only, from the review's button."""
     review = access_review(request.user, pk)
-    stamp = datetime.date.today().isoformat()
+    detail = reverse("assessments:review-detail", args=[review.pk])
+    if request.method == "POST":
+        job = job_start(
+            actor=request.user,
+            kind=assessment_jobs.SCORE_MATRIX,
+            label=_("Score matrix of %(review)s") % {"review": review.name},
+            params={"review": review.pk},
+            back_url=detail,
+        )
+        return redirect("jobs:job", job.pk)
+    if exports.score_matrix_size(review) > settings.CIVPORT_EXPORT_INLINE_ROWS:
+        messages.info(
+            request,
+            _("This score matrix is large: it is made in the background. Press its button."),
+        )
+        return redirect(detail)
     content = exports.score_matrix_xlsx(review)
     audit_export(
         actor=request.user, action="assessments.review.matrix_exported", obj=review, fmt="xlsx"
     )
-    return _xlsx(content, f"civport-review-{review.pk}-matrix-{stamp}")
+    return _xlsx(content, assessment_jobs.matrix_file_stem(review))
 
 
 def review_export_ranking(request, pk):

@@ -352,6 +352,15 @@ class HonourAdmin(ReadOnlyAdmin):
             "failed_count": certificates.get(RenderStatus.FAILED, 0),
             "done_count": certificates.get(RenderStatus.DONE, 0),
             "ready": ready,
+            # While any document waits or renders, the page refreshes its progress by itself.
+            "in_progress": bool(
+                certificates.get(RenderStatus.PENDING, 0)
+                or certificates.get(RenderStatus.RENDERING, 0)
+                or (
+                    decision is not None
+                    and decision.render_status in (RenderStatus.PENDING, RenderStatus.RENDERING)
+                )
+            ),
         }
         return TemplateResponse(request, "awards/honours/admin_documents.html", context)
 

@@ -3,21 +3,19 @@
 Upload → preview (a dry run: rows to create, to update, with errors) → confirm. The uploaded file
 waits under MEDIA_ROOT/imports/ with a random name; the preview hands the browser a signed,
 expiring token bound to the user and the kind, and the confirmation re-validates the file before
-anything is written. Small files are imported within the request; larger ones by the
-`campaigns.records_import` task, whose outcome the start page shows.
+anything is written. Small files are imported within the request; larger ones by a background
+job (`campaigns.jobs`), followed on its own page and listed on the start page.
 """
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.utils import translation
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,6 +23,7 @@ from django.views.decorators.http import require_POST
 from campaigns import services
 from campaigns.forms import ExportPurposeForm
 from campaigns.imports import KINDS, import_records
+from campaigns.jobs import RECORDS_IMPORT
 from campaigns.resources import RESOURCES
 from campaigns.scope import scope_for
 from campaigns.selectors import (
@@ -33,15 +32,10 @@ from campaigns.selectors import (
     port_list_for,
     unit_list_for,
 )
-from campaigns.tasks import (
-    import_job_register,
-    import_job_set,
-    import_jobs_for,
-    records_import_task,
-)
 from civport.audit import audit_export
 from civport.forms import ImportUploadForm
 from civport.imports import delete_stored, load_stored, store_upload
+from civport.jobs import job_start, recent_jobs
 from civport.spreadsheets import spreadsheet_response
 
 TOKEN_SALT = "campaigns.imports.upload"
@@ -86,7 +80,7 @@ def import_start(request):
         "campaigns/imports/start.html",
         {
             "kinds": _kinds(),
-            "jobs": import_jobs_for(request.user.pk),
+            "jobs": recent_jobs(request.user, RECORDS_IMPORT),
             "kind_labels": KIND_LABELS,
             "max_size": filesizeformat(settings.CIVPORT_IMPORT_MAX_BYTES),
             "max_rows": settings.CIVPORT_IMPORT_MAX_ROWS,
@@ -168,21 +162,14 @@ def import_confirm(request, kind):
         raise Http404
     stored = payload["f"]
     if payload.get("r", 0) > _inline_rows():
-        job_id = secrets.token_urlsafe(12)
-        import_job_set(job_id, kind=kind, state="queued")
-        import_job_register(request.user.pk, job_id)
-        language = translation.get_language()
-        transaction.on_commit(
-            # The job id doubles as the task id, so the job's result can be awaited by it.
-            lambda: records_import_task.apply_async(
-                args=(job_id, kind, stored, request.user.pk, language), task_id=job_id
-            )
+        job = job_start(
+            actor=request.user,
+            kind=RECORDS_IMPORT,
+            label=_("Import of %(records)s") % {"records": KIND_LABELS[kind]},
+            params={"kind": kind, "stored": stored},
+            back_url=reverse("campaigns:import-start"),
         )
-        messages.info(
-            request,
-            _("The import has started; its result will appear on this page."),
-        )
-        return redirect("campaigns:import-start")
+        return redirect("jobs:job", job.pk)
     try:
         data = load_stored(stored)
     except FileNotFoundError:

@@ -170,6 +170,18 @@ def test_round_documents_page(office, granted, django_assert_num_queries, in_eng
     html = response.content.decode()
     assert "OSError: disk full" in html
     assert "1 certificate could not be rendered" in html
+    # Documents still wait: the progress refreshes itself.
+    assert 'max="12" value="1"' in html and 'hx-trigger="every 2s"' in html
+    assert "1 of 12 certificates rendered" in html
+
+
+def test_round_documents_page_stops_refreshing_once_all_are_rendered(office, granted):
+    Honour.objects.filter(round=granted).update(render_status=RenderStatus.DONE)
+    DecisionDocument.objects.filter(round=granted).update(render_status=RenderStatus.DONE)
+    response = office.get(reverse("admin:awards_round_documents", kwargs={"round_pk": granted.pk}))
+    html = response.content.decode()
+    assert response.context["in_progress"] is False
+    assert "hx-trigger" not in html and 'max="12" value="12"' in html
 
 
 def test_render_the_failed_documents_again(office, granted, django_capture_on_commit_callbacks):

@@ -6,16 +6,14 @@ import os
 import time
 
 import pytest
-from celery.result import AsyncResult
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaigns import services
 from campaigns.models import Unit
-from campaigns.tasks import import_jobs_for
 from civport.imports import STALE_UPLOAD_SECONDS
-from civport.models import AuditEntry
+from civport.models import AuditEntry, Job
 from tests.campaigns.test_imports_engine import (
     GOOD_UNIT,
     UNIT_HEADERS,
@@ -24,6 +22,7 @@ from tests.campaigns.test_imports_engine import (
     xlsx_bytes,
 )
 from tests.conftest import login
+from tests.polling import wait_until
 
 START = reverse("campaigns:import-start")
 UPLOAD = reverse("campaigns:import-upload", args=["units"])
@@ -90,8 +89,8 @@ def test_unknown_kind_is_404(client, gd_officer):
 @pytest.mark.parametrize("name", ["national_admin", "gd_officer", "port_officer"])
 def test_start_page_query_count(client, world, persona, name, django_assert_num_queries):
     login(client, persona(name))
-    # 1 session + 1 user + 1 the user's grants (scope); recent jobs come from the cache.
-    with django_assert_num_queries(3):
+    # 1 session + 1 user + 1 the user's grants (scope) + 1 the user's recent background imports.
+    with django_assert_num_queries(4):
         response = client.get(START)
     assert response.status_code == 200
 
@@ -205,21 +204,41 @@ def test_confirm_revalidates_the_file(english, gd_officer, world):
     assert state() == before
 
 
-def test_large_files_are_imported_by_the_task(
+def test_large_files_are_imported_by_a_job(
     english, gd_officer, settings, django_capture_on_commit_callbacks
 ):
     settings.CIVPORT_IMPORT_INLINE_ROWS = 5
     login(english, gd_officer)
     token = upload(english, new_unit_rows(6)).context["token"]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = english.post(CONFIRM, {"token": token}, follow=True)
+        response = english.post(CONFIRM, {"token": token})
     assert len(callbacks) == 1
-    assert "The import has started" in response.content.decode()
+    job = Job.objects.get(owner=gd_officer)
+    assert response["Location"] == reverse("jobs:job", args=[job.pk])
     assert Unit.objects.filter(code__startswith="GD-SZ-N").count() == 6
-    [job] = import_jobs_for(gd_officer.pk)
-    assert (job["state"], job["counts"]["create"]) == ("done", 6)
-    page = english.get(START).content.decode()
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (Job.Status.DONE, 3, 3)
+    assert job.summary == "Import finished: 6 created, 0 updated, 0 unchanged."
+    page = english.get(reverse("jobs:job", args=[job.pk])).content.decode()
     assert "Import finished: 6 created, 0 updated, 0 unchanged." in page
+    assert job.summary in english.get(START).content.decode()
+
+
+def test_a_job_whose_rows_went_bad_meanwhile_saves_nothing(
+    english, world, gd_officer, settings, django_capture_on_commit_callbacks
+):
+    settings.CIVPORT_IMPORT_INLINE_ROWS = 1
+    login(english, gd_officer)
+    token = upload(english, new_unit_rows(2)).context["token"]
+    services.unit_create(
+        actor=None, code="GD-SZ-N01", name="x", category="other", authority=world.nb.authority
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        english.post(CONFIRM, {"token": token})
+    job = Job.objects.get(owner=gd_officer)
+    assert job.status == Job.Status.FAILED
+    assert any("This row is outside your area." in error for error in job.errors)
+    assert not Unit.objects.filter(code="GD-SZ-N02").exists()
 
 
 @pytest.mark.worker
@@ -228,9 +247,9 @@ def test_confirmed_import_runs_on_a_real_worker(real_worker, client, gd_officer,
     login(client, gd_officer)
     token = upload(client, new_unit_rows(3)).context["token"]
     assert client.post(CONFIRM, {"token": token}).status_code == 302
-    [job] = import_jobs_for(gd_officer.pk)
-    # Wait for the worker's result of this very task (the job id is its task id).
-    AsyncResult(job["id"]).get(timeout=60)
+    job = Job.objects.get(owner=gd_officer)
+    wait_until(lambda: Job.objects.get(pk=job.pk).finished, seconds=60, what="the worker's import")
+    assert Job.objects.get(pk=job.pk).status == Job.Status.DONE
     assert Unit.objects.filter(code__startswith="GD-SZ-N").count() == 3
     assert AuditEntry.objects.filter(action="campaigns.unit.imported").count() == 3
 
