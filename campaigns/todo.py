@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Activity, Consultation, Feedback, Filing, Membership, Rectification
@@ -17,6 +18,7 @@ from campaigns.selectors.work import activity_list_for, rectification_list_for
 from civport.todo import Todo
 
 Role = Membership.Role
+ANSWERS_SHOWN_DAYS = 14
 
 
 def _item(label: str, url: str, rows: QuerySet[Any], due: str | None = None) -> list[Todo]:
@@ -85,5 +87,14 @@ def campaign_todo(user: Any, roles: frozenset[str], today: datetime.date) -> lis
             _list_url("consultation-list", status=Consultation.Status.PENDING),
             consultation_list_for(user).filter(status=Consultation.Status.PENDING),
             due="due_on",
+        )
+        # The answers the office gave lately, until they are old news.
+        since = timezone.now() - datetime.timedelta(days=ANSWERS_SHOWN_DAYS)
+        items += _item(
+            _("Consultations answered in the last two weeks"),
+            _list_url("consultation-list"),
+            consultation_list_for(user)
+            .exclude(status=Consultation.Status.PENDING)
+            .filter(answered_at__gte=since),
         )
     return items

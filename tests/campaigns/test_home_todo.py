@@ -144,8 +144,8 @@ def test_port_officer_sees_activities_and_consultations_overdue_first(
         # returned + recommendation lists + notices
         ("gd_officer", BASE + 7),
         # BASE + cards + roles + subjects to score + rectifications to answer + consultations
-        # awaiting an answer + self-assessments due + notices
-        ("unit_contact", BASE + 7),
+        # awaiting an answer + consultations answered lately + self-assessments due + notices
+        ("unit_contact", BASE + 8),
         # BASE + roles + subjects to score: no grant (so no cards, no notices), no role
         ("outsider", BASE + 2),
     ],
@@ -210,10 +210,34 @@ def test_unit_contact_sees_the_self_assessment_due(
     cycle = open_gd_cycle(world, template, actor=gd_officer)
     login(client, unit_contact)
     # BASE + cards + roles + subjects to score + rectifications to answer + consultations
-    # awaiting an answer + self-assessments due (one query, the cycle list's own) + notices
-    with django_assert_num_queries(BASE + 7):
+    # awaiting an answer + consultations answered lately + self-assessments due (one query,
+    # the cycle list's own) + notices
+    with django_assert_num_queries(BASE + 8):
         response = client.get(reverse("campaigns:home"))
     (item,) = response.context["todo"]
     assert item.url == reverse("assessments:cycle-detail", args=[cycle.pk])
     assert (item.count, item.done, item.total) == (1, 0, 1)
     assert item.due_on == cycle.self_assessment_due_on
+
+
+def test_unit_contact_sees_the_answers_to_recent_consultations(client, world, unit_contact):
+    sz = world.sz
+    now = timezone.now()
+    for number, (days, status) in enumerate(((3, "agreed"), (20, "disagreed"), (None, "pending"))):
+        Consultation.objects.create(
+            unit=sz.units[0],
+            authority=sz.authority,
+            title=f"文明单位{days}",
+            reasons="理由",
+            due_on=timezone.localdate(),
+            asked_by=unit_contact,
+            status=status,
+            answered_at=now - datetime.timedelta(days=days) if days else None,
+            reference_year=2026 if days else None,
+            reference_number=number if days else None,
+            remarks="不符合条件" if status == "disagreed" else "",
+        )
+    login(client, unit_contact)
+    todo = client.get(reverse("campaigns:home")).context["todo"]
+    answered = [t for t in todo if t.url == reverse("campaigns:consultation-list")]
+    assert [(t.label, t.count) for t in answered] == [("近两周已答复的征求意见", 1)]
