@@ -78,14 +78,15 @@ class DossierForm(_Form):
     deeds = forms.CharField(
         label=_("deeds"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        # The service checks the length (after cleaning the text); the browser stops typing at it.
+        widget=forms.Textarea(attrs={"rows": 14, "maxlength": Nomination.DEEDS_MAX}),
         help_text=_("Between %(min)s and %(max)s characters, as plain text.")
         % {"min": Nomination.DEEDS_MIN, "max": Nomination.DEEDS_MAX},
     )
     summary = forms.CharField(
         label=_("short deeds"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": Nomination.SUMMARY_MAX}),
         help_text=_("Shown in the public notice; at most %(max)s characters.")
         % {"max": Nomination.SUMMARY_MAX},
     )
