@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 code_validator = RegexValidator(
@@ -317,7 +318,8 @@ class Unit(models.Model):
         FACILITY = "facility", _("facility management")
         INSPECTION = "inspection", _("inspection")
         OPERATION = "operation", _("operation and service")
-        OTHER = "other", _("other")
+        # Its own context: "other" as an activity's form is plain 其他.
+        OTHER = "other", pgettext_lazy("unit category", "other")
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=150)
