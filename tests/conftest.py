@@ -75,6 +75,7 @@ def _reference_data_after_flush(sender, using="default", **kwargs):
     if apps.get_model("campaigns", "Agency").objects.using(using).exists():
         return
     importlib.import_module("campaigns.migrations.0002_reference_data").forwards(apps, None)
+    importlib.import_module("campaigns.migrations.0012_port_office_agency").forwards(apps, None)
 
 
 post_migrate.connect(

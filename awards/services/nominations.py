@@ -35,7 +35,7 @@ from awards.models import (
 from awards.selectors.honours import citable_honours
 from awards.selectors.nominations import NOMINEE_FIELD, ORGANIZER_LEVELS, nomination_vetoes
 from awards.services.opinions import opinion_write
-from campaigns.models import Authority, Person, Port, Unit
+from campaigns.models import Agency, Authority, Person, Port, Unit
 from campaigns.scope import scope_for
 from civport.audit import audit_record
 from civport.text import plain_text
@@ -122,6 +122,13 @@ def _nominee_path(title: str, nominee: Nominee) -> str:
     return cast("Port | Unit", nominee).authority.path
 
 
+def _is_port_office(unit: Unit) -> bool:
+    return (
+        unit.agency_id is not None
+        and Agency.objects.filter(pk=unit.agency_id, code=Agency.PORT_OFFICE).exists()
+    )
+
+
 def _eligibility_error(title: str, nominee: Any) -> str:
     """Why `nominee` (of the title's kind) cannot stand for `title` at all, or ""."""
     if title == Title.CIVILIZED_PORT and nominee.status != Port.Status.OPEN:
@@ -131,6 +138,12 @@ def _eligibility_error(title: str, nominee: Any) -> str:
         }
     if title == Title.ADVANCED_UNIT and not nominee.is_active:
         return _("%(name)s is no longer active and cannot be nominated.") % {"name": nominee.name}
+    if title == Title.ADVANCED_UNIT and _is_port_office(nominee):
+        # 四(十一): they organise the campaign, and are judged as its organisers instead.
+        return _(
+            "%(name)s is a local government port management office: such offices do not take "
+            "part in the advanced-unit evaluation; nominate the authority as an organizer."
+        ) % {"name": nominee.name}
     if title == Title.ADVANCED_INDIVIDUAL:
         if not nominee.is_active:
             return _("%(name)s is no longer active and cannot be nominated.") % {

@@ -115,6 +115,10 @@ class Agency(models.Model):
     which `valid_until` and `successor` record.
     """
 
+    # The local governments' port management offices (地方政府口岸管理机构): they organise the
+    # campaign and take no part in the advanced-unit evaluation (四(十一)).
+    PORT_OFFICE = "PORT_OFFICE"
+
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)

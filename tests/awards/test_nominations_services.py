@@ -15,7 +15,7 @@ from awards.models import Nomination, NominationEvidence, Opinion, Round, VetoDe
 from awards.services import nominations as services
 from awards.services.nominations import veto_field, veto_note_field
 from campaigns import services as campaign_services
-from campaigns.models import Membership, Port
+from campaigns.models import Agency, Membership, Port, Unit
 from civport.models import AuditEntry
 from tests.awards.fixtures import DEEDS
 from tests.conftest import require_postgresql
@@ -119,6 +119,28 @@ def test_a_unit_outside_the_officers_area_is_refused(world, award_round, port_of
             ]
         }
     assert not Nomination.objects.exists()
+
+
+def test_a_port_management_office_is_refused_as_an_advanced_unit(
+    world, award_round, port_officer, in_english
+):
+    office, customs = world.sz.units[1], world.sz.units[0]
+    Unit.objects.filter(pk=office.pk).update(agency=Agency.objects.get(code=Agency.PORT_OFFICE))
+    Unit.objects.filter(pk=customs.pk).update(agency=Agency.objects.get(code="CUSTOMS"))
+    office.refresh_from_db()
+    with pytest.raises(ValidationError) as excinfo:
+        create(port_officer, award_round, office, "advanced_unit")
+    assert errors_of(excinfo) == {
+        "nominee": [
+            f"{office.name} is a local government port management office: such offices do not "
+            "take part in the advanced-unit evaluation; nominate the authority as an organizer."
+        ]
+    }
+    assert not Nomination.objects.exists()
+    # A unit of another agency stands as before.
+    customs.refresh_from_db()
+    create(port_officer, award_round, customs, "advanced_unit")
+    assert Nomination.objects.get().unit == customs
 
 
 def test_an_inactive_unit_or_person_is_refused(world, award_round, port_officer, in_english):
