@@ -59,7 +59,7 @@ class ScopedListView(ScopedView):
     # What makes the order of equal rows total, so that pages neither overlap nor skip a row.
     tie_breaker = ("pk",)
     # The export's sheet title and its noun in the file name and audit action (`app.noun.
-    # list_exported`); by default the listed model's plural and name.
+    # list_exported`, the app being the view's); by default the listed model's plural and name.
     export_title = None
     export_noun = None
 
@@ -93,7 +93,7 @@ class ScopedListView(ScopedView):
             rows,
             title=str(self.export_title or capfirst(model.verbose_name_plural)),
             filename=f"{noun}-list",
-            action=f"{model.app_label}.{noun}.list_exported",
+            action=f"{type(self).__module__.partition('.')[0]}.{noun}.list_exported",
         )
 
     def get(self, request, *args, **kwargs):

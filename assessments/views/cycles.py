@@ -26,7 +26,7 @@ from django.db.models import (
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -57,6 +57,7 @@ from assessments.services.sheets import running_total
 from campaigns.models import Authority, Unit
 from campaigns.scope import scope_for
 from civport.forms import apply_service_errors
+from civport.listing import Column
 from civport.pagination import paginate
 from civport.queries import count_subquery
 from civport.uploads import stored_file_response, upload_max_bytes
@@ -83,6 +84,42 @@ def _office_authorities(user):
 
 class CycleListView(ScopedListView):
     template_name = "assessments/cycles/cycle_list.html"
+    columns = (
+        Column("name", gettext_lazy("name"), sort="name"),
+        Column("year", gettext_lazy("year"), sort="year"),
+        Column(
+            "authority",
+            gettext_lazy("authority"),
+            sort="review__authority__name",
+            value="review.authority.name",
+        ),
+        Column(
+            "scheme",
+            gettext_lazy("assessment scheme"),
+            sort=("review__scheme__name", "review__scheme__version"),
+            value=lambda cycle: str(cycle.review.scheme),
+        ),
+        Column("status", gettext_lazy("status"), sort="status", value="get_status_display"),
+        Column("units", gettext_lazy("units"), sort="n_subjects", value="n_subjects"),
+        Column(
+            "self_assessed",
+            gettext_lazy("self-assessed"),
+            sort="n_self_assessed",
+            value="n_self_assessed",
+        ),
+        Column(
+            "passed",
+            gettext_lazy("meet the standard"),
+            sort="n_passed",
+            value=lambda cycle: cycle.n_passed if cycle.status == Cycle.Status.PUBLISHED else None,
+        ),
+        Column(
+            "due_on",
+            gettext_lazy("self-assessment due on"),
+            sort="self_assessment_due_on",
+            value="self_assessment_due_on",
+        ),
+    )
 
     def get_queryset(self):
         return cycle_list_for(self.user)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -52,6 +53,7 @@ from awards.selectors.rounds import provinces
 from awards.services import nominations as services
 from campaigns.scope import scope_for
 from civport.forms import apply_service_errors
+from civport.listing import Column
 from civport.uploads import stored_file_response, upload_max_bytes
 from civport.viewbases import ScopedListView, refusal_messages, transition_response
 
@@ -76,6 +78,36 @@ class NominationListView(ScopedListView):
 
     template_name = "awards/nominations/nomination_list.html"
     filterset_class = NominationFilter
+    # Only what the selector reads (nomination_table_for's `only`), so the export runs no query
+    # per row.
+    columns = (
+        Column("nominee", gettext_lazy("nominee"), sort="nominee_name", value="nominee_name"),
+        Column(
+            "unit",
+            gettext_lazy("nominee's unit"),
+            sort="nominee_unit_name",
+            value="nominee_unit_name",
+        ),
+        Column("title", pgettext_lazy("award", "title"), sort="title", value="get_title_display"),
+        Column(
+            "authority",
+            gettext_lazy("nominating authority"),
+            sort="authority__name",
+            value="authority.name",
+        ),
+        Column("province", gettext_lazy("province"), sort="province__name", value="province.name"),
+        Column("round", gettext_lazy("award round"), sort="round__name", value="round.name"),
+        Column("files", gettext_lazy("Files"), sort="n_evidence", value="n_evidence"),
+        Column("submitted_at", gettext_lazy("submitted at"), sort="submitted_at"),
+        Column("status", gettext_lazy("status"), sort="status", value="get_status_display"),
+    )
+
+    def get_columns(self):
+        # The province is shown to the national office only.
+        if self.scope.is_national:
+            return self.columns
+        return [column for column in self.columns if column.key != "province"]
+
 
     def get_queryset(self):
         return nomination_table_for(self.user)

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from awards.access import access_province_round, running_provinces
@@ -32,6 +33,7 @@ from awards.selectors.rounds import (
 from awards.services import rounds as round_services
 from campaigns.models import Authority
 from civport.forms import apply_service_errors
+from civport.listing import Column
 from civport.viewbases import ScopedListView, ScopedView
 
 
@@ -54,6 +56,26 @@ def _running_province(scope):
 
 class ProvinceRoundListView(ScopedListView):
     template_name = "awards/province_rounds/list.html"
+    columns = (
+        Column("name", gettext_lazy("award round"), sort="name"),
+        Column(
+            "authority",
+            gettext_lazy("issuing authority"),
+            sort="authority__name",
+            value="authority.name",
+        ),
+        Column(
+            "years", gettext_lazy("years"), sort=("start_year", "end_year"), value="years_label"
+        ),
+        Column("phase", gettext_lazy("phase"), sort="phase", value="get_phase_display"),
+        Column(
+            "nominations",
+            gettext_lazy("nominations"),
+            sort="nomination_count",
+            value="nomination_count",
+        ),
+    )
+    export_noun = "province_round"
 
     def get_queryset(self):
         if self.scope.is_empty:

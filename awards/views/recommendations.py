@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from awards.access import access_recommendation
@@ -26,6 +28,7 @@ from awards.services.recommendations import (
     recommendation_submit,
     review_closed,
 )
+from civport.listing import Column
 from civport.viewbases import ScopedListView
 
 LIST_PAGE_SIZE = 50
@@ -45,9 +48,44 @@ def _trail(access=None):
     return trail
 
 
+def _list_status(row):
+    """The recommendation list's state as the list shows it, with the day it was submitted."""
+    if row["list_status"] == Recommendation.Status.SUBMITTED:
+        if row["submitted_at"] is None:
+            return _("submitted")
+        submitted_at = timezone.localtime(row["submitted_at"])
+        return f"{_('submitted')} {submitted_at:%Y-%m-%d %H:%M}"
+    if row["list_status"] == Recommendation.Status.DRAFT:
+        return _("draft")
+    return _("not started")
+
+
 class RecommendationListView(ScopedListView):
     template_name = "awards/recommendations/list.html"
     per_page = LIST_PAGE_SIZE
+    # A row is a round and a province (the nominations grouped), not one object.
+    tie_breaker = ("round_id", "province_id")
+    columns = (
+        Column("round", gettext_lazy("award round"), sort="round_name", value="round_name"),
+        Column("province", gettext_lazy("province"), sort="province_name", value="province_name"),
+        Column(
+            "phase",
+            gettext_lazy("phase"),
+            sort="round_phase",
+            value=lambda row: Round.Phase(row["round_phase"]).label,
+        ),
+        Column("due_on", gettext_lazy("provincial review due on"), sort="due_on"),
+        Column("nominations", gettext_lazy("nominations"), sort="nominations"),
+        Column(
+            "chosen",
+            gettext_lazy("chosen / quota"),
+            sort="chosen",
+            value=lambda row: f"{row['chosen']} / {row['quota']}",
+        ),
+        Column("list", gettext_lazy("recommendation list"), sort="list_status", value=_list_status),
+    )
+    export_noun = "recommendation"
+    export_title = gettext_lazy("Recommendation lists")
 
     def get_queryset(self):
         return recommendation_list_for(self.user)

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from campaigns.access.accounts import (
@@ -38,6 +39,7 @@ from campaigns.selectors.accounts import account_list_for, account_token_get
 from campaigns.services import accounts as services
 from civport.forms import ImportUploadForm, apply_service_errors
 from civport.imports import delete_stored, load_stored, store_upload
+from civport.listing import Column
 from civport.viewbases import ScopedListView, transition_response
 
 LINKS_KEY = "civport_account_links"
@@ -71,9 +73,38 @@ def _state(user):
     return "active"
 
 
+def _state_label(user):
+    """The word of the account's state badge (accounts/_state.html)."""
+    state = _state(user)
+    if state == "disabled":
+        return _("disabled")
+    if state == "not_activated":
+        return _("not activated")
+    return pgettext("account state", "active")
+
+
+def _roles(user):
+    """The account's roles as the list shows them, one a line."""
+    lines = []
+    for membership in user.memberships.all():
+        line = f"{membership.get_role_display()} · {membership.authority or membership.unit}"
+        if membership.manages_accounts:
+            line += f" ({_('account manager')})"
+        lines.append(line)
+    return "\n".join(lines) or _("no role")
+
+
 class AccountListView(ScopedListView):
     template_name = "campaigns/accounts/list.html"
     filterset_class = AccountFilter
+    columns = (
+        Column("username", gettext_lazy("user name"), sort="username"),
+        Column("name", gettext_lazy("full name"), sort="first_name", value="first_name"),
+        Column("roles", gettext_lazy("roles"), value=_roles),
+        Column("last_login", gettext_lazy("last login"), sort="last_login"),
+        Column("state", gettext_lazy("state"), value=_state_label),
+    )
+    export_noun = "account"
 
     def get(self, request, *args, **kwargs):
         require_account_manager(request.user)

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.access import (
@@ -51,6 +52,7 @@ from campaigns.selectors.filings import (
 )
 from campaigns.services import filings as services
 from civport.forms import apply_service_errors
+from civport.listing import Column
 from civport.pdf import pdf_render
 from civport.uploads import stored_file_response
 from civport.viewbases import (
@@ -398,9 +400,29 @@ def _may_ask(scope):
     return bool(scope.is_superuser or scope.edit_paths or scope.edit_unit_ids)
 
 
+def _consultation_status(consultation):
+    """The status as its badge shows it (filings/_consultation_status.html)."""
+    answered = (Consultation.Status.AGREED, Consultation.Status.DISAGREED)
+    if consultation.status not in answered and consultation.due_on < services.local_today():
+        return _("overdue")
+    return consultation.get_status_display()
+
+
 class ConsultationListView(ScopedListView):
     template_name = "campaigns/filings/consultation_list.html"
     filterset_class = ConsultationFilter
+    columns = (
+        Column("title", gettext_lazy("title applied for"), sort="title"),
+        Column("unit", gettext_lazy("unit"), sort="unit__name", value="unit.name"),
+        Column(
+            "authority",
+            gettext_lazy("answering authority"),
+            sort="authority__name",
+            value="authority.name",
+        ),
+        Column("due_on", gettext_lazy("answer due on"), sort="due_on"),
+        Column("status", gettext_lazy("status"), sort="status", value=_consultation_status),
+    )
 
     def get_queryset(self):
         return consultation_list_for(self.user)

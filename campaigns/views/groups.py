@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.access import (
@@ -38,6 +39,7 @@ from campaigns.selectors.groups import (
 )
 from campaigns.services import groups as services
 from civport.forms import apply_service_errors
+from civport.listing import Column
 from civport.notifications import local_today
 from civport.uploads import stored_file_response
 from civport.viewbases import ScopedListView, ScopedView
@@ -175,6 +177,17 @@ class MeetingListView(ScopedListView):
     """The meetings of one authority's leading group, newest first."""
 
     template_name = "campaigns/groups/meeting_list.html"
+    columns = (
+        Column("held_on", gettext_lazy("held on"), sort="held_on"),
+        Column("title", gettext_lazy("title"), sort="title"),
+        Column("place", gettext_lazy("place"), sort="place"),
+        Column(
+            "resolutions",
+            gettext_lazy("resolutions"),
+            sort="resolution_count",
+            value="resolution_count",
+        ),
+    )
 
     def get_queryset(self):
         self.authority = access_group_authority(self.user, self.kwargs["pk"])

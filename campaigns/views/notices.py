@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.access import (
@@ -39,6 +40,7 @@ from campaigns.selectors.notices import (
 )
 from campaigns.services import notices as services
 from civport.forms import apply_service_errors
+from civport.listing import Column
 from civport.notifications import local_today
 from civport.pagination import paginate
 from civport.uploads import stored_file_response
@@ -69,6 +71,21 @@ class NoticeListView(ScopedListView):
 
     template_name = "campaigns/notices/notice_list.html"
     filterset_class = NoticeFilter
+    columns = (
+        Column("title", gettext_lazy("title"), sort="title"),
+        Column(
+            "number",
+            gettext_lazy("document number"),
+            sort="document_number",
+            value="document_number",
+        ),
+        Column(
+            "sender", gettext_lazy("sending authority"), sort="sender__name", value="sender.name"
+        ),
+        Column("issued_on", gettext_lazy("date of issue"), sort="issued_on"),
+        Column("acknowledge_by", gettext_lazy("acknowledge by"), sort="acknowledge_by"),
+        Column("status", gettext_lazy("status"), sort="status", value="get_status_display"),
+    )
 
     def get_queryset(self):
         if self.scope.is_empty:

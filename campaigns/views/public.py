@@ -55,6 +55,7 @@ from campaigns.services import public as services
 from campaigns.views.hierarchy import HierarchyListView, authority_trail
 from civport.audit import audit_export
 from civport.forms import apply_service_errors
+from civport.listing import Column
 from civport.models import AuditEntry
 from civport.ratelimit import rate_limit_wait, rate_limited_message
 from civport.viewbases import ScopedListView, ScopedView
@@ -213,6 +214,20 @@ def survey_answered(request):
 class FeedbackListView(HierarchyListView):
     template_name = "campaigns/public/feedback_list.html"
     filterset_class = FeedbackFilter
+    columns = (
+        Column("submitted_at", gettext_lazy("submitted at"), sort="created_at", value="created_at"),
+        Column("port", gettext_lazy("port"), sort="port__name", value="port.name"),
+        Column("kind", gettext_lazy("kind"), sort="kind", value="get_kind_display"),
+        # The whole text: the page cuts it short for room only.
+        Column("text", gettext_lazy("text")),
+        Column(
+            "submitter",
+            gettext_lazy("submitter"),
+            sort="name",
+            value=lambda item: item.name or _("anonymous"),
+        ),
+        Column("status", gettext_lazy("status"), sort="status", value="get_status_display"),
+    )
 
     def get_queryset(self):
         return feedback_list_for(self.user)
@@ -348,6 +363,19 @@ class FeedbackContactView(FeedbackDetailView):
 
 class SurveyListView(ScopedListView):
     template_name = "campaigns/public/survey_list.html"
+    columns = (
+        Column("title", gettext_lazy("title"), sort="title"),
+        Column("port", gettext_lazy("port"), sort="port__name", value="port.name"),
+        Column(
+            "period",
+            gettext_lazy("period"),
+            sort=("period_start", "period_end"),
+            value=lambda survey: f"{survey.period_start:%Y-%m-%d} – {survey.period_end:%Y-%m-%d}",
+        ),
+        Column("mode", gettext_lazy("answer mode"), sort="mode", value="get_mode_display"),
+        Column("status", gettext_lazy("status"), sort="status", value="get_status_display"),
+        Column("answers", gettext_lazy("answers"), sort="n_responses", value="n_responses"),
+    )
 
     def get_queryset(self):
         return survey_list_for(self.user)

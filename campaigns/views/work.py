@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaigns.access import (
@@ -71,6 +73,7 @@ from campaigns.selectors.work import (
 )
 from campaigns.services import work as services
 from civport.forms import apply_service_errors, style_widgets
+from civport.listing import Column
 from civport.uploads import attachment_response, stored_file_response
 from civport.viewbases import ScopedListView, ScopedView, transition
 
@@ -123,8 +126,40 @@ class _RecordListView(ScopedListView):
         return _may_record(self.scope)
 
 
+def _names(objects):
+    """Names as a list cell shows them, in one line."""
+    return "、".join(obj.name for obj in objects)
+
+
+def _status_label(item):
+    """A rectification item's status as its badge shows it, with “overdue” when it is."""
+    label = item.get_status_display()
+    if item.is_overdue_on(timezone.localdate()):
+        return f"{label} · {_('overdue')}"
+    return label
+
+
+AUTHORITY = Column(
+    "authority", gettext_lazy("authority"), sort="authority__name", value="authority.name"
+)
+PORT_AUTHORITY = Column(
+    "authority", gettext_lazy("port authority"), sort="authority__name", value="authority.name"
+)
+STATUS = Column("status", gettext_lazy("status"), sort="status", value="get_status_display")
+
+
 class PlanListView(_RecordListView):
     template_name = "campaigns/work/plan_list.html"
+    columns = (
+        Column("year", gettext_lazy("year"), sort="year"),
+        Column("title", gettext_lazy("title"), sort="title"),
+        PORT_AUTHORITY,
+        STATUS,
+        Column(
+            "commitments", gettext_lazy("Commitments"), sort="n_commitments", value="n_commitments"
+        ),
+        Column("target", gettext_lazy("Target activities"), sort="n_target", value="n_target"),
+    )
 
     def get_queryset(self):
         return plan_list_with_totals(plan_list_for(self.user))
@@ -284,6 +319,20 @@ def _authority_choices(user):
 class ActivityListView(_RecordListView):
     template_name = "campaigns/work/activity_list.html"
     filterset_class = ActivityFilter
+    columns = (
+        Column("date", gettext_lazy("date"), sort="occurred_on", value="occurred_on"),
+        Column("title", gettext_lazy("title"), sort="title"),
+        Column("form", gettext_lazy("form"), sort="form", value="get_form_display"),
+        Column(
+            "areas",
+            gettext_lazy("construction areas"),
+            value=lambda activity: _names(activity.areas.all()),
+        ),
+        Column("unit", gettext_lazy("unit"), sort="unit__name", value="unit.name"),
+        PORT_AUTHORITY,
+        Column("files", gettext_lazy("Files"), sort="n_evidence", value="n_evidence"),
+        STATUS,
+    )
 
     def get_queryset(self):
         return activity_list_for(self.user)
@@ -498,6 +547,18 @@ def activity_evidence_remove(request, pk):
 
 class AgreementListView(_RecordListView):
     template_name = "campaigns/work/agreement_list.html"
+    columns = (
+        Column("signed_on", gettext_lazy("signed on"), sort="signed_on"),
+        Column("title", gettext_lazy("title"), sort="title"),
+        Column("kind", gettext_lazy("kind"), sort="kind", value="get_kind_display"),
+        Column(
+            "parties",
+            gettext_lazy("parties"),
+            value=lambda agreement: _names(agreement.parties.all()),
+        ),
+        Column("valid_until", gettext_lazy("valid until"), sort="valid_until"),
+        AUTHORITY,
+    )
 
     def get_queryset(self):
         return agreement_list_for(self.user)
@@ -599,6 +660,21 @@ class AgreementEditView(ScopedView):
 
 class SpecialCampaignListView(_RecordListView):
     template_name = "campaigns/work/special_campaign_list.html"
+    columns = (
+        Column("name", gettext_lazy("name"), sort="name"),
+        Column(
+            "theme", gettext_lazy("theme area"), sort="theme_area__name", value="theme_area.name"
+        ),
+        AUTHORITY,
+        Column(
+            "period",
+            gettext_lazy("Period"),
+            sort=("starts_on", "ends_on"),
+            value=lambda campaign: f"{campaign.starts_on:%Y-%m-%d} – {campaign.ends_on:%Y-%m-%d}",
+        ),
+        Column("members", gettext_lazy("Members"), sort="n_members", value="n_members"),
+        Column("activities", gettext_lazy("Activities"), sort="n_activities", value="n_activities"),
+    )
 
     def get_queryset(self):
         return special_campaign_list_for(self.user)
@@ -693,6 +769,18 @@ class SpecialCampaignEditView(ScopedView):
 
 class InspectionListView(_RecordListView):
     template_name = "campaigns/work/inspection_list.html"
+    columns = (
+        Column("visited_on", gettext_lazy("date of visit"), sort="visited_on"),
+        Column(
+            "authority",
+            gettext_lazy("inspecting authority"),
+            sort="authority__name",
+            value="authority.name",
+        ),
+        Column("inspectors", gettext_lazy("inspectors"), sort="inspectors"),
+        Column("findings", gettext_lazy("Findings"), sort="n_findings", value="n_findings"),
+        Column("open", gettext_lazy("Open items"), sort="n_pending", value="n_pending"),
+    )
 
     def get_queryset(self):
         return inspection_list_for(self.user)
@@ -789,6 +877,31 @@ class InspectionDetailView(ScopedView):
 class RectificationListView(ScopedListView):
     template_name = "campaigns/work/rectification_list.html"
     filterset_class = RectificationFilter
+    columns = (
+        Column(
+            "finding",
+            gettext_lazy("finding"),
+            sort="finding__text",
+            value=lambda item: strip_tags(item.finding.text),
+        ),
+        Column(
+            "owner", gettext_lazy("owner unit"), sort="owner_unit__name", value="owner_unit.name"
+        ),
+        Column(
+            "authority",
+            gettext_lazy("port authority"),
+            sort="owner_unit__authority__name",
+            value="owner_unit.authority.name",
+        ),
+        Column(
+            "inspecting",
+            gettext_lazy("inspecting authority"),
+            sort="inspection__authority__name",
+            value="inspection.authority.name",
+        ),
+        Column("due_on", gettext_lazy("due on"), sort="due_on"),
+        Column("status", gettext_lazy("status"), sort="status", value=_status_label),
+    )
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
