@@ -108,7 +108,6 @@ class NominationListView(ScopedListView):
             return self.columns
         return [column for column in self.columns if column.key != "province"]
 
-
     def get_queryset(self):
         return nomination_table_for(self.user)
 
