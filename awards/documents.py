@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 
 from awards.models import TITLE_LETTERS, Title
 from civport.pdf import pdf_render
+from civport.people import display_name
 
 DOCUMENT_LANGUAGE = "zh-hans"
 
@@ -166,6 +167,46 @@ def decision_html(round, honours, approval=None):
 def pdf_from_html(html):
     """PDF bytes of a document's HTML, through the portal's one renderer (static files only)."""
     return pdf_render(html)
+
+
+# The levels whose opinion a nomination's form collects, and how the form names each.
+OPINION_BOXES = (
+    ("port", "口岸所在地政府口岸管理机构"),
+    ("province", "省级口岸管理机构"),
+    ("national", "国家口岸管理办公室"),
+)
+
+
+def approval_form_html(nomination, opinions):
+    """The nomination's recommendation and approval form (推荐审批表); `opinions` as
+    `nomination_opinions` reads them, and `nomination.round`, `.authority` and `.province`
+    selected. A province's own round stops at the province, which decides it."""
+    round = nomination.round
+    levels = OPINION_BOXES[:2] if round.is_provincial else OPINION_BOXES
+    boxes = []
+    for level, label in levels:
+        given = [o for o in opinions if o.level == level]
+        last = given[-1] if given else None
+        boxes.append(
+            {
+                "label": label,
+                "opinions": given,
+                "author": display_name(last.author) if last else "",
+                "date": timezone.localtime(last.created_at).date() if last else None,
+            }
+        )
+    context = {
+        "nomination": nomination,
+        "title_name": official_title_name(round, nomination.title),
+        "heading": f"{round.years_label}{campaign_scope(round)}共建文明口岸活动推荐审批表",
+        "boxes": boxes,
+    }
+    with translation.override(DOCUMENT_LANGUAGE):
+        return render_to_string("awards/documents/approval_form.html", context)
+
+
+def approval_form_pdf(nomination, opinions):
+    return pdf_from_html(approval_form_html(nomination, opinions))
 
 
 def certificate_pdf(honour):

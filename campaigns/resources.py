@@ -157,7 +157,12 @@ STATUS_ALIASES = {
     Port.Status.CLOSED: ("关闭", "已关闭"),
 }
 CATEGORY_ALIASES = {
-    Unit.Category.FACILITY: ("设施管理", "机场、港口、车站等管理机构", "机场/港口/车站管理机构", "管理机构"),
+    Unit.Category.FACILITY: (
+        "设施管理",
+        "机场、港口、车站等管理机构",
+        "机场/港口/车站管理机构",
+        "管理机构",
+    ),
     Unit.Category.INSPECTION: ("检查检验", "口岸检查检验单位", "查验单位"),
     Unit.Category.OPERATION: ("运营服务", "口岸运营管理和服务单位", "口岸运营服务单位"),
     Unit.Category.OTHER: ("其他", "口岸其他相关单位", "其他相关单位"),

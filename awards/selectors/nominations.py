@@ -151,6 +151,12 @@ def nomination_cited_honours(nomination: Nomination) -> list[Honour]:
     )
 
 
+def nomination_with_parties(pk: int) -> Nomination:
+    """A nomination (already access-checked) with its round and the round's authority, its
+    nominating authority and its province, as its printed form names them."""
+    return Nomination.objects.select_related("round__authority", "authority", "province").get(pk=pk)
+
+
 def nomination_opinions(nomination: Nomination) -> list[Opinion]:
     """The chain of opinions in order port → province → national, with who and where."""
     order = {level: i for i, level in enumerate(Opinion.Level.values)}

@@ -11,6 +11,7 @@ through `awards.services.nominations`, and templates run no queries.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from awards import documents
 from awards.access import (
     access_evidence,
     access_nomination,
@@ -47,11 +49,13 @@ from awards.selectors.nominations import (
     nomination_opinions,
     nomination_table_for,
     nomination_vetoes,
+    nomination_with_parties,
     round_choices,
 )
 from awards.selectors.rounds import provinces
 from awards.services import nominations as services
 from campaigns.scope import scope_for
+from civport.audit import audit_export
 from civport.forms import apply_service_errors
 from civport.listing import Column
 from civport.uploads import stored_file_response, upload_max_bytes
@@ -492,8 +496,22 @@ class NominationHonoursView(View):
         return self._render(request, form)
 
 
+def nomination_form_pdf(request, pk):
+    """The nomination's recommendation and approval form (推荐审批表) as a PDF to print, sign
+    and seal; shown in the browser, which prints or saves it."""
+    nomination = nomination_with_parties(access_nomination(request.user, pk).pk)
+    content = documents.approval_form_pdf(nomination, nomination_opinions(nomination))
+    audit_export(
+        actor=request.user, action="awards.nomination.form_printed", obj=nomination, fmt="pdf"
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="nomination-{nomination.pk}.pdf"'
+    return response
+
+
 urlpatterns = [
     path("awards/nominations/", NominationListView.as_view(), name="nomination-list"),
+    path("awards/nominations/<int:pk>/form.pdf", nomination_form_pdf, name="nomination-form"),
     path("awards/nominations/new/", NominationCreateView.as_view(), name="nomination-create"),
     path("awards/nominations/<int:pk>/", NominationDetailView.as_view(), name="nomination-detail"),
     path("awards/nominations/<int:pk>/edit/", NominationEditView.as_view(), name="nomination-edit"),

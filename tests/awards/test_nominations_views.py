@@ -15,7 +15,9 @@ from awards.services import nominations as services
 from awards.services.nominations import veto_field, veto_note_field
 from campaigns import services as campaign_services
 from campaigns.models import Port
+from civport.models import AuditEntry
 from tests.awards.fixtures import DEEDS
+from tests.awards.honours_helpers import pdf_text
 from tests.conftest import login
 from tests.queries import BASE
 
@@ -339,6 +341,36 @@ def test_another_province_gets_404_everywhere(client, draft, zj_officer, media):
     ):
         assert client.get(url(name, draft.pk)).status_code == 404
     assert client.get(url("nomination-detail", draft.pk + 100)).status_code == 404
+
+
+def test_the_approval_form_prints_the_dossier_and_the_chain_of_opinions(
+    client, world, draft, port_officer, gd_officer, zj_officer, django_assert_num_queries
+):
+    declare_all(draft, port_officer)
+    services.nomination_submit(actor=port_officer, nomination=draft, opinion="深圳同意推荐")
+    Opinion.objects.create(
+        nomination=draft, level="province", authority=world.gd, author=gd_officer, text="省里同意"
+    )
+    login(client, gd_officer)
+    # BASE + the nomination (access) + with its round, authorities and province + the opinions
+    # with their authors and authorities + the audit entry
+    with django_assert_num_queries(BASE + 4):
+        response = client.get(url("nomination-form", draft.pk))
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content).replace("\n", "")
+    assert "2025—2026年度全国共建文明口岸活动推荐审批表" in text
+    assert draft.nominee_name in text and "全国共建文明口岸先进单位" in text
+    for label in (
+        "口岸所在地政府口岸管理机构意见",
+        "省级口岸管理机构意见",
+        "国家口岸管理办公室意见",
+    ):
+        assert label in text
+    assert text.index("深圳同意推荐") < text.index("省里同意")
+    assert "（盖章）" in text
+    assert AuditEntry.objects.filter(action="awards.nomination.form_printed").count() == 1
+    login(client, zj_officer)
+    assert client.get(url("nomination-form", draft.pk)).status_code == 404
 
 
 # --- editing and evidence ---------------------------------------------------------------------
