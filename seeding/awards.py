@@ -44,6 +44,7 @@ from seeding.groups import seed_round_review
 PREVIOUS = "2023-2024"
 PREVIOUS_DECIDED_ON = datetime.date(2024, 9, 20)
 PREVIOUS_REVIEWED_ON = datetime.date(2024, 9, 12)
+PREVIOUS_CONFERENCE_ON = datetime.date(2024, 9, 26)
 CURRENT = "2025-2026"
 NATIONAL_REVIEWERS = ("national_reviewer1", "national_reviewer2", "national_reviewer3")
 # Per province and title: how many the province may recommend.
@@ -210,6 +211,10 @@ def seed_previous(stats, scheme, office):
             provincial_review_due_on=datetime.date(2024, 5, 31),
             national_review_due_on=datetime.date(2024, 7, 31),
             decision_number="署岸发〔2024〕18号",
+            # Conferred at the biennial work conference, which the decision cites.
+            conference_name="2023—2024年度全国共建文明口岸活动工作会议",
+            conference_on=PREVIOUS_CONFERENCE_ON,
+            conference_place="北京",
         )
         _quotas(round, office)
         # The round ran before the portal: its record starts at the end of its public notice.

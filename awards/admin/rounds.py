@@ -211,7 +211,16 @@ class RoundAdmin(NationalOfficeAdmin):
         ),
         (
             gettext_lazy("Decision"),
-            {"fields": ("issuing_office", "decision_number", "decided_on")},
+            {
+                "fields": (
+                    "issuing_office",
+                    "decision_number",
+                    "decided_on",
+                    "conference_name",
+                    "conference_on",
+                    "conference_place",
+                )
+            },
         ),
     )
     always_read_only = ("phase", "notice_starts_on", "notice_ends_on", "decided_on")

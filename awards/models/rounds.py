@@ -101,6 +101,16 @@ class Round(models.Model):
         _("document number"), max_length=60, blank=True, help_text=_("e.g. 署岸发〔2026〕12号")
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # The work conference at which the titles are conferred (四(十二): 在两年一次的全国共建文明
+    # 口岸活动工作会议上进行命名表彰); the decision and the honours board cite it.
+    conference_name = models.CharField(
+        _("work conference"),
+        max_length=150,
+        blank=True,
+        help_text=_("e.g. 2025—2026年度全国共建文明口岸活动工作会议"),
+    )
+    conference_on = models.DateField(_("work conference held on"), null=True, blank=True)
+    conference_place = models.CharField(_("work conference place"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -58,6 +58,9 @@ ROUND_FIELDS = (
     "notice_working_days",
     "issuing_office",
     "decision_number",
+    "conference_name",
+    "conference_on",
+    "conference_place",
 )
 
 # Until when each field may be changed: the last phase in which it is still open. The code
@@ -76,6 +79,10 @@ EDITABLE_UNTIL = {
     "name": Phase.PUBLIC_NOTICE,
     "issuing_office": Phase.PUBLIC_NOTICE,
     "decision_number": Phase.PUBLIC_NOTICE,
+    # The decision cites the conference, so it is known before the decision is made.
+    "conference_name": Phase.PUBLIC_NOTICE,
+    "conference_on": Phase.PUBLIC_NOTICE,
+    "conference_place": Phase.PUBLIC_NOTICE,
 }
 
 # Quotas are set before the provinces start choosing.
@@ -257,7 +264,14 @@ def round_errors(
 
 
 def _clean_text(values: dict[str, Any]) -> dict[str, Any]:
-    for name in ("code", "name", "issuing_office", "decision_number"):
+    for name in (
+        "code",
+        "name",
+        "issuing_office",
+        "decision_number",
+        "conference_name",
+        "conference_place",
+    ):
         if isinstance(values.get(name), str):
             values[name] = values[name].strip()
     return values
