@@ -6,6 +6,7 @@ from campaigns.views import (
     dashboards,
     filings,
     groups,
+    help,
     hierarchy,
     imports,
     notices,
@@ -17,6 +18,7 @@ app_name = "campaigns"
 
 urlpatterns = [
     path("", hierarchy.home, name="home"),
+    path("help/", help.help_page, name="help"),
     # Authorities
     path("authorities/<int:pk>/", hierarchy.authority_detail, name="authority-detail"),
     path("authorities/<int:pk>/edit/", hierarchy.authority_edit, name="authority-edit"),
