@@ -6,6 +6,9 @@ that htmx refreshes every second until the job ends, then the result: a file to 
 summary, or what went wrong. The job lives in the database, so the page survives a reload, a
 second tab or a new login, and only the user who started it sees it (anyone else gets 404).
 
+A job whose task was lost (the broker down when it was queued) is queued again by
+`jobs_sweep` (beat, every five minutes).
+
 `run(job, progress)` does the work: it calls `progress(done, total, step="")` as it goes (the
 row is written at most every `PROGRESS_SECONDS`, and at each new step), raises ValidationError
 for a refusal the user should read, and returns a `JobResult`. The `civport.job_run` task claims
@@ -14,6 +17,7 @@ a queued job with a conditional update, so a task delivered twice runs the work 
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 from collections.abc import Callable
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PROGRESS_SECONDS = 0.5
+REQUEUE_AFTER = datetime.timedelta(minutes=5)
 Progress = Callable[..., None]
 
 
@@ -82,6 +88,17 @@ def _queue(job: Job, language: str) -> None:
     from civport.tasks import job_run_task
 
     job_run_task.apply_async(args=(str(job.pk), language), queue=KINDS[job.kind].queue)
+
+
+def jobs_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the jobs still waiting `REQUEUE_AFTER` after they were started: their task
+    was lost (the broker was down when it was queued). A job whose first task does arrive in
+    the end runs once all the same, as each run claims the job first. Returns how many."""
+    now = now or timezone.now()
+    stale = list(Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=now - REQUEUE_AFTER))
+    for job in stale:
+        _queue(job, settings.LANGUAGE_CODE)
+    return len(stale)
 
 
 def access_job(user: User, pk: Any) -> Job:

@@ -76,3 +76,10 @@ def job_run_task(job_id, language):
 
     with translation.override(language):
         return job_run(job_id)
+
+
+@shared_task(name="civport.jobs_sweep", acks_late=True, soft_time_limit=60, time_limit=90)
+def jobs_sweep_task():
+    from civport.jobs import jobs_sweep
+
+    return jobs_sweep()

@@ -1,15 +1,18 @@
 """Background jobs: started for their owner, run once, followed on a page that only the owner
 opens, ending in a file or a refusal the user can read; the score matrix runs as one."""
 
+import datetime
 import io
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments.services import reviews as review_services
+from campaigns.management.commands.schedules_install import declared_schedules
 from civport import jobs
 from civport.jobs import JobResult, job_kind, job_run, job_start
 from civport.models import AuditEntry, Job
@@ -196,3 +199,25 @@ def test_the_job_refuses_a_review_the_owner_lost(
         )
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and not job.file
+
+
+def test_a_job_whose_task_was_lost_is_queued_again(kinds, gd_officer):
+    # As the broker being down when the job was started leaves it: queued, no task.
+    lost = Job.objects.create(kind="test.counting", label="测试", owner=gd_officer)
+    recent = Job.objects.create(kind="test.counting", label="测试", owner=gd_officer)
+    Job.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - jobs.REQUEUE_AFTER - datetime.timedelta(seconds=1)
+    )
+
+    assert jobs.jobs_sweep() == 1
+
+    # Tasks run in-process in tests: the lost job ran, the recent one still waits for its task.
+    assert Job.objects.get(pk=lost.pk).status == Job.Status.DONE
+    assert Job.objects.get(pk=recent.pk).status == Job.Status.QUEUED
+    assert kinds == [lost.pk]
+    assert jobs.jobs_sweep() == 0
+
+
+def test_the_sweep_is_scheduled_every_five_minutes():
+    schedules = {task: (hour, minute) for task, hour, minute, _ in declared_schedules()}
+    assert schedules["civport.jobs_sweep"] == ("*", "*/5")
