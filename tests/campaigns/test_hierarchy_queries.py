@@ -132,10 +132,10 @@ def test_home_page(client, crowd, gd_officer, django_assert_num_queries):
 def test_home_page_unit_contact(client, crowd, unit_contact, django_assert_num_queries):
     # BASE + the cards of the user's unit grants with their counts (one query)
     # + the user's roles + the to-do list: the subjects to score (one query, for anyone), the
-    # unit's rectifications to answer, its consultations awaiting an answer and its
-    # self-assessments due (one each) + the notices awaiting the user (one query)
+    # unit's rectifications to answer, its consultations awaiting an answer, those answered
+    # lately and its self-assessments due (one each) + the notices awaiting the user (one query)
     response = _get(
-        client, unit_contact, reverse("campaigns:home"), django_assert_num_queries, BASE + 7
+        client, unit_contact, reverse("campaigns:home"), django_assert_num_queries, BASE + 8
     )
     (card,) = response.context["unit_cards"]
     assert card.n_sub_units == EXTRA
