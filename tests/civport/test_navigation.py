@@ -172,7 +172,7 @@ def test_notifications_link_and_unread_badge_stay(client, world, port_officer):
     assert f'hx-get="{r("civport:notification-unread")}"' in html
 
 
-@pytest.mark.parametrize(("persona_name", "todo_queries"), [("gd_officer", 4), ("unit_contact", 4)])
+@pytest.mark.parametrize(("persona_name", "todo_queries"), [("gd_officer", 4), ("unit_contact", 5)])
 def test_home_page_adds_no_query_for_the_menu(
     client, world, persona, persona_name, todo_queries, django_assert_num_queries
 ):
