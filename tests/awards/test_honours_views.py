@@ -76,7 +76,6 @@ def test_board_shows_the_standing_honours_newest_round_first(client, board, worl
     assert "2025-2026-C0001" in html
 
 
-
 def test_board_names_the_conference_where_each_round_was_conferred(client, board):
     current, previous = board
     Round.objects.filter(pk=previous.pk).update(
@@ -89,6 +88,7 @@ def test_board_names_the_conference_where_each_round_was_conferred(client, board
     assert "2023—2024年度全国共建文明口岸活动工作会议" in conferences
     assert "2024-12-26" in conferences and "北京" in conferences
     assert current.name not in conferences  # no conference recorded
+
 
 def test_board_filters_by_round_title_province_and_name(client, board, world):
     current, previous = board

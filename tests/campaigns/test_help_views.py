@@ -18,7 +18,7 @@ def test_a_port_officer_reads_their_own_guide_first(
     with django_assert_num_queries(BASE + 1):
         response = client.get(reverse("campaigns:help"))
     guides = response.context["guides"]
-    assert [g["code"] for g in guides][0] == "port_officer"
+    assert guides[0]["code"] == "port_officer"
     assert [g["code"] for g in guides if g["open"]] == ["port_officer"]
     assert len(guides) == 5
     html = response.content.decode()
