@@ -128,7 +128,7 @@ def round_dates_warnings(round: Round, *, on: datetime.date | None = None) -> li
         warnings.append(
             _("%(field)s (%(date)s) is in the past.")
             % {
-                "field": str(Round._meta.get_field(name).verbose_name).capitalize(),
+                "field": str(cast(Any, Round._meta.get_field(name)).verbose_name).capitalize(),
                 "date": due.isoformat(),
             }
         )
