@@ -232,7 +232,7 @@ def test_quota_delete(national_admin, award_round, world):
     assert AuditEntry.objects.filter(action="awards.quota.deleted", object_id=str(pk)).exists()
 
 
-def test_due_dates_in_the_past_are_warned_only_for_phases_ahead(award_round):
+def test_due_dates_in_the_past_are_warned_only_for_phases_ahead(award_round, in_english):
     Round.objects.filter(pk=award_round.pk).update(
         nominations_due_on=days(-10),
         provincial_review_due_on=days(-1),
